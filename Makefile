@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make report   set up .venv, then render the sample reports
+#   make test     set up .venv, then run the whole test suite (including the notebooks under nbval)
+# and `make lab` opens JupyterLab on notebooks/.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE := data/sample
+
+.PHONY: setup report test lab sample clean help
+
+help:
+	@echo "make report | make test | make lab | make sample | make clean"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cần Python >= 3.11 / Python >= 3.11 required (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test,lab]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/ntm validate $(SAMPLE)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Regenerate the synthetic sample dataset (deterministic: same files every time).
+sample: $(STAMP)
+	$(BIN)/python -m ntm_analysis.sample $(SAMPLE)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,78 @@
+"""Vietnamese-first labels shared by every module.
+
+Each module keeps its own messages as ``{key: (vi, en)}`` dictionaries next to the code that uses
+them; this module holds the labels several modules share (statuses, tiers, levels) and the one
+function that picks a language. Vietnamese is the default everywhere; English on request.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Mapping
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[str, ...] = ("vi", "en")
+
+#: Status of an indicator or criterion in one unit and year.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "met": ("Đạt", "Met"),
+    "not_met": ("Chưa đạt", "Not met"),
+    "missing": ("Thiếu dữ liệu", "Missing data"),
+    "not_applicable": ("Không áp dụng", "Not applicable"),
+    "unknown_threshold": ("Chưa có ngưỡng", "No threshold"),
+}
+
+#: Administrative levels, with the Vietnamese words accepted on input.
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "province": ("Tỉnh", "Province"),
+    "district": ("Huyện", "District"),
+    "commune": ("Xã", "Commune"),
+    "village": ("Thôn", "Village"),
+    "hamlet": ("Xóm", "Hamlet"),
+}
+
+#: Changes between two assessed years.
+CHANGE_LABELS: dict[str, tuple[str, str]] = {
+    "newly_met": ("Mới đạt", "Newly met"),
+    "slipped": ("Bị tụt", "Slipped"),
+    "recovered": ("Đạt lại", "Recovered"),
+    "kept": ("Giữ vững", "Kept"),
+    "still_not_met": ("Vẫn chưa đạt", "Still not met"),
+}
+
+#: Confidence of a catalogue entry and whether its threshold is verified.
+CONFIDENCE_LABELS: dict[str, tuple[str, str]] = {
+    "high": ("cao", "high"),
+    "medium": ("trung bình", "medium"),
+    "low": ("thấp", "low"),
+}
+THRESHOLD_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "verified": ("đã xác minh", "verified"),
+    "plan_stated": ("theo kế hoạch của xã, chưa đối chiếu quyết định", "stated in the commune plan, not checked against the decision"),
+    "provisional": ("tạm tính, chưa xác minh", "provisional, unverified"),
+    "unknown": ("chưa biết ngưỡng", "threshold unknown"),
+}
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` if supported, else raise ValueError naming the choices."""
+    if lang not in LANGS:
+        raise ValueError(f"Ngôn ngữ không hỗ trợ / unsupported language: {lang!r} (vi, en)")
+    return lang  # type: ignore[return-value]
+
+
+def pick(text: tuple[str, str] | Mapping[str, str], lang: str = "vi") -> str:
+    """Pick the ``lang`` variant of a ``(vi, en)`` pair or a ``{"vi": ..., "en": ...}`` mapping."""
+    if isinstance(text, tuple):
+        return text[0] if lang == "vi" else text[1]
+    return text.get(lang) or text.get("vi") or next(iter(text.values()))
+
+
+def label(table: Mapping[str, tuple[str, str]], key: str, lang: str = "vi") -> str:
+    """Label of ``key`` in one of the tables above; the key itself when unknown."""
+    pair = table.get(key)
+    return pick(pair, lang) if pair else str(key)
+
+
+def fmt(messages: Mapping[str, tuple[str, str]], key: str, lang: str = "vi", **kwargs: object) -> str:
+    """Format message ``key`` of a module's ``{key: (vi, en)}`` table in ``lang``."""
+    return pick(messages[key], lang).format(**kwargs)
