@@ -1,0 +1,301 @@
+"""The criteria catalogue: tiers, criteria, indicators, shared measures and thresholds as tidy tables.
+
+A catalogue is a versioned YAML data file (``catalogues/<id>.yaml``), validated on load; users can
+bring their own. See docs/architecture.md for the table contract and docs/catalogue.md for the
+file format. Validation rules and messages live in ``catalogue_schema.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+import yaml
+
+from ntm_analysis.catalogue_schema import TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, line_index
+from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, pick
+
+__all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem", "load_catalogue",
+           "shipped_catalogues", "threshold_table", "catalogue_to_frame", "threshold_text",
+           "summarise_catalogue"]
+
+DEFAULT_CATALOGUE = "lang-son-2022-2025"
+CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+
+TIER_COLUMNS = ["tier", "name_vi", "name_en", "unit_level", "requires", "order"]
+MEASURE_COLUMNS = ["measure", "name_vi", "name_en", "kind", "unit", "level", "rollup", "levels"]
+CRITERION_COLUMNS = ["tier", "criterion", "name_vi", "name_en", "notes"]
+INDICATOR_COLUMNS = ["tier", "criterion", "indicator", "measure", "name_vi", "name_en", "comparator", "unit_level",
+                     "resource", "source", "confidence", "threshold_status", "notes"]
+THRESHOLD_COLUMNS = ["tier", "indicator", "region", "year_from", "year_to", "threshold"]
+
+LABELS: dict[str, tuple[str, str]] = {
+    "met_if_true": ("Đạt", "Met"),
+    "no_threshold": ("chưa có ngưỡng", "no threshold"),
+}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A loaded criteria set. Every table is long/tidy; see docs/architecture.md."""
+
+    meta: dict[str, Any]
+    tiers: pd.DataFrame
+    measures: pd.DataFrame
+    criteria: pd.DataFrame
+    indicators: pd.DataFrame
+    thresholds: pd.DataFrame
+    sources: dict[str, Any] = field(default_factory=dict)
+
+    def measure_ids(self) -> set[str]:
+        """Ids accepted in the ``indicator`` column of values.csv."""
+        return set(self.measures["measure"])
+
+    def tier_ids(self) -> list[str]:
+        """Tier ids in catalogue order."""
+        return list(self.tiers.sort_values("order")["tier"])
+
+    def threshold_table(self, years: Iterable[int] | int | None = None,
+                        regions: Iterable[str] | str | None = None) -> pd.DataFrame:
+        """Applicable threshold per (tier, indicator, region, year); see ``threshold_table``."""
+        return threshold_table(self, years, regions)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def shipped_catalogues() -> list[str]:
+    """Ids of the catalogues shipped in ``ntm_analysis/catalogues/``."""
+    return sorted(p.stem for p in CATALOGUE_DIR.glob("*.yaml"))
+
+
+def _resolve(ref: str | Path | None) -> Path:
+    """Path of a shipped catalogue id or of a user file; CatalogueError when neither exists."""
+    ref = DEFAULT_CATALOGUE if ref is None else ref
+    path = Path(ref)
+    if path.is_file():
+        return path
+    shipped = CATALOGUE_DIR / f"{ref}.yaml"
+    if isinstance(ref, str) and "/" not in ref and "\\" not in ref and shipped.is_file():
+        return shipped
+    raise CatalogueError([CatalogueProblem(str(ref), "", "not_found",
+                                           {"ref": str(ref), "available": ", ".join(shipped_catalogues())})])
+
+
+def load_catalogue(ref: str | Path | None = None) -> Catalogue:
+    """Load and validate a catalogue: a shipped id (default ``DEFAULT_CATALOGUE``) or a YAML path.
+
+    Raises ``CatalogueError`` listing every problem (file, place inside the file, line, fix)."""
+    path = _resolve(ref)
+    shown = path.name if path.parent == CATALOGUE_DIR else str(path)
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise CatalogueError([CatalogueProblem(shown, "", "yaml", {"error": str(getattr(exc, "problem", exc))}, line)]) from None
+    problems = check_catalogue(data, shown, line_index(text))
+    if problems:
+        raise CatalogueError(problems)
+    return build_catalogue(data, shown, path)
+
+
+def build_catalogue(data: dict[str, Any], file: str = "", path: Path | None = None) -> Catalogue:
+    """Tidy tables of a document that passed ``check_catalogue``; pandera guards the result."""
+    lo, hi = int(data["period"]["from"]), int(data["period"]["to"])
+    meta = {
+        "id": data["id"], "version": str(data["version"]), "name": _names(data["name"]),
+        "province": data["province"], "period_from": lo, "period_to": hi,
+        "threshold_by": data["threshold_by"], "default_region": data["default_region"],
+        "regions": [{"id": r["id"], "vi": r["vi"], "en": r.get("en") or r["vi"]} for r in data.get("regions") or []],
+        "notes": _notes(data.get("notes")), "schema_version": data["schema_version"],
+        "path": str(path) if path else None,
+    }
+    tiers = pd.DataFrame([{"tier": t["id"], **_name_cols(t), "unit_level": t["unit_level"],
+                           "requires": t.get("requires") or "", "order": i}
+                          for i, t in enumerate(data["tiers"])], columns=TIER_COLUMNS)
+    measures = pd.DataFrame([{"measure": m["id"], **_name_cols(m), "kind": m["kind"], "unit": m.get("unit") or "",
+                              "level": m["level"], "rollup": m["rollup"], "levels": list(m.get("levels") or [])}
+                             for m in data["measures"]], columns=MEASURE_COLUMNS)
+    levels = dict(zip(measures["measure"], measures["levels"]))
+    criteria, indicators, thresholds = [], [], []
+    for crit in data["criteria"]:
+        criteria.append({"tier": crit["tier"], "criterion": int(crit["criterion"]), **_name_cols(crit),
+                         "notes": crit.get("notes") or ""})
+        for ind in crit["indicators"]:
+            code = str(ind["code"])
+            comp = "true" if ind["comparator"] is True else ind["comparator"]
+            indicators.append({"tier": crit["tier"], "criterion": int(crit["criterion"]), "indicator": code,
+                               "measure": ind["measure"], **_name_cols(ind), "comparator": comp,
+                               "unit_level": ind["unit_level"], "resource": ind["resource"], "source": ind["source"],
+                               "confidence": ind["confidence"], "threshold_status": ind["threshold_status"],
+                               "notes": ind.get("notes") or ""})
+            for thr in ind.get("thresholds") or []:
+                years = thr.get("years") or [lo, hi]
+                thresholds.append({"tier": crit["tier"], "indicator": code, "region": thr.get("region") or "",
+                                   "year_from": int(years[0]), "year_to": int(years[1]),
+                                   "threshold": _value(thr["value"], levels.get(ind["measure"]) or [])})
+    tables = {
+        "tiers": tiers, "measures": measures,
+        "criteria": pd.DataFrame(criteria, columns=CRITERION_COLUMNS),
+        "indicators": pd.DataFrame(indicators, columns=INDICATOR_COLUMNS),
+        "thresholds": pd.DataFrame(thresholds, columns=THRESHOLD_COLUMNS),
+    }
+    tables = _typed(tables)
+    sources = {s["id"]: {k: v for k, v in s.items() if k != "id"} for s in data["sources"]}
+    return Catalogue(meta=meta, sources=sources, **tables)
+
+
+def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Contract dtypes (ints as int64, thresholds float64), then the pandera table schemas."""
+    for name, cols in {"tiers": ["order"], "criteria": ["criterion"], "indicators": ["criterion"],
+                       "thresholds": ["year_from", "year_to"]}.items():
+        tables[name] = tables[name].astype({c: "int64" for c in cols})
+    tables["thresholds"] = tables["thresholds"].astype({"threshold": "float64"})
+    problems = []
+    for name, schema in TABLE_SCHEMAS.items():
+        try:
+            schema.validate(tables[name], lazy=True)
+        except (pandera.errors.SchemaErrors, pandera.errors.SchemaError) as exc:
+            problems.append(CatalogueProblem("", f"tables.{name}", "table", {"table": name, "error": str(exc)[:500]}))
+    if problems:
+        raise CatalogueError(problems)
+    return tables
+
+
+def _names(name: dict[str, str]) -> dict[str, str]:
+    return {"vi": name["vi"], "en": name.get("en") or name["vi"]}
+
+
+def _name_cols(obj: dict[str, Any]) -> dict[str, str]:
+    n = _names(obj["name"])
+    return {"name_vi": n["vi"], "name_en": n["en"]}
+
+
+def _notes(notes: Any) -> list[str]:
+    if notes is None:
+        return []
+    return [str(n) for n in notes] if isinstance(notes, list) else [str(notes)]
+
+
+def _value(value: Any, levels: list[str]) -> float:
+    """Threshold as float; a level label becomes its 1-based rank."""
+    if isinstance(value, str) and value in levels:
+        return float(levels.index(value) + 1)
+    return float(value)
+
+
+# --- thresholds ------------------------------------------------------------------------------
+
+
+def threshold_table(catalogue: Catalogue, years: Iterable[int] | int | None = None,
+                    regions: Iterable[str] | str | None = None) -> pd.DataFrame:
+    """The threshold that applies per (``tier``, ``indicator``, ``region``, ``year``).
+
+    ``years`` defaults to the catalogue period, ``regions`` to the regions of the catalogue (or its
+    default region). A row for the region wins over a generic row (empty region); among equals the
+    latest ``year_from`` wins. Indicators without a threshold for a (region, year) have no row.
+    Columns: ``tier``, ``indicator``, ``region``, ``year``, ``threshold``, ``region_specific``."""
+    meta = catalogue.meta
+    if years is None:
+        years = range(meta["period_from"], meta["period_to"] + 1)
+    if regions is None:
+        regions = [r["id"] for r in meta.get("regions") or []] or [meta["default_region"]]
+    years = [years] if isinstance(years, (int, np.integer)) else list(years)
+    regions = [regions] if isinstance(regions, str) else list(regions)
+    keys = pd.DataFrame({"region": pd.Series(regions, dtype="str")}).merge(
+        pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
+    thr = catalogue.thresholds.rename(columns={"region": "t_region"})
+    cand = thr.merge(keys, how="cross")
+    cand = cand[(cand["year_from"] <= cand["year"]) & (cand["year"] <= cand["year_to"])
+                & (cand["t_region"].eq("") | cand["t_region"].eq(cand["region"]))]
+    cand = cand.assign(region_specific=cand["t_region"].ne(""))
+    cand = cand.sort_values(["region_specific", "year_from"], ascending=[False, False], kind="stable")
+    out = cand.drop_duplicates(["tier", "indicator", "region", "year"])
+    order = {t: i for i, t in enumerate(catalogue.tier_ids())}
+    out = out.assign(_o=out["tier"].map(order)).sort_values(["_o", "indicator", "region", "year"], kind="stable")
+    return out[["tier", "indicator", "region", "year", "threshold", "region_specific"]].reset_index(drop=True)
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+def threshold_text(catalogue: Catalogue, lang: str = "vi") -> pd.Series:
+    """Readable threshold per indicator row of ``catalogue.indicators`` (same index), e.g.
+    ``>= 70``, ``>= khá``, ``Đạt``, ``>= 36 (2021); >= 39 (2022)``. Regions other than the default
+    region are named in brackets."""
+    inds = catalogue.indicators
+    thr = catalogue.thresholds.merge(inds[["tier", "indicator", "measure", "comparator"]], on=["tier", "indicator"])
+    thr = thr.merge(catalogue.measures[["measure", "levels"]], on="measure", how="left")
+    lo, hi = catalogue.meta["period_from"], catalogue.meta["period_to"]
+    default = catalogue.meta.get("default_region") or ""
+    rank = thr["threshold"].round().astype("int64") - 1
+    shown = [lv[r] if isinstance(lv, list) and len(lv) > r >= 0 else _number(t)
+             for lv, r, t in zip(thr["levels"], rank, thr["threshold"])]  # labels of a few config rows
+    span = np.where((thr["year_from"] == lo) & (thr["year_to"] == hi), "",
+                    np.where(thr["year_from"] == thr["year_to"], " (" + thr["year_from"].astype(str) + ")",
+                             " (" + thr["year_from"].astype(str) + "-" + thr["year_to"].astype(str) + ")"))
+    region = np.where(thr["region"].isin(["", default]), "", " [" + thr["region"] + "]")
+    thr = thr.assign(text=thr["comparator"] + " " + pd.Series(shown, index=thr.index, dtype="str") + span + region)
+    joined = thr.groupby(["tier", "indicator"], sort=False)["text"].agg("; ".join)
+    keys = pd.MultiIndex.from_frame(inds[["tier", "indicator"]])
+    text = pd.Series(joined.reindex(keys).to_numpy(), index=inds.index, dtype="str")
+    met = pick(LABELS["met_if_true"], lang)
+    none = pick(LABELS["no_threshold"], lang)
+    return text.where(text.notna(), np.where(inds["comparator"].eq("true"), met, none)).astype("str")
+
+
+def catalogue_to_frame(catalogue: Catalogue, tier: str | None = None, lang: str = "vi") -> pd.DataFrame:
+    """One display row per indicator: tier, criterion and its name, indicator code and name, measure,
+    comparator, threshold text, unit, threshold_status, confidence, resource, source (ids kept for
+    statuses so that CSV output stays machine-readable)."""
+    lang = check_lang(lang)
+    inds = catalogue.indicators.assign(threshold=threshold_text(catalogue, lang))
+    if tier is not None:
+        inds = inds[inds["tier"].eq(tier)]
+    crit = catalogue.criteria[["tier", "criterion", f"name_{lang}"]].rename(columns={f"name_{lang}": "criterion_name"})
+    meas = catalogue.measures[["measure", "unit"]]
+    out = inds.merge(crit, on=["tier", "criterion"], how="left").merge(meas, on="measure", how="left")
+    out = out.rename(columns={f"name_{lang}": "name"})
+    cols = ["tier", "criterion", "criterion_name", "indicator", "name", "measure", "comparator", "threshold", "unit",
+            "threshold_status", "confidence", "resource", "source"]
+    return out[cols].reset_index(drop=True)
+
+
+THRESHOLD_BY_LABELS: dict[str, tuple[str, str]] = {"region": ("vùng", "region")}
+SUMMARY: dict[str, tuple[str, str]] = {
+    "head": ("Bộ tiêu chí {id} (phiên bản {version}): {name}", "Catalogue {id} (version {version}): {name}"),
+    "period": ("Giai đoạn {lo}-{hi}; ngưỡng theo {by}; vùng mặc định: {region}; {n_measures} chỉ tiêu đo (measure).",
+               "Period {lo}-{hi}; thresholds by {by}; default region: {region}; {n_measures} measures."),
+    "tier": ("- {tier} ({name}): {n_crit} tiêu chí, {n_ind} chỉ tiêu; ngưỡng chưa xác minh: {n_unverified} ({statuses})",
+             "- {tier} ({name}): {n_crit} criteria, {n_ind} indicators; unverified thresholds: {n_unverified} ({statuses})"),
+    "ok": ("Hợp lệ.", "Valid."),
+}
+
+
+def summarise_catalogue(catalogue: Catalogue, lang: str = "vi") -> str:
+    """Short text summary: tiers, criteria and indicators per tier, thresholds not verified."""
+    lang = check_lang(lang)
+    m = catalogue.meta
+    inds = catalogue.indicators
+    n_crit = catalogue.criteria.groupby("tier").size()
+    n_ind = inds.groupby("tier").size()
+    unver = inds[inds["threshold_status"].ne("verified")]
+    status = unver.groupby(["tier", "threshold_status"]).size()
+    lines = [pick(SUMMARY["head"], lang).format(id=m["id"], version=m["version"], name=m["name"][lang]),
+             pick(SUMMARY["period"], lang).format(lo=m["period_from"], hi=m["period_to"], by=label(THRESHOLD_BY_LABELS, m["threshold_by"], lang),
+                                                   region=m["default_region"], n_measures=len(catalogue.measures))]
+    for t in catalogue.tiers.sort_values("order").itertuples():  # a handful of tiers
+        st = status.get(t.tier, pd.Series(dtype="int64"))
+        lines.append(pick(SUMMARY["tier"], lang).format(
+            tier=t.tier, name=getattr(t, f"name_{lang}"), n_crit=int(n_crit.get(t.tier, 0)),
+            n_ind=int(n_ind.get(t.tier, 0)), n_unverified=int(st.sum()),
+            statuses="; ".join(f"{label(THRESHOLD_STATUS_LABELS, k, lang)}: {int(v)}" for k, v in st.items()) or "-"))
+    lines.append(pick(SUMMARY["ok"], lang))
+    return "\n".join(lines)
