@@ -1,0 +1,548 @@
+"""Deterministic generator of the synthetic sample dataset ``data/sample/``.
+
+Bắc Sơn district (Lạng Sơn) with its real commune-level units and GSO codes, villages and hamlets for
+three communes, and indicator values for 2021-2024 that reproduce the situation of Tân Lập's 2024
+plan (18/19 NTM criteria in 2023, criterion 1 slipped; fewer than 10 NTM nâng cao criteria; xóm Lân
+Riều a recognised model residential area). All values are SYNTHETIC: they are drawn so that each
+commune meets the number of criteria its profile asks for (``data/sample-inputs/profiles.yaml``),
+against the thresholds of the catalogue. Rerunning with the same seed writes identical files.
+
+Run: ``python -m ntm_analysis.sample data/sample``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tomllib
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .catalogue import Catalogue
+
+SEED = 20240301
+INPUTS = Path(__file__).resolve().parents[1] / "data" / "sample-inputs"
+PROVINCE = ("20", "Lạng Sơn")
+DISTRICT = ("185", "Bắc Sơn")
+REGION = "trung-du-mien-nui-phia-bac"
+SYNTHETIC_NOTE = "Dữ liệu tổng hợp (synthetic), không phải số liệu thật"
+
+#: Criteria that depend mostly on public investment fail first in weak communes (used for ordering).
+_HARD_FIRST = [2, 3, 5, 10, 11, 13, 17, 12, 9, 6, 14, 15, 4, 7, 8, 18, 16, 19, 1]
+
+
+def _rng(*key: object) -> np.random.Generator:
+    """A generator seeded from SEED and a stable key, so each draw is independent of draw order."""
+    text = "|".join(str(k) for k in key)
+    return np.random.default_rng([SEED, zlib.crc32(text.encode("utf-8"))])
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def build_units(inputs: Path = INPUTS) -> pd.DataFrame:
+    """Province, district, the 20 commune-level units of 2019 (with 2020 merges), the 6 communes of
+    2025, and villages/hamlets of three communes, in the units.csv layout."""
+    communes = pd.read_csv(inputs / "bac-son-communes-2019.csv", dtype={"gso_code_2019": str})
+    rows: list[dict[str, Any]] = [
+        dict(code=PROVINCE[0], name=PROVINCE[1], type="Tỉnh", level="province", parent_code=None),
+        dict(code=DISTRICT[0], name=DISTRICT[1], type="Huyện", level="district", parent_code=PROVINCE[0],
+             valid_to=2024, note="Cấp huyện chấm dứt hoạt động từ 01/7/2025"),
+    ]
+    # 2025 successors: the new commune reuses one old code (places-and-admin-changes.md).
+    new_codes = {"Bắc Sơn": "06325", "Tân Tri": "06337", "Hưng Vũ": "06349",
+                 "Vũ Lăng": "06367", "Vũ Lễ": "06364", "Nhất Hòa": "06376"}
+    merged_2020 = {"06334": "06343", "06346": "06325"}  # Quỳnh Sơn -> Bắc Quỳnh, Hữu Vĩnh -> TT Bắc Sơn
+    rng = _rng("households")
+    for c in communes.itertuples(index=False):
+        code = c.gso_code_2019
+        households = int(rng.integers(700, 1900))
+        base = dict(code=code, type=c.type_vi, level="commune", parent_code=DISTRICT[0],
+                    region=REGION, households=households, population=int(households * rng.uniform(4.1, 4.6)))
+        if code in merged_2020:
+            rows.append(base | dict(name=c.name_vi, valid_to=2019, successor_code=merged_2020[code]))
+        elif code == "06343":  # xã Bắc Sơn until 2019, then xã Bắc Quỳnh under the same code
+            rows.append(base | dict(name="Bắc Sơn", valid_to=2019, successor_code="06343"))
+            rows.append(base | dict(name="Bắc Quỳnh", valid_from=2020, valid_to=2024,
+                                    successor_code=new_codes[c.commune_after_2025_07]))
+        else:
+            rows.append(base | dict(name=c.name_vi, valid_to=2024,
+                                    successor_code=new_codes[c.commune_after_2025_07]))
+    for name, code in new_codes.items():
+        rows.append(dict(code=code, name=name, type="Xã", level="commune", parent_code=PROVINCE[0],
+                         region=REGION, valid_from=2025,
+                         note="Xã mới từ 01/7/2025 (Nghị quyết 1672/NQ-UBTVQH15)"))
+    villages = pd.read_csv(inputs / "villages.csv", dtype={"commune_code": str}, keep_default_na=False)
+    counters: dict[str, int] = {}
+    for v in villages.itertuples(index=False):
+        counters[v.commune_code] = counters.get(v.commune_code, 0) + 1
+        vcode = f"{v.commune_code}-{counters[v.commune_code]:02d}"
+        note = "" if v.real_name in (True, "True") else SYNTHETIC_NOTE + " (tên thôn đặt giả định)"
+        rows.append(dict(code=vcode, name=v.village, type="Thôn", level="village", parent_code=v.commune_code,
+                         region=REGION, households=int(v.households), valid_to=2024, note=note))
+        hamlets = [h for h in str(v.hamlets).split("|") if h]
+        shares = rng.dirichlet(np.full(len(hamlets), 4.0)) if hamlets else []
+        for j, (hamlet, share) in enumerate(zip(hamlets, shares), start=1):
+            real = hamlet in ("Pác Giáo", "Lân Riều")
+            rows.append(dict(code=f"{vcode}-{j:02d}", name=hamlet, type="Xóm", level="hamlet",
+                             parent_code=vcode, region=REGION,
+                             households=max(12, int(round(int(v.households) * share))), valid_to=2024,
+                             note="" if real else SYNTHETIC_NOTE + " (tên xóm đặt giả định)"))
+    # Every other commune assessed under NTM gets numbered villages ("Thôn 1".."Thôn N"): plainly
+    # synthetic names, so that village-level measures roll up everywhere as they do in real data.
+    detailed = set(villages["commune_code"])
+    for r in list(rows):
+        if (r["level"] == "commune" and r.get("type") == "Xã" and r["code"] not in detailed
+                and r.get("valid_to") == 2024):
+            n = int(np.clip(round(r["households"] / 140), 5, 12))
+            hh = rng.multinomial(r["households"], rng.dirichlet(np.full(n, 6.0)))
+            for i in range(n):
+                rows.append(dict(code=f"{r['code']}-{i + 1:02d}", name=f"Thôn {i + 1}", type="Thôn",
+                                 level="village", parent_code=r["code"], region=REGION,
+                                 households=int(max(hh[i], 25)), valid_to=2024,
+                                 note=SYNTHETIC_NOTE + " (thôn đánh số giả định)"))
+    units = pd.DataFrame(rows)
+    cols = ["code", "name", "type", "level", "parent_code", "region", "households", "population",
+            "valid_from", "valid_to", "successor_code", "note"]
+    units = units.reindex(columns=cols)
+    # a commune's households are the sum over its villages (population keeps its ratio)
+    sums = units[units["level"] == "village"].groupby("parent_code")["households"].sum()
+    is_commune = (units["level"] == "commune") & units["code"].isin(sums.index) & units["valid_to"].eq(2024)
+    ratio = units.loc[is_commune, "population"] / units.loc[is_commune, "households"]
+    units.loc[is_commune, "households"] = units.loc[is_commune, "code"].map(sums).to_numpy()
+    units.loc[is_commune, "population"] = (units.loc[is_commune, "households"] * ratio).round()
+    for col in ("households", "population", "valid_from", "valid_to"):
+        units[col] = units[col].astype("Int64")
+    return units
+
+
+# --- scenario --------------------------------------------------------------------------------
+
+
+def load_profiles(inputs: Path = INPUTS) -> dict[str, Any]:
+    """The scenario file: criteria met per commune and year, forced slips, recognitions."""
+    return yaml.safe_load((inputs / "profiles.yaml").read_text(encoding="utf-8"))
+
+
+def indicator_thresholds(cat: Catalogue, region: str, year: int) -> pd.DataFrame:
+    """Indicators of every tier with the threshold that applies in ``region`` and ``year``
+    (a region-specific row wins over a generic one); NaN threshold for boolean indicators."""
+    th = cat.thresholds
+    th = th[(th["year_from"] <= year) & (th["year_to"] >= year)]
+    region_col = th["region"].fillna("").astype(str)
+    th = th[(region_col == "") | (region_col == region)].assign(_specific=region_col != "")
+    th = th.sort_values("_specific", ascending=False).drop_duplicates(["tier", "indicator"])
+    out = cat.indicators.merge(th[["tier", "indicator", "threshold"]], on=["tier", "indicator"], how="left")
+    return out.merge(cat.measures[["measure", "kind", "level", "rollup"]], on="measure", how="left",
+                     suffixes=("", "_measure"))
+
+
+def _choose_criteria(all_criteria: list[int], k: int, forced_fail: list[int], forced_meet: list[int],
+                     order: list[int], excluded: set[int]) -> set[int]:
+    """The set of criteria met: forced ones first, then by ``order`` (strongest first), k in all."""
+    met = [c for c in forced_meet if c in all_criteria and c not in excluded]
+    for c in order:
+        if len(met) >= k:
+            break
+        if c not in met and c not in forced_fail and c not in excluded and c in all_criteria:
+            met.append(c)
+    return set(met)
+
+
+@dataclass
+class _Constraint:
+    comparator: str
+    threshold: float
+    want: bool  # True: must pass, False: must fail
+
+
+def _passes(value: float, comparator: str, threshold: float) -> bool:
+    if comparator == "true":
+        return value == 1.0
+    if comparator == ">=":
+        return value >= threshold - 1e-9
+    if comparator == "<=":
+        return value <= threshold + 1e-9
+    return abs(value - threshold) < 1e-9
+
+
+def _interval(cons: list[_Constraint], lo: float, hi: float) -> tuple[float, float, bool, bool, float | None] | None:
+    """Feasible interval (lo, hi, lo_open, hi_open, fixed) for numeric constraints, or None."""
+    lo_open = hi_open = False
+    fixed: float | None = None
+    avoid: list[float] = []
+    for c in cons:
+        t = c.threshold
+        if c.comparator == ">=" and c.want or c.comparator == "<=" and not c.want:
+            opened = not c.want  # failing "<= t" means value > t
+            if t > lo:
+                lo, lo_open = t, opened
+            elif t == lo:
+                lo_open = lo_open or opened
+        elif c.comparator == "<=" and c.want or c.comparator == ">=" and not c.want:
+            opened = not c.want  # failing ">= t" means value < t
+            if t < hi:
+                hi, hi_open = t, opened
+            elif t == hi:
+                hi_open = hi_open or opened
+        elif c.comparator == "==":
+            if c.want:
+                fixed = t if fixed is None or fixed == t else math.nan
+            else:
+                avoid.append(t)
+    if fixed is not None:
+        if math.isnan(fixed) or fixed in avoid or not (lo <= fixed <= hi) or \
+                (lo_open and fixed == lo) or (hi_open and fixed == hi):
+            return None
+        return fixed, fixed, False, False, fixed
+    if lo > hi or (lo == hi and (lo_open or hi_open)):
+        return None
+    if avoid and lo == hi and lo in avoid:
+        return None
+    return lo, hi, lo_open, hi_open, None
+
+
+def _domain(kind: str, n_levels: int) -> tuple[float, float]:
+    if kind == "percent":
+        return 0.0, 100.0
+    if kind == "level":
+        return 1.0, float(max(n_levels, 1))
+    return 0.0, math.inf
+
+
+def _feasible(cons: list[_Constraint], kind: str, n_levels: int) -> bool:
+    if kind == "boolean" or all(c.comparator == "true" for c in cons):
+        wants = {c.want for c in cons}
+        return len(wants) <= 1
+    lo, hi = _domain(kind, n_levels)
+    iv = _interval(cons, lo, hi)
+    if iv is None:
+        return False
+    lo, hi, lo_open, hi_open, fixed = iv
+    if kind in ("count", "level") and fixed is None:  # integers: need one integer inside
+        first = math.floor(lo) + 1 if lo_open else math.ceil(lo)
+        return first < hi or (first == hi and not hi_open)
+    avoid = [c.threshold for c in cons if c.comparator == "==" and not c.want]
+    return not (fixed is None and lo == hi and lo in avoid)
+
+
+def _pick_value(cons: list[_Constraint], kind: str, n_levels: int, position: float,
+                rng: np.random.Generator) -> float:
+    """A value satisfying ``cons``, placed at relative ``position`` (0..1) of the feasible band."""
+    if kind == "boolean" or (cons and all(c.comparator == "true" for c in cons)):
+        return 1.0 if (cons[0].want if cons else position > 0.3) else 0.0
+    dlo, dhi = _domain(kind, n_levels)
+    iv = _interval(cons, dlo, dhi)
+    assert iv is not None, "infeasible constraints reached _pick_value"
+    lo, hi, lo_open, hi_open, fixed = iv
+    if fixed is not None:
+        return fixed
+    avoid = [c.threshold for c in cons if c.comparator == "==" and not c.want]
+    integer = kind in ("count", "level")
+    if math.isinf(hi):  # open above: a band of plausible width over the lower bound
+        width = {"count": 4.0}.get(kind, max(abs(lo) * 0.35, 5.0))
+        hi, hi_open = lo + width, False
+    if lo == dlo and not lo_open and hi < math.inf and not math.isinf(dlo):
+        # only an upper bound from a failed ">=": a near miss most of the time, sometimes far
+        width = (hi - lo)
+        if kind == "percent":
+            width = min(width, float(rng.choice([4.0, 8.0, 15.0, 30.0])))
+        elif kind == "number":
+            width = min(width, hi * float(rng.choice([0.05, 0.12, 0.25])))
+        lo = hi - width
+    value = lo + position * (hi - lo)
+    if integer:
+        candidates = [v for v in range(math.ceil(lo), math.floor(hi) + 1)
+                      if not (lo_open and v == lo) and not (hi_open and v == hi) and v not in avoid]
+        if not candidates:
+            candidates = [math.ceil(lo) + (1 if lo_open else 0)]
+        return float(candidates[min(int(position * len(candidates)), len(candidates) - 1)])
+    decimals = 1 if kind == "percent" else 2
+    value = round(value, decimals)
+    step = 10 ** -decimals
+    for _ in range(1000):  # nudge off an open bound or an avoided value after rounding
+        if lo_open and value <= lo:
+            value = round(value + step, decimals)
+        elif hi_open and value >= hi:
+            value = round(value - step, decimals)
+        elif value in avoid:
+            value = round(value - step, decimals)
+        else:
+            break
+    return value
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+def _orders(code: str, criteria: list[int]) -> list[int]:
+    """Criteria from strongest to weakest for one commune: investment-heavy ones tend to be weak."""
+    rng = _rng("order", code)
+    rank = {c: (_HARD_FIRST.index(c) if c in _HARD_FIRST else len(_HARD_FIRST)) + rng.normal(0, 4)
+            for c in criteria}
+    return sorted(criteria, key=lambda c: -rank[c])
+
+
+def _position(code: str, measure: str, year_index: int, lower_is_better: bool) -> float:
+    """Where inside its band a value sits: a stable per-unit level that improves a little each year."""
+    rng = _rng("pos", code, measure)
+    base, trend = rng.uniform(0.2, 0.6), rng.uniform(0.0, 0.08)
+    noise = _rng("pos", code, measure, year_index).normal(0, 0.03)
+    pos = float(np.clip(base + trend * year_index + noise, 0.05, 0.95))
+    return 1.0 - pos if lower_is_better else pos
+
+
+def _constraints_for(ind: pd.DataFrame, met: dict[tuple[str, int], bool], code: str, year: int,
+                     n_levels: dict[str, int], kinds: dict[str, str]) -> dict[str, list[_Constraint]]:
+    """Constraints per measure so that exactly the criteria in ``met`` pass: every indicator of a
+    met criterion passes; one feasible indicator of each failed criterion fails."""
+    cons: dict[str, list[_Constraint]] = {}
+    usable = ind[(ind["comparator"] == "true") | ind["threshold"].notna()]
+    for row in usable.itertuples(index=False):
+        if met.get((row.tier, row.criterion)):
+            cons.setdefault(row.measure, []).append(_Constraint(row.comparator, float(row.threshold), True))
+    for (tier, crit), ok in sorted(met.items()):
+        if ok:
+            continue
+        rows = usable[(usable["tier"] == tier) & (usable["criterion"] == crit)]
+        order = _rng("fail", code, year, tier, crit).permutation(len(rows))
+        for i in order:
+            row = rows.iloc[int(i)]
+            trial = cons.get(row.measure, []) + [_Constraint(row.comparator, float(row.threshold), False)]
+            if _feasible(trial, kinds[row.measure], n_levels.get(row.measure, 0)):
+                cons[row.measure] = trial
+                break
+    return cons
+
+
+def _split_total(total: float, dens: np.ndarray, step: float, rng: np.random.Generator) -> np.ndarray:
+    """Split ``total`` over villages (each at most its denominator) in multiples of ``step``."""
+    weights = dens * rng.uniform(0.85, 1.15, len(dens))
+    share = np.minimum(dens, np.floor(total * weights / weights.sum() / step) * step)
+    remainder = round((total - share.sum()) / step)
+    idx = 0
+    while remainder > 0 and idx < 100 * len(dens):
+        i = idx % len(dens)
+        if share[i] + step <= dens[i] + 1e-9:
+            share[i] += step
+            remainder -= 1
+        idx += 1
+    return np.round(share, 1)
+
+
+def _village_rows(code: str, year: int, measure: str, rollup: str, value: float,
+                  cons: list[_Constraint], villages: pd.DataFrame) -> list[dict[str, Any]]:
+    """Village values whose roll-up by ``rollup`` gives a commune value meeting ``cons``."""
+    rng = _rng("village", code, year, measure)
+    n = len(villages)
+    ok = (lambda v: all(_passes(v, c.comparator, c.threshold) == c.want for c in cons))
+    rows: list[dict[str, Any]] = []
+    if rollup == "ratio":
+        km = "road" in measure
+        step = 0.1 if km else 1.0
+        dens = (np.round(_rng("km", code, measure).uniform(1.5, 6.0, n), 1) if km
+                else villages["households"].to_numpy(dtype=float))
+        total_den = dens.sum()
+        target = round(value / 100 * total_den / step) * step
+        candidates = sorted({round(target + k * step, 1) for k in range(-60, 61)}, key=lambda t: abs(t - target))
+        total = next((t for t in candidates if 0 <= t <= total_den and ok(100 * t / total_den)), target)
+        nums = _split_total(total, dens, step, rng)
+        for vcode, num, den in zip(villages["code"], nums, dens):
+            rows.append(dict(code=vcode, value=round(100 * num / den, 1), numerator=num, denominator=den))
+    elif rollup == "share_true":
+        best = min((k for k in range(n + 1) if ok(100 * k / n)), key=lambda k: abs(100 * k / n - value),
+                   default=round(value / 100 * n))
+        flags = np.zeros(n)
+        flags[rng.permutation(n)[:best]] = 1
+        rows += [dict(code=c, value=f) for c, f in zip(villages["code"], flags)]
+    elif rollup in ("all", "any"):
+        flags = np.ones(n) if value == 1.0 else np.zeros(n)
+        if rollup == "all" and value != 1.0:
+            flags[:] = 1
+            flags[rng.permutation(n)[: int(rng.integers(1, min(3, n) + 1))]] = 0
+        if rollup == "any" and value == 1.0:
+            flags[:] = 0
+            flags[rng.permutation(n)[: int(rng.integers(1, n + 1))]] = 1
+        rows += [dict(code=c, value=f) for c, f in zip(villages["code"], flags)]
+    elif rollup == "sum":
+        parts = _split_total(value, np.full(n, max(value, 1.0)), 1.0, rng)
+        rows += [dict(code=c, value=p) for c, p in zip(villages["code"], parts)]
+    return rows
+
+
+def _format_value(value: float, kind: str, levels: list[str] | None) -> str:
+    """Write a value the way an officer would type it (Đạt/Không đạt, level names, plain numbers)."""
+    if kind == "boolean":
+        return "Đạt" if value == 1.0 else "Không đạt"
+    if kind == "level" and levels:
+        return str(levels[int(value) - 1])
+    if kind == "count" or float(value).is_integer():
+        return str(int(round(value)))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def generate(cat: Catalogue | None = None, inputs: Path = INPUTS) -> dict[str, pd.DataFrame]:
+    """Build the sample tables (units, values, recognitions) from the scenario and the catalogue."""
+    from .catalogue import load_catalogue  # noqa: PLC0415 (the catalogue loader is heavy)
+
+    cat = cat or load_catalogue()
+    prof = load_profiles(inputs)
+    years: list[int] = list(prof["years"])
+    units = build_units(inputs)
+    measures = cat.measures.set_index("measure")
+    # a boolean entered per village and rolled up as the share of villages is a percent at commune level
+    kinds = measures["kind"].where(measures["rollup"] != "share_true", "percent").to_dict()
+    entered_kinds = measures["kind"].to_dict()
+    levels = {m: list(v) for m, v in measures["levels"].items() if isinstance(v, (list, tuple)) and len(v)}
+    n_levels = {m: len(v) for m, v in levels.items()}
+    tiers = cat.tiers.set_index("tier")
+    commune_tiers = [t for t in cat.tier_ids() if tiers.loc[t, "unit_level"] == "commune"]
+    hamlet_tiers = [t for t in cat.tier_ids() if tiers.loc[t, "unit_level"] == "hamlet"]
+    by_year = {y: indicator_thresholds(cat, REGION, y) for y in years}
+    lower_better = set(cat.indicators.loc[cat.indicators["comparator"] == "<=", "measure"])
+    live = units[units["valid_to"].fillna(9999) >= years[0]]
+    villages = live[live["level"] == "village"]
+    hamlets = live[live["level"] == "hamlet"]
+    rows: list[dict[str, Any]] = []
+    recognitions: list[dict[str, Any]] = []
+    for code, p in prof["communes"].items():
+        for tier, year in (p.get("recognised") or {}).items():
+            recognitions.append(dict(code=code, tier=tier, year=year,
+                                     decision="Quyết định công nhận (giả định — dữ liệu tổng hợp)"))
+        my_villages = villages[villages["parent_code"] == code]
+        for yi, year in enumerate(years):
+            ind = by_year[year]
+            ind = ind[ind["tier"].isin(commune_tiers)]
+            met: dict[tuple[str, int], bool] = {}
+            failed_below: set[int] = set()
+            for tier in commune_tiers:
+                key = tier.replace("-", "_")
+                crits = sorted(set(ind.loc[ind["tier"] == tier, "criterion"]))
+                counts = p.get(key)
+                k = int(counts[yi]) if counts else 0
+                forced_fail = list((p.get(f"{key}_fail") or {}).get(year, []))
+                forced_meet = list((p.get(f"{key}_meet") or {}).get(year, []))
+                chosen = _choose_criteria(crits, k, forced_fail, forced_meet, _orders(code, crits),
+                                          excluded=failed_below | set(forced_fail))
+                met.update({(tier, c): c in chosen for c in crits})
+                failed_below |= set(crits) - chosen
+            cons = _constraints_for(ind, met, code, year, n_levels, kinds)
+            for measure in sorted(set(ind["measure"])):
+                kind = kinds[measure]
+                value = _pick_value(cons.get(measure, []), kind, n_levels.get(measure, 0),
+                                    _position(code, measure, yi, measure in lower_better),
+                                    _rng("pick", code, measure, year))
+                m = measures.loc[measure]
+                base = dict(year=year, indicator=measure, source="Báo cáo tự đánh giá của xã (tổng hợp)",
+                            assessed_by="self")
+                if m["level"] in ("village", "hamlet") and len(my_villages) and m["rollup"] != "none":
+                    for r in _village_rows(code, year, measure, m["rollup"], value, cons.get(measure, []),
+                                           my_villages):
+                        rows.append(base | r | dict(value=_format_value(r["value"], entered_kinds[measure], levels.get(measure)),
+                                                    source="Báo cáo của thôn (tổng hợp)"))
+                    continue
+                row = base | dict(code=code, value=_format_value(value, kind, levels.get(measure)))
+                if m["rollup"] == "ratio":
+                    hh = int(live.loc[(live["code"] == code) & (live["level"] == "commune"), "households"].iloc[0])
+                    row |= dict(numerator=int(round(value / 100 * hh)), denominator=hh)
+                    row["value"] = _format_value(round(100 * row["numerator"] / hh, 1), kind, None)
+                rows.append(row)
+    rows += _hamlet_rows(cat, prof, hamlets, years, hamlet_tiers, recognitions)
+    values = pd.DataFrame(rows).reindex(columns=["code", "year", "indicator", "value", "numerator",
+                                                 "denominator", "source", "assessed_by", "note"])
+    for col in ("numerator", "denominator"):
+        values[col] = values[col].map(lambda x: "" if pd.isna(x) else _format_value(float(x), "number", None))
+    values = values.sort_values(["code", "year", "indicator"], kind="stable").reset_index(drop=True)
+    recs = pd.DataFrame(recognitions).sort_values(["code", "tier", "year"]).reset_index(drop=True)
+    return {"units": units, "values": values, "recognitions": recs}
+
+
+def _hamlet_rows(cat: Catalogue, prof: dict[str, Any], hamlets: pd.DataFrame, years: list[int],
+                 tiers: list[str], recognitions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Model-residential-area criteria for every hamlet: the profile's counts for the two real
+    areas, a modest invented spread for the others."""
+    rows: list[dict[str, Any]] = []
+    areas = prof.get("model_areas") or {}
+    for tier in tiers:
+        ind = cat.indicators[cat.indicators["tier"] == tier]
+        crits = sorted(set(ind["criterion"]))
+        for h in hamlets.itertuples(index=False):
+            spec = areas.get(h.name, {})
+            if spec.get("recognised"):
+                recognitions.append(dict(code=h.code, tier=tier, year=spec["recognised"],
+                                         decision="Quyết định công nhận khu dân cư NTM kiểu mẫu (giả định)"))
+            rng = _rng("hamlet", h.code, tier)
+            start = int(rng.integers(1, max(2, len(crits) - 1)))
+            for yi, year in enumerate(years):
+                k = spec["met"][yi] if "met" in spec else min(len(crits) - 1, start + yi // 2)
+                order = list(_rng("hamlet-order", h.code).permutation(crits))
+                chosen = set(order[:k])
+                for c in crits:
+                    c_ind = ind[ind["criterion"] == c]
+                    fail_at = int(_rng("hamlet-fail", h.code, year, c).integers(len(c_ind)))
+                    for i, r in enumerate(c_ind.itertuples(index=False)):
+                        ok = c in chosen or i != fail_at
+                        rows.append(dict(code=h.code, year=year, indicator=r.measure,
+                                         value="Đạt" if ok else "Không đạt",
+                                         source="Biên bản tự đánh giá của khu dân cư (tổng hợp)",
+                                         assessed_by="self"))
+    return rows
+
+
+DATASET_TOML = """\
+# Bộ dữ liệu mẫu — DỮ LIỆU TỔNG HỢP (synthetic). Sinh bởi: python -m ntm_analysis.sample data/sample
+name = "Mẫu: huyện Bắc Sơn, tỉnh Lạng Sơn, 2021-2024 (dữ liệu tổng hợp)"
+name_en = "Sample: Bắc Sơn district, Lạng Sơn province, 2021-2024 (synthetic data)"
+province = "Lạng Sơn"
+province_code = "20"
+catalogue = "lang-son-2022-2025"
+synthetic = true
+notes = \"\"\"Tên và mã đơn vị hành chính cấp xã là thật (Tổng cục Thống kê). Giá trị chỉ tiêu, tên phần lớn thôn/xóm \
+và năm công nhận là giả định, sinh ngẫu nhiên có kiểm soát (seed cố định) để tái hiện tình huống của Kế hoạch \
+năm 2024 xã Tân Lập. Không dùng cho báo cáo chính thức.\"\"\"
+notes_en = \"\"\"Commune-level names and GSO codes are real. Indicator values, most village/hamlet names and \
+recognition years are synthetic, drawn with a fixed seed to reproduce the situation of Tân Lập's 2024 plan. \
+Not for official reporting.\"\"\"
+
+# Boundary layers, relative to this folder (illustrative, not official boundaries)
+[boundaries]
+commune = "../../maps/sample/communes.gpkg"
+village = "../../maps/sample/villages.gpkg"
+hamlet = "../../maps/sample/hamlets.gpkg"
+"""
+
+
+def write_sample(out: Path, cat: Catalogue | None = None, inputs: Path = INPUTS) -> list[Path]:
+    """Write units.csv, values.csv, recognitions.csv and dataset.toml into ``out``; return the paths."""
+    tables = generate(cat, inputs)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        path = out / f"{name}.csv"
+        tmp = path.with_suffix(".csv.tmp")
+        frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        tmp.replace(path)
+        written.append(path)
+    toml_path = out / "dataset.toml"
+    tomllib.loads(DATASET_TOML)  # fail early on a malformed template
+    toml_path.write_text(DATASET_TOML, encoding="utf-8")
+    return written + [toml_path]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``python -m ntm_analysis.sample OUT_DIR``."""
+    parser = argparse.ArgumentParser(description="Sinh bộ dữ liệu mẫu (tổng hợp) / write the synthetic sample")
+    parser.add_argument("out", type=Path, nargs="?", default=Path("data/sample"))
+    args = parser.parse_args(argv)
+    for path in write_sample(args.out):
+        print(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
