@@ -1,0 +1,496 @@
+"""Attainment: indicator → criterion → unit summary per tier, with village roll-up and slippage.
+
+Pure functions over the Dataset and Catalogue tables (see docs/architecture.md, "Assessment
+contract"); nothing here opens a file. Every step is a merge or a groupby over the whole table:
+the only Python loops run over tiers, roll-up rules or the (bounded) depth of the unit hierarchy.
+
+Roll-up: a measure entered below the level it is assessed at (village or hamlet values for a
+commune indicator) is aggregated over every lower-level unit under it that is valid that year by
+the measure's ``rollup`` rule (``ratio`` = 100 × Σ numerator / Σ denominator, never a mean of
+percentages; ``sum``; ``all``; ``any``; ``share_true`` = 100 × share of units whose value is 1).
+A roll-up with a lower-level unit lacking its value (or, for ``ratio``, its numerator or
+denominator) is missing, never a partial result; ``all``/``any`` are decided early only when one
+known value already settles them. The roll-up is used whenever it can be computed; a value given
+directly for the unit is used only when no roll-up is possible. When both exist and disagree
+(more than 0.5 percentage point, 0.5 % relative for counts and sums, or a different boolean) the
+pair is listed in ``rollup_conflicts`` with ``used = "rollup"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.catalogue import Catalogue
+from ntm_analysis.dataset import Dataset
+from ntm_analysis.i18n import check_lang, fmt
+
+#: Depth of each administrative level; roll-up runs from a deeper level to a shallower one.
+LEVEL_RANK: dict[str, int] = {"province": 0, "district": 1, "commune": 2, "village": 3, "hamlet": 4}
+#: Tolerance for comparing values computed as ratios with thresholds (floating point noise only).
+EPS = 1e-9
+#: Conflict tolerance between a direct value and a roll-up: percentage points / relative share.
+CONFLICT_PP = 0.5
+CONFLICT_REL = 0.005
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "unknown_unit": (
+        "Không có đơn vị mã {codes} trong bảng đơn vị (units) của bộ dữ liệu; kiểm tra mã (giữ các số 0 ở đầu).",
+        "No unit with code {codes} in the dataset's units table; check the code (keep leading zeros).",
+    ),
+    "unknown_tier": (
+        "Hạng {tiers} không có trong bộ tiêu chí {catalogue}; chọn trong: {choices}.",
+        "Tier {tiers} is not in catalogue {catalogue}; choose from: {choices}.",
+    ),
+}
+
+INDICATOR_COLUMNS = [
+    "code", "year", "tier", "criterion", "indicator", "measure", "value", "threshold", "comparator",
+    "status", "gap", "share_covered", "value_source", "threshold_status", "confidence",
+]
+CRITERIA_COLUMNS = [
+    "code", "year", "tier", "criterion", "status", "n_indicators", "n_met", "n_missing", "binding", "change",
+]
+UNIT_COLUMNS = [
+    "code", "year", "tier", "criteria_met", "criteria_total", "reached", "recognised", "newly_met",
+    "slipped", "slipped_since_recognition",
+]
+TEXT_COLUMNS = {
+    "code", "tier", "indicator", "measure", "comparator", "status", "value_source", "threshold_status",
+    "confidence", "binding", "change", "newly_met", "slipped", "slipped_since_recognition", "rollup", "used",
+}
+CONFLICT_COLUMNS = [
+    "code", "year", "measure", "rollup", "direct_value", "rollup_value", "n_villages", "used",
+]
+
+
+class AssessError(ValueError):
+    """Bad arguments to :func:`assess` (unknown unit code or tier); the message is in one language."""
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """Attainment tables (see the Assessment contract) plus what display helpers need.
+
+    ``scope`` holds the assessed units (``code``, ``name``, ``level``, ``parent_code``, ``region``);
+    ``catalogue`` the catalogue used, for names and units of measure.
+    """
+
+    indicators: pd.DataFrame
+    criteria: pd.DataFrame
+    units: pd.DataFrame
+    rollup_conflicts: pd.DataFrame
+    scope: pd.DataFrame = field(default_factory=pd.DataFrame)
+    catalogue: Catalogue | None = None
+
+
+# --- hierarchy and scope ----------------------------------------------------------------------
+
+
+def ancestry(units: pd.DataFrame) -> pd.DataFrame:
+    """Every (unit, ancestor) pair, the unit itself included: ``code``, ``level``, ``ancestor``,
+    ``ancestor_level``, ``depth`` (0 = itself). Walks ``parent_code`` a bounded number of times."""
+    parents = units[["code", "parent_code"]].rename(columns={"code": "ancestor", "parent_code": "next"})
+    step = units[["code", "level"]].assign(ancestor=units["code"], depth=0)
+    parts = [step]
+    for depth in range(1, len(LEVEL_RANK) + 3):  # deeper than any real hierarchy; stops cycles
+        step = step.merge(parents, on="ancestor")[["code", "level", "next"]]
+        step = step.rename(columns={"next": "ancestor"}).dropna(subset=["ancestor"]).assign(depth=depth)
+        if step.empty:
+            break
+        parts.append(step)
+    out = pd.concat(parts, ignore_index=True)
+    levels = units[["code", "level"]].rename(columns={"code": "ancestor", "level": "ancestor_level"})
+    return out.merge(levels, on="ancestor", how="left")
+
+
+def select_units(units: pd.DataFrame, codes: str | Iterable[str] | None, lang: str = "vi",
+                 anc: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Units named by ``codes`` and every unit under them (a district or province code selects its
+    communes, villages and hamlets); all units when ``codes`` is None."""
+    if codes is None:
+        return units
+    wanted = [codes] if isinstance(codes, str) else [str(c) for c in codes]
+    unknown = sorted(set(wanted) - set(units["code"]))
+    if unknown:
+        raise AssessError(fmt(MESSAGES, "unknown_unit", lang, codes=", ".join(unknown)))
+    anc = ancestry(units) if anc is None else anc
+    return units[units["code"].isin(anc.loc[anc["ancestor"].isin(wanted), "code"])]
+
+
+def _valid_in(frame: pd.DataFrame, year: pd.Series) -> pd.Series:
+    """True where the unit row (``valid_from``/``valid_to``, NA = open) exists in ``year``."""
+    ok = pd.Series(True, index=frame.index)
+    if "valid_from" in frame:
+        ok &= (frame["valid_from"].isna() | (frame["valid_from"] <= year)).fillna(True).astype(bool)
+    if "valid_to" in frame:
+        ok &= (frame["valid_to"].isna() | (frame["valid_to"] >= year)).fillna(True).astype(bool)
+    return ok
+
+
+def _tier_closure(catalogue: Catalogue, tiers: str | Iterable[str] | None, lang: str) -> list[str]:
+    """Requested tiers plus every tier they require (needed to decide ``reached``)."""
+    known = catalogue.tier_ids()
+    wanted = known if tiers is None else ([tiers] if isinstance(tiers, str) else list(tiers))
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise AssessError(fmt(MESSAGES, "unknown_tier", lang, tiers=", ".join(unknown),
+                              catalogue=catalogue.meta.get("id", "?"), choices=", ".join(known)))
+    requires = _requires(catalogue)
+    out = list(wanted)
+    for tier in out:  # grows while iterating: follows the chain of requirements
+        req = requires.get(tier)
+        if req and req in known and req not in out:
+            out.append(req)
+    return out
+
+
+def _requires(catalogue: Catalogue) -> dict[str, str]:
+    req = catalogue.tiers.set_index("tier")["requires"]
+    return {t: str(r) for t, r in req.items() if pd.notna(r) and str(r).strip()}
+
+
+# --- values: direct and rolled up ---------------------------------------------------------------
+
+
+def _rollup(needed: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame,
+            anc: pd.DataFrame) -> pd.DataFrame:
+    """Rolled-up value per needed (code, year, measure) whose measure is entered below the unit.
+
+    ``needed`` has ``code``, ``year``, ``measure``, ``level`` (of the unit), ``m_level`` (entry
+    level of the measure) and ``rollup``. Returns ``code``, ``year``, ``measure``, ``rollup_value``,
+    ``n_villages``.
+    """
+    deeper = needed["m_level"].map(LEVEL_RANK) > needed["level"].map(LEVEL_RANK)
+    todo = needed[deeper & needed["rollup"].ne("none") & needed["rollup"].notna()]
+    kids = anc[anc["depth"] > 0].rename(columns={"code": "child", "level": "child_level", "ancestor": "code"})
+    kids = todo.merge(kids[["child", "child_level", "code"]], on="code")
+    kids = kids[kids["child_level"] == kids["m_level"]]
+    validity = [c for c in ("valid_from", "valid_to") if c in units]
+    kids = kids.merge(units[["code", *validity]].rename(columns={"code": "child"}), on="child", how="left")
+    kids = kids[_valid_in(kids, kids["year"])]
+    vals = values.rename(columns={"code": "child", "indicator": "measure"})
+    kids = kids.merge(vals[["child", "year", "measure", "value", "numerator", "denominator"]],
+                      on=["child", "year", "measure"], how="left")
+    kids = kids.assign(
+        has_value=kids["value"].notna(),
+        is_true=kids["value"].eq(1.0).fillna(False).astype(bool),
+        has_ratio=(kids["numerator"].notna() & kids["denominator"].notna()),
+    )
+    kids["is_false"] = kids["has_value"] & ~kids["is_true"]
+    g = kids.groupby(["code", "year", "measure", "rollup"], as_index=False).agg(
+        n_villages=("child", "size"), n_value=("has_value", "sum"), n_true=("is_true", "sum"),
+        n_false=("is_false", "sum"), n_ratio=("has_ratio", "sum"), sum_value=("value", "sum"),
+        sum_num=("numerator", "sum"), sum_den=("denominator", "sum"),
+    )
+    n, complete = g["n_villages"], g["n_value"].eq(g["n_villages"])
+    rule = g["rollup"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = 100.0 * g["sum_num"] / g["sum_den"].where(g["sum_den"] > 0)
+    g["rollup_value"] = np.select(
+        [
+            rule.eq("ratio") & g["n_ratio"].eq(n),
+            rule.eq("sum") & complete,
+            rule.eq("all") & g["n_false"].gt(0),
+            rule.eq("all") & g["n_true"].eq(n),
+            rule.eq("any") & g["n_true"].gt(0),
+            rule.eq("any") & complete,
+            rule.eq("share_true") & complete,
+        ],
+        [ratio, g["sum_value"], 0.0, 1.0, 1.0, 0.0, 100.0 * g["n_true"] / n],
+        default=np.nan,
+    ).astype("float64")
+    return g[["code", "year", "measure", "rollup", "rollup_value", "n_villages"]]
+
+
+def resolve_values(needed: pd.DataFrame, dataset: Dataset, catalogue: Catalogue,
+                   anc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Value used per (``code``, ``year``, ``measure``) of ``needed`` (which also has ``level``):
+    the roll-up when it can be computed, else the direct value. Returns the values (``value``,
+    ``value_source``) and the roll-up conflicts table."""
+    meas = catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"})
+    needed = needed.merge(meas, on="measure", how="left")
+    direct = dataset.values[["code", "year", "indicator", "value"]].rename(
+        columns={"indicator": "measure", "value": "direct_value"}).drop_duplicates(["code", "year", "measure"])
+    out = needed.merge(direct, on=["code", "year", "measure"], how="left")
+    rolled = _rollup(needed, dataset.values, dataset.units, anc)
+    out = out.merge(rolled.drop(columns="rollup"), on=["code", "year", "measure"], how="left")
+    use_rollup = out["rollup_value"].notna()
+    out["value"] = out["rollup_value"].where(use_rollup, out["direct_value"]).astype("float64")
+    out["value_source"] = pd.Series(np.where(use_rollup, "rollup", np.where(out["direct_value"].notna(), "direct", None)),
+                                    index=out.index, dtype="string")
+    both = out[use_rollup & out["direct_value"].notna()].copy()
+    diff = (both["direct_value"] - both["rollup_value"]).abs()
+    boolean = both["rollup"].isin(["all", "any"]) | both["kind"].eq("boolean")
+    percent = both["rollup"].isin(["ratio", "share_true"]) | both["kind"].eq("percent")
+    conflict = np.where(boolean, diff > EPS,
+                        np.where(percent, diff > CONFLICT_PP + EPS,
+                                 diff > CONFLICT_REL * both["rollup_value"].abs() + EPS))
+    conflicts = both[conflict].assign(used="rollup")[CONFLICT_COLUMNS]
+    return out[["code", "year", "measure", "value", "value_source"]], conflicts.reset_index(drop=True)
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+def pick_thresholds(rows: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """Threshold for each row of ``rows`` (``tier``, ``indicator``, ``year``, ``region``), aligned
+    to its index: rows with ``year_from <= year <= year_to``; a row for the unit's region wins over a
+    generic one (empty region), then the most recent ``year_from``. NaN when none applies."""
+    thr = catalogue.thresholds.copy()
+    meta = catalogue.meta
+    thr["t_region"] = thr["region"].astype("string").fillna("").str.strip()
+    thr["year_from"] = pd.to_numeric(thr["year_from"]).fillna(meta.get("period_from", -10**6))
+    thr["year_to"] = pd.to_numeric(thr["year_to"]).fillna(meta.get("period_to", 10**6))
+    keys = rows[["tier", "indicator", "year", "region"]].assign(row=np.arange(len(rows)))
+    cand = keys.merge(thr[["tier", "indicator", "t_region", "year_from", "year_to", "threshold"]],
+                      on=["tier", "indicator"])
+    cand = cand[(cand["year_from"] <= cand["year"]) & (cand["year"] <= cand["year_to"])
+                & (cand["t_region"].eq("") | cand["t_region"].eq(cand["region"]).fillna(False))]
+    cand = cand.assign(specific=cand["t_region"].ne(""))
+    cand = cand.sort_values(["row", "specific", "year_from"], ascending=[True, False, False])
+    best = cand.drop_duplicates("row").set_index("row")["threshold"]
+    return pd.Series(best.reindex(np.arange(len(rows))).to_numpy(dtype="float64"), index=rows.index)
+
+
+def indicator_status(value: pd.Series, threshold: pd.Series, comparator: pd.Series,
+                     applicable: pd.Series) -> pd.DataFrame:
+    """``status``, ``gap`` and ``share_covered`` of aligned value/threshold/comparator columns.
+
+    Gap is positive while there is still a way to go (threshold − value for ``>=``, value −
+    threshold for ``<=``, |value − threshold| for ``==``), 0 once met, NaN for booleans."""
+    v, t = value.astype("float64"), threshold.astype("float64")
+    comp = comparator.astype("string").fillna("")
+    is_bool, ge, le, eq = comp.eq("true"), comp.eq(">="), comp.eq("<="), comp.eq("==")
+    met = np.select(
+        [is_bool, ge, le, eq],
+        [v.eq(1.0), v >= t - EPS * t.abs().clip(lower=1), v <= t + EPS * t.abs().clip(lower=1),
+         (v - t).abs() <= EPS * t.abs().clip(lower=1)],
+        default=False,
+    ).astype(bool)
+    status = np.select(
+        [~applicable, v.isna(), ~is_bool & t.isna(), met],
+        ["not_applicable", "missing", "unknown_threshold", "met"],
+        default="not_met",
+    )
+    gap = np.select([ge, le, eq], [(t - v).clip(lower=0), (v - t).clip(lower=0), (v - t).abs()], default=np.nan)
+    gap = np.where(met & ~is_bool, 0.0, gap)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_ge = np.where(t > 0, (v / t).clip(0, 1), 1.0)
+        share_le = np.where(v <= t, 1.0, np.where(v > 0, (t / v).clip(0, 1), 1.0))
+        share_eq = np.where((v - t).abs() <= EPS, 1.0,
+                            np.minimum(v.abs(), t.abs()) / np.maximum(v.abs(), t.abs()))
+    share = np.select([ge, le, eq], [share_ge, share_le, share_eq], default=np.nan)
+    bad = np.asarray(status != "met") & np.asarray(status != "not_met")
+    return pd.DataFrame({
+        "status": pd.Series(status, index=value.index, dtype="string"),
+        "gap": pd.Series(np.where(bad, np.nan, gap), index=value.index, dtype="float64"),
+        "share_covered": pd.Series(np.where(bad, np.nan, share), index=value.index, dtype="float64"),
+    })
+
+
+def _indicator_rows(dataset: Dataset, catalogue: Catalogue, compute_units: pd.DataFrame,
+                    years: list[int], tiers: list[str]) -> pd.DataFrame:
+    """One row per (unit, year, tier, indicator) for units whose level the tier (or one of its
+    indicators) is assessed at; ``applicable`` says whether the indicator's own level matches."""
+    tiers_t = catalogue.tiers.loc[catalogue.tiers["tier"].isin(tiers), ["tier", "unit_level"]]
+    inds = catalogue.indicators[catalogue.indicators["tier"].isin(tiers)].copy()
+    inds["ind_order"] = np.arange(len(inds))
+    levels = pd.concat([tiers_t, inds[["tier", "unit_level"]]]).drop_duplicates()
+    levels = levels.rename(columns={"unit_level": "level"})
+    meta = catalogue.meta
+    key = meta.get("threshold_by") or "region"
+    cols = ["code", "level", *[c for c in ("valid_from", "valid_to") if c in compute_units]]
+    base = compute_units[cols].assign(
+        thr_key=(compute_units[key] if key in compute_units else pd.Series(pd.NA, index=compute_units.index))
+        .astype("string").fillna(str(meta.get("default_region") or "")).str.strip())
+    uy = base.merge(pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
+    uy = uy[_valid_in(uy, uy["year"])].drop(columns=[c for c in ("valid_from", "valid_to") if c in uy])
+    rows = uy.merge(levels, on="level").merge(inds, on="tier")
+    rows["applicable"] = rows["unit_level"].eq(rows["level"]).fillna(False).astype(bool)
+    return rows.reset_index(drop=True)
+
+
+def _criteria(rows: pd.DataFrame) -> pd.DataFrame:
+    """Criterion status, counts and binding indicators from the indicator rows."""
+    keys = ["code", "year", "tier", "criterion"]
+    st = rows["status"]
+    flags = rows[keys].assign(
+        app=st.ne("not_applicable"), met=st.eq("met"), not_met=st.eq("not_met"),
+        miss=st.isin(["missing", "unknown_threshold"]),
+    )
+    crit = flags.groupby(keys, as_index=False).agg(
+        n_indicators=("app", "sum"), n_met=("met", "sum"), n_not_met=("not_met", "sum"),
+        n_missing=("miss", "sum"))
+    crit["status"] = pd.Series(np.select(
+        [crit["n_indicators"].eq(0), crit["n_not_met"].gt(0), crit["n_missing"].gt(0)],
+        ["not_applicable", "not_met", "missing"], default="met"), index=crit.index, dtype="string")
+    held = rows.assign(first=np.where(flags["not_met"], 0, 1))[flags["not_met"] | flags["miss"]]
+    held = held.sort_values([*keys, "first", "ind_order"])
+    binding = held.groupby(keys, as_index=False)["indicator"].agg(lambda s: ", ".join(s.astype(str)))
+    crit = crit.merge(binding.rename(columns={"indicator": "binding"}), on=keys, how="left")
+    crit["binding"] = crit["binding"].astype("str").fillna("")
+    for col in ("n_indicators", "n_met", "n_missing"):
+        crit[col] = crit[col].astype("int64")
+    return crit
+
+
+def _changes(crit: pd.DataFrame) -> pd.DataFrame:
+    """``change`` of each criterion vs the previous year in which the same unit had a decided
+    status (met or not met) for it. A criterion whose status is now ``missing`` gets NA (no data
+    is not proof of slipping); so does the first decided year. Missing earlier years are skipped.
+    """
+    crit = crit.sort_values(["code", "tier", "criterion", "year"])
+    seen = crit["status"].isin(["met", "not_met"])
+    hist = crit[seen].assign(met=crit.loc[seen, "status"].eq("met").astype("float64"))
+    grp = hist.groupby(["code", "tier", "criterion"])["met"]
+    prev = grp.shift(1)
+    ever = hist.assign(ever=grp.cummax()).groupby(["code", "tier", "criterion"])["ever"].shift(1)
+    met = hist["met"].eq(1.0)
+    change = np.select(
+        [prev.isna(), met & prev.eq(1.0), met & ever.eq(1.0), met, prev.eq(1.0)],
+        [None, "kept", "recovered", "newly_met", "slipped"], default="still_not_met")
+    crit["change"] = pd.Series(np.nan, index=crit.index, dtype="str")
+    crit.loc[hist.index, "change"] = pd.Series(change, index=hist.index, dtype="str")
+    return crit
+
+
+def _join_numbers(frame: pd.DataFrame, mask: pd.Series, keys: list[str], name: str) -> pd.DataFrame:
+    """Comma-separated criterion numbers of the rows in ``mask``, per ``keys``."""
+    sel = frame[mask].sort_values([*keys, "criterion"])
+    return sel.groupby(keys, as_index=False)["criterion"].agg(
+        lambda s: ", ".join(s.astype(str))).rename(columns={"criterion": name})
+
+
+def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.DataFrame,
+           tiers: list[str]) -> pd.DataFrame:
+    """Unit summary per (code, year, tier): counts, reached, recognised, newly met and slipped."""
+    keys = ["code", "year", "tier"]
+    app = crit[crit["status"].ne("not_applicable")]
+    summ = app.assign(met=app["status"].eq("met")).groupby(keys, as_index=False).agg(
+        criteria_met=("met", "sum"), criteria_total=("criterion", "size"))
+    summ = summ.astype({"criteria_met": "int64", "criteria_total": "int64"})
+    summ["all_met"] = summ["criteria_total"].gt(0) & summ["criteria_met"].eq(summ["criteria_total"])
+    summ = _reached(summ, catalogue, anc, tiers)
+
+    rec = dataset.recognitions[["code", "tier", "year"]].rename(columns={"year": "rec_year"})
+    rec = summ[keys].merge(rec, on=["code", "tier"])
+    rec = rec[rec["rec_year"] <= rec["year"]].groupby(keys, as_index=False)["rec_year"].max()
+    summ = summ.merge(rec.rename(columns={"rec_year": "recognised"}), on=keys, how="left")
+    summ["recognised"] = summ["recognised"].astype("Int64")
+
+    newly = crit["change"].isin(["newly_met", "recovered"]).fillna(False).astype(bool)
+    slipped = crit["change"].eq("slipped").fillna(False).astype(bool)
+    at_rec = crit[["code", "tier", "criterion", "year", "status"]].rename(
+        columns={"year": "recognised", "status": "rec_status"}).astype({"recognised": "Int64"})
+    since = crit.merge(summ[[*keys, "recognised"]], on=keys, how="left")
+    since = since.merge(at_rec, on=["code", "tier", "criterion", "recognised"], how="left")
+    lost = (since["rec_status"].eq("met") & since["status"].eq("not_met")
+            & (since["year"] > since["recognised"])).fillna(False).astype(bool)
+    for frame, mask, name in ((crit, newly, "newly_met"), (crit, slipped, "slipped"),
+                              (since, lost, "slipped_since_recognition")):
+        summ = summ.merge(_join_numbers(frame, mask, keys, name), on=keys, how="left")
+        summ[name] = summ[name].astype("string").fillna("")
+    return summ
+
+
+def _reached(summ: pd.DataFrame, catalogue: Catalogue, anc: pd.DataFrame, tiers: list[str]) -> pd.DataFrame:
+    """``reached`` = all criteria met and the required tier reached the same year (by the unit
+    itself, or by its ancestor when the required tier is assessed at another level)."""
+    requires = _requires(catalogue)
+    level = catalogue.tiers.set_index("tier")["unit_level"].to_dict()
+    summ = summ.assign(reached=False)
+    done: set[str] = set()
+    pending = list(tiers)
+    while pending:  # loop over tiers only, required tiers first
+        ready = [t for t in pending if requires.get(t) not in pending or requires.get(t) == t]
+        for tier in ready or pending[:1]:
+            pending.remove(tier)
+            mask = summ["tier"].eq(tier)
+            req = requires.get(tier)
+            if not req or req not in done:
+                summ.loc[mask, "reached"] = summ.loc[mask, "all_met"]
+                done.add(tier)
+                continue
+            part = summ.loc[mask, ["code", "year", "all_met"]]
+            if level.get(req) == level.get(tier):
+                part = part.assign(key=part["code"])
+            else:
+                up = anc.loc[anc["ancestor_level"].eq(level.get(req)), ["code", "ancestor"]]
+                part = part.reset_index().merge(up, on="code", how="left").set_index("index")
+                part = part.rename(columns={"ancestor": "key"})
+            ok = summ.loc[summ["tier"].eq(req), ["code", "year", "reached"]].rename(
+                columns={"code": "key", "reached": "req_ok"})
+            merged = part.reset_index().merge(ok, on=["key", "year"], how="left").set_index("index")
+            summ.loc[merged.index, "reached"] = merged["all_met"] & merged["req_ok"].fillna(False).astype(bool)
+            done.add(tier)
+    summ["reached"] = summ["reached"].astype(bool)
+    return summ
+
+
+def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | None = None,
+           tiers: str | Iterable[str] | None = None, units: str | Iterable[str] | None = None,
+           lang: str = "vi") -> Assessment:
+    """Assess every selected unit, year and tier against ``catalogue``.
+
+    ``years``: the years to report (default: every year with values); earlier years with values are
+    assessed too so that ``change``, ``newly_met`` and ``slipped`` compare with the previous
+    assessed year. ``tiers``: tier ids (default: all; required tiers are assessed as well to decide
+    ``reached``). ``units``: codes of communes, villages, hamlets or of a district / province (then
+    every unit under it). Village and hamlet values roll up as described in the module docstring;
+    a direct value is used only when no roll-up is possible, conflicts go to ``rollup_conflicts``.
+    Raises :class:`AssessError` for unknown unit codes or tiers.
+    """
+    check_lang(lang)
+    want_years = None if years is None else sorted({int(y) for y in ([years] if isinstance(years, int) else years)})
+    want_tiers = list(catalogue.tier_ids()) if tiers is None else ([tiers] if isinstance(tiers, str) else list(tiers))
+    compute_tiers = _tier_closure(catalogue, want_tiers, lang)
+    all_units = dataset.units
+    anc = ancestry(all_units)
+    scope = select_units(all_units, units, lang, anc)
+    compute_units = all_units[all_units["code"].isin(anc.loc[anc["code"].isin(scope["code"]), "ancestor"])]
+    data_years = set(dataset.values["year"].astype("int64"))
+    horizon = max(want_years) if want_years else None
+    years_all = sorted({y for y in data_years if horizon is None or y <= horizon} | set(want_years or []))
+
+    rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
+    needed = rows.loc[rows["applicable"], ["code", "level", "year", "measure"]].drop_duplicates()
+    vals, conflicts = resolve_values(needed, dataset, catalogue, anc)
+    rows = rows.merge(vals, on=["code", "year", "measure"], how="left")
+    rows["threshold"] = pick_thresholds(rows.rename(columns={"thr_key": "region"}), catalogue)
+    rows["value"] = rows["value"].where(rows["applicable"]).astype("float64")
+    rows["value_source"] = rows["value_source"].where(rows["applicable"])
+    rows = pd.concat([rows, indicator_status(rows["value"], rows["threshold"], rows["comparator"],
+                                             rows["applicable"])], axis=1)
+
+    crit = _criteria(rows)
+    crit = _changes(crit)
+    summ = _units(crit, dataset, catalogue, anc, compute_tiers)
+
+    tier_order = {t: i for i, t in enumerate(catalogue.tier_ids())}
+
+    def keep(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+        """Rows in the requested scope, years and tiers, sorted, text columns as ``str``."""
+        mask = frame["code"].isin(scope["code"])
+        if "tier" in frame:
+            mask &= frame["tier"].isin(want_tiers)
+            frame = frame.assign(tier_order=frame["tier"].map(tier_order))
+        if want_years is not None:
+            mask &= frame["year"].isin(want_years)
+        sort = [c for c in ("code", "year", "tier_order", "criterion", "ind_order", "measure") if c in frame]
+        out = frame[mask].sort_values(sort)[cols].reset_index(drop=True)
+        text = [c for c in out if c in TEXT_COLUMNS]
+        return out.astype({c: "str" for c in text})
+
+    scope_cols = [c for c in ("code", "name", "level", "parent_code", "region") if c in scope]
+    return Assessment(
+        indicators=keep(rows, INDICATOR_COLUMNS),
+        criteria=keep(crit, CRITERIA_COLUMNS),
+        units=keep(summ, UNIT_COLUMNS),
+        rollup_conflicts=keep(conflicts, CONFLICT_COLUMNS),
+        scope=scope[scope_cols].reset_index(drop=True),
+        catalogue=catalogue,
+    )

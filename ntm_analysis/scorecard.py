@@ -1,0 +1,211 @@
+"""Display helpers over an :class:`~ntm_analysis.assess.Assessment`: a unit's criteria table, a
+one-line summary and the tidy criterion + indicator rows for CSV/JSON export.
+
+Nothing is recomputed here: statuses, gaps and changes come from the assessment; this module only
+adds names (catalogue, units) and labels in Vietnamese (default) or English. Thresholds whose
+``threshold_status`` is not ``verified`` are marked with ``*`` (see :data:`MESSAGES` ``footnote``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.assess import Assessment
+from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, pick
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "col_no": ("TT", "No."),
+    "col_criterion": ("Tiêu chí", "Criterion"),
+    "col_status": ("Kết quả", "Status"),
+    "col_change": ("Thay đổi", "Change"),
+    "col_indicators": ("Chỉ tiêu đạt", "Indicators met"),
+    "col_binding": ("Chỉ tiêu chưa đạt: giá trị / ngưỡng (còn)", "Binding: value / threshold (gap)"),
+    "col_unverified": ("Chưa xác minh", "Unverified"),
+    "head": ("{name} {year}", "{name} {year}"),
+    "tier_part": ("{tier}: đạt {met}/{total} tiêu chí", "{tier}: {met}/{total} criteria met"),
+    "reached": ("đạt chuẩn", "standard reached"),
+    "recognised": ("công nhận năm {year}", "recognised in {year}"),
+    "slipped": ("bị tụt: {items}", "slipped: {items}"),
+    "newly_met": ("mới đạt: {items}", "newly met: {items}"),
+    "since_recognition": ("tụt so với năm công nhận {year}: {items}", "slipped since recognition ({year}): {items}"),
+    "criterion_items": ("tiêu chí {items}", "criterion {items}"),
+    "no_rows": ("Không có kết quả đánh giá cho {code} năm {year}.", "No assessment for {code} in {year}."),
+    "gap": ("còn {gap}", "gap {gap}"),
+    "no_threshold": ("chưa có ngưỡng", "no threshold"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    "no_year": (
+        "Bộ dữ liệu không có giá trị nào cho năm {year}; các năm có dữ liệu: {years}.",
+        "The dataset has no values for {year}; years with values: {years}.",
+    ),
+    "footnote": (
+        "* Ngưỡng chưa được đối chiếu với văn bản quyết định (tạm tính hoặc theo kế hoạch của xã).",
+        "* Threshold not verified against the decision text (provisional or taken from the commune plan).",
+    ),
+}
+
+#: Short tier labels for summary lines when the catalogue has no ``short_vi``/``short_en`` column.
+TIER_SHORT: dict[str, tuple[str, str]] = {
+    "ntm": ("NTM", "NTM"),
+    "nang-cao": ("NTM nâng cao", "advanced NTM"),
+    "kieu-mau": ("NTM kiểu mẫu", "model NTM"),
+    "kdc-kieu-mau": ("KDC NTM kiểu mẫu", "model residential area"),
+}
+COMPARATOR_SIGNS = {">=": "≥ ", "<=": "≤ ", "==": "= ", "true": ""}
+
+
+def _num(values: pd.Series, lang: str) -> pd.Series:
+    """Numbers as short text (up to 2 decimals, no trailing zeros; decimal comma in Vietnamese)."""
+    text = values.astype("float64").round(2).astype(str).str.replace(r"\.0+$", "", regex=True)
+    text = text.str.replace(r"(\.\d*?)0+$", r"\1", regex=True)
+    return text.str.replace(".", ",", regex=False) if lang == "vi" else text
+
+
+def tier_label(assessment: Assessment, tier: str, lang: str = "vi") -> str:
+    """Short display name of ``tier`` (catalogue ``short_vi``/``short_en``, else a known short name,
+    else the catalogue name)."""
+    tiers = assessment.catalogue.tiers if assessment.catalogue is not None else pd.DataFrame()
+    row = tiers[tiers["tier"] == tier] if "tier" in tiers else tiers
+    col = f"short_{lang}"
+    if len(row) and col in row and pd.notna(row[col].iloc[0]) and str(row[col].iloc[0]):
+        return str(row[col].iloc[0])
+    if tier in TIER_SHORT:
+        return pick(TIER_SHORT[tier], lang)
+    return str(row[f"name_{lang}"].iloc[0]) if len(row) else tier
+
+
+def _unit_name(assessment: Assessment, code: str) -> str:
+    scope = assessment.scope
+    hit = scope.loc[scope["code"] == code, "name"] if "name" in scope else pd.Series(dtype="str")
+    return str(hit.iloc[0]) if len(hit) else code
+
+
+def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
+    """Indicator rows with names, units of measure and display text for value and threshold."""
+    cat = assessment.catalogue
+    rows = assessment.indicators
+    meas = cat.measures[["measure", "kind", "unit", "levels"]]
+    inds = cat.indicators[["tier", "indicator", f"name_{lang}"]].rename(columns={f"name_{lang}": "indicator_name"})
+    rows = rows.merge(inds, on=["tier", "indicator"], how="left").merge(meas, on="measure", how="left")
+    # level measures: show the label of the rank instead of the number
+    lv = meas[meas["kind"].eq("level")][["measure", "levels"]].explode("levels").dropna()
+    lv = lv.assign(rank=lv.groupby("measure").cumcount().astype("float64") + 1.0)
+    lv = lv.rename(columns={"levels": "label"})[["measure", "rank", "label"]]
+    rows = rows.merge(lv.rename(columns={"rank": "value", "label": "value_label"}), on=["measure", "value"], how="left")
+    rows = rows.merge(lv.rename(columns={"rank": "threshold", "label": "threshold_label"}),
+                      on=["measure", "threshold"], how="left")
+    # a boolean measure compared with a number is a share of units (share_true roll-up): percent
+    unit = rows["unit"].astype("str").fillna("").where(~(rows["kind"].eq("boolean") & rows["comparator"].ne("true")), "%")
+    unit = (" " + unit).str.rstrip()
+    is_level = rows["kind"].eq("level")
+    value_text = _num(rows["value"], lang).where(~is_level, rows["value_label"]) + unit.where(~is_level, "")
+    value_text = value_text.where(~rows["comparator"].eq("true"),
+                                  np.where(rows["value"].eq(1.0), fmt(MESSAGES, "yes", lang), fmt(MESSAGES, "no", lang)))
+    star = np.where(rows["threshold_status"].ne("verified"), "*", "")
+    thr = _num(rows["threshold"], lang).where(~is_level, rows["threshold_label"])
+    thr_text = rows["comparator"].map(COMPARATOR_SIGNS).fillna("") + thr + star + unit.where(~is_level, "")
+    thr_text = thr_text.where(rows["threshold"].notna(), fmt(MESSAGES, "no_threshold", lang))
+    rows["value_text"] = value_text.where(rows["value"].notna(), "")
+    rows["threshold_text"] = thr_text.where(~rows["comparator"].eq("true"), fmt(MESSAGES, "yes", lang) + pd.Series(star, index=rows.index))
+    rows["status_label"] = rows["status"].map({k: pick(v, lang) for k, v in STATUS_LABELS.items()})
+    return rows
+
+
+def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str] | None = None,
+               tiers: list[str] | None = None, lang: str = "vi") -> pd.DataFrame:
+    """Criterion + indicator rows (one per indicator) with names, for CSV/JSON export."""
+    check_lang(lang)
+    rows = _named_indicators(assessment, lang)
+    crit = assessment.criteria.rename(columns={"status": "criterion_status", "binding": "criterion_binding",
+                                               "change": "criterion_change"})
+    rows = rows.merge(crit[["code", "year", "tier", "criterion", "criterion_status", "criterion_binding",
+                            "criterion_change"]], on=["code", "year", "tier", "criterion"], how="left")
+    names = assessment.catalogue.criteria[["tier", "criterion", f"name_{lang}"]].rename(
+        columns={f"name_{lang}": "criterion_name"})
+    rows = rows.merge(names, on=["tier", "criterion"], how="left")
+    scope = assessment.scope[["code", "name"]].rename(columns={"name": "unit_name"})
+    rows = rows.merge(scope, on="code", how="left")
+    mask = pd.Series(True, index=rows.index)
+    if year is not None:
+        mask &= rows["year"].eq(int(year))
+    if codes is not None:
+        mask &= rows["code"].isin(codes)
+    if tiers is not None:
+        mask &= rows["tier"].isin(tiers)
+    cols = ["code", "unit_name", "year", "tier", "criterion", "criterion_name", "criterion_status",
+            "criterion_change", "criterion_binding", "indicator", "indicator_name", "measure", "value",
+            "threshold", "comparator", "unit", "status", "gap", "share_covered", "value_source",
+            "threshold_status", "confidence"]
+    return rows.loc[mask, cols].reset_index(drop=True)
+
+
+def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang: str = "vi") -> pd.DataFrame:
+    """Display table of one unit, year and tier: one row per criterion with its status, change,
+    indicators met, the binding indicators with value / threshold (gap) and an unverified flag."""
+    check_lang(lang)
+    rows = _named_indicators(assessment, lang)
+    rows = rows[rows["code"].eq(code) & rows["year"].eq(int(year)) & rows["tier"].eq(tier)]
+    crit = assessment.criteria
+    crit = crit[crit["code"].eq(code) & crit["year"].eq(int(year)) & crit["tier"].eq(tier)]
+    held = rows[rows["status"].isin(["not_met", "missing", "unknown_threshold"])].copy()
+    gap = (" (" + held["gap"].pipe(_num, lang).radd(fmt(MESSAGES, "gap", lang, gap="")) + ")").where(
+        held["gap"].gt(0), "")
+    detail = (held["value_text"] + " / " + held["threshold_text"] + gap).where(
+        held["status"].ne("missing"), held["status_label"])
+    held["text"] = held["indicator"] + ": " + detail
+    held["first"] = np.where(held["status"].eq("not_met"), 0, 1)
+    binding = held.sort_values(["criterion", "first"]).groupby("criterion")["text"].agg("; ".join)
+    unverified = rows.assign(u=rows["threshold_status"].ne("verified") & rows["status"].ne("not_applicable"))
+    unverified = unverified.groupby("criterion")["u"].any()
+    names = assessment.catalogue.criteria
+    names = names[names["tier"].eq(tier)].set_index("criterion")[f"name_{lang}"]
+    change = crit["change"].map({k: pick(v, lang) for k, v in CHANGE_LABELS.items()})
+    out = pd.DataFrame({
+        fmt(MESSAGES, "col_no", lang): crit["criterion"].to_numpy(),
+        fmt(MESSAGES, "col_criterion", lang): crit["criterion"].map(names).astype(object).fillna("").to_numpy(),
+        fmt(MESSAGES, "col_status", lang): crit["status"].map({k: pick(v, lang) for k, v in STATUS_LABELS.items()}).to_numpy(),
+        fmt(MESSAGES, "col_change", lang): change.fillna("").to_numpy(),
+        fmt(MESSAGES, "col_indicators", lang): (crit["n_met"].astype(str) + "/" + crit["n_indicators"].astype(str)).to_numpy(),
+        fmt(MESSAGES, "col_binding", lang): crit["criterion"].map(binding).astype(object).fillna("").to_numpy(),
+        fmt(MESSAGES, "col_unverified", lang): np.where(crit["criterion"].map(unverified).fillna(False).astype(bool), "*", ""),
+    })
+    return out
+
+
+def _criterion_items(assessment: Assessment, tier: str, numbers: str, lang: str) -> str:
+    """'tiêu chí 1 (Quy hoạch), 3 (Thu nhập)' from '1, 3'."""
+    names = assessment.catalogue.criteria
+    names = names[names["tier"].eq(tier)]
+    names = dict(zip(names["criterion"].astype(str), names[f"name_{lang}"].astype(str)))
+    parts = [f"{n} ({names[n]})" if n in names else n for n in numbers.split(", ")]
+    return fmt(MESSAGES, "criterion_items", lang, items=", ".join(parts))
+
+
+def summary_line(assessment: Assessment, code: str, year: int, tier: str | None = None, lang: str = "vi") -> str:
+    """One line per unit and year, e.g. "Tân Lập 2023 — NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1
+    (Quy hoạch)"; all tiers of the unit (separated by " | ") when ``tier`` is None."""
+    check_lang(lang)
+    u = assessment.units
+    u = u[u["code"].eq(code) & u["year"].eq(int(year))]
+    if tier is not None:
+        u = u[u["tier"].eq(tier)]
+    if u.empty:
+        return fmt(MESSAGES, "no_rows", lang, code=code, year=year)
+    parts = []
+    for row in u.itertuples(index=False):  # one row per tier (a handful), display only
+        bits = [fmt(MESSAGES, "tier_part", lang, tier=tier_label(assessment, row.tier, lang),
+                    met=row.criteria_met, total=row.criteria_total)]
+        if row.reached:
+            bits.append(fmt(MESSAGES, "reached", lang))
+        if pd.notna(row.recognised):
+            bits.append(fmt(MESSAGES, "recognised", lang, year=int(row.recognised)))
+        if row.slipped:
+            bits.append(fmt(MESSAGES, "slipped", lang, items=_criterion_items(assessment, row.tier, row.slipped, lang)))
+        if row.newly_met:
+            bits.append(fmt(MESSAGES, "newly_met", lang, items=_criterion_items(assessment, row.tier, row.newly_met, lang)))
+        if row.slipped_since_recognition:
+            bits.append(fmt(MESSAGES, "since_recognition", lang, year=int(row.recognised),
+                            items=_criterion_items(assessment, row.tier, row.slipped_since_recognition, lang)))
+        parts.append("; ".join(bits))
+    return fmt(MESSAGES, "head", lang, name=_unit_name(assessment, code), year=year) + " — " + " | ".join(parts)

@@ -1,0 +1,59 @@
+"""The ``ntm status`` command on the generated sample dataset."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ntm_analysis.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    from ntm_analysis.sample import write_sample
+
+    out = tmp_path_factory.mktemp("sample")
+    write_sample(out)
+    return out
+
+
+def test_table_has_summary_and_footnote(sample):
+    res = runner.invoke(app, ["status", str(sample), "--year", "2024", "--unit", "Tân Lập", "--tier", "ntm"])
+    assert res.exit_code == 0, res.output
+    assert "Tân Lập 2024 — NTM: đạt" in res.output
+    assert "* Ngưỡng chưa được đối chiếu" in res.output
+
+
+def test_name_in_nfd_is_found(sample):
+    import unicodedata
+
+    res = runner.invoke(app, ["status", str(sample), "--year", "2024", "--unit",
+                              unicodedata.normalize("NFD", "Tân Lập"), "--tier", "ntm", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "NTM:" in res.output and "criteria met" in res.output
+
+
+def test_csv_and_json_load_back(sample):
+    csv = runner.invoke(app, ["status", str(sample), "--year", "2024", "--unit", "06352", "--format", "csv"])
+    assert csv.exit_code == 0, csv.output
+    frame = pd.read_csv(io.StringIO(csv.output), dtype={"code": str})
+    assert {"code", "criterion", "indicator", "status", "gap"} <= set(frame.columns)
+    js = runner.invoke(app, ["status", str(sample), "--year", "2024", "--unit", "06352", "--format", "json"])
+    assert js.exit_code == 0
+    assert len(pd.read_json(io.StringIO(js.output))) == len(frame)
+
+
+def test_ambiguous_name_exits_2_with_candidates(sample):
+    res = runner.invoke(app, ["status", str(sample), "--year", "2024", "--unit", "Bắc Sơn"])
+    assert res.exit_code == 2
+    assert "06325" in res.output and "185" in res.output
+
+
+def test_year_without_values_exits_2(sample):
+    res = runner.invoke(app, ["status", str(sample), "--year", "1999"])
+    assert res.exit_code == 2 and "1999" in res.output
