@@ -1,0 +1,226 @@
+"""Vietnamese text normalisation, name keys and unit look-up by name or code.
+
+Names arrive in NFC or NFD (macOS, some Excel exports) and with the tone mark in either the "old"
+or the "new" place (Hòa / Hoà, Thủy / Thuỷ). ``name_key`` maps all of these to one key so that
+look-ups and joins by name do not depend on how a file was typed. Different tones stay different
+names (Khuê is not Khuế); ``đ`` stays distinct from ``d``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+
+from ntm_analysis.i18n import fmt
+
+#: Combining marks that carry the tone (huyền, sắc, ngã, hỏi, nặng).
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_RE = re.compile(f"[{TONE_MARKS}]")
+_SPACE_RE = re.compile(r"\s+")
+
+#: Administrative levels in order, highest first.
+LEVELS: tuple[str, ...] = ("province", "district", "commune", "village", "hamlet")
+
+#: Type words written before a unit name: display form and the level they belong to.
+#: ``bản``, ``làng`` and ``ấp`` are accepted as levels but never stripped from names, because
+#: they are often part of the name itself (thôn Bản Đăng).
+TYPE_WORDS: dict[str, tuple[str, str]] = {
+    "tỉnh": ("Tỉnh", "province"),
+    "huyện": ("Huyện", "district"),
+    "quận": ("Quận", "district"),
+    "thị xã": ("Thị xã", "district"),
+    "xã": ("Xã", "commune"),
+    "thị trấn": ("Thị trấn", "commune"),
+    "phường": ("Phường", "commune"),
+    "thôn": ("Thôn", "village"),
+    "tổ dân phố": ("Tổ dân phố", "village"),
+    "xóm": ("Xóm", "hamlet"),
+}
+#: Words accepted in the ``level`` column (compared without case or diacritics).
+LEVEL_WORDS: dict[str, str] = {
+    **{lvl: lvl for lvl in LEVELS},
+    **{word: lvl for word, (_, lvl) in TYPE_WORDS.items()},
+    "bản": "village",
+    "làng": "village",
+    "ấp": "village",
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_found": (
+        "Không tìm thấy đơn vị «{query}».",
+        "No unit matches «{query}».",
+    ),
+    "suggest": ("Có phải: {names}?", "Did you mean: {names}?"),
+    "ambiguous": (
+        "Tên «{query}» ứng với {n} đơn vị: {names}. Hãy ghi rõ loại (ví dụ «xã {name}» hoặc "
+        "«thị trấn {name}») hoặc dùng mã.",
+        "«{query}» matches {n} units: {names}. Add the type (e.g. «xã {name}» or «thị trấn {name}») "
+        "or use the code.",
+    ),
+}
+
+
+class UnitLookupError(LookupError):
+    """A unit query that matched no unit or several; carries vi and en messages and candidates."""
+
+    def __init__(self, message_vi: str, message_en: str, candidates: pd.DataFrame | None = None):
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.candidates = candidates if candidates is not None else pd.DataFrame()
+
+    def message(self, lang: str = "vi") -> str:
+        """The message in ``lang``."""
+        return self.message_vi if lang == "vi" else self.message_en
+
+
+def normalise_text(s: Any) -> Any:
+    """NFC, trimmed, inner whitespace collapsed to one space; NA and non-text pass through."""
+    if not isinstance(s, str):
+        return s
+    return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", s)).strip()
+
+
+def normalise_series(s: pd.Series) -> pd.Series:
+    """``normalise_text`` over a Series of text, vectorised; empty strings become NA."""
+    out = (
+        s.astype("string")
+        .str.normalize("NFC")
+        .str.replace(r"\s+", " ", regex=True)
+        .str.strip()
+    )
+    return out.mask(out == "")
+
+
+def name_key(s: Any) -> str:
+    """A key equal for NFC/NFD, either tone placement and any case (tone moved to word end)."""
+    if not isinstance(s, str):
+        return ""
+    text = unicodedata.normalize("NFD", normalise_text(s)).casefold()
+    words = []
+    for word in text.split(" "):
+        tones = "".join(_TONE_RE.findall(word))
+        words.append(_TONE_RE.sub("", word) + tones)
+    return " ".join(words)
+
+
+def fold_key(s: Any) -> str:
+    """A key without any diacritics (đ → d) and case: for level words typed without accents."""
+    key = unicodedata.normalize("NFD", name_key(s)).replace("đ", "d")
+    return "".join(ch for ch in key if not unicodedata.combining(ch))
+
+
+_LEVEL_BY_FOLD = {fold_key(word): lvl for word, lvl in LEVEL_WORDS.items()}
+_TYPE_BY_KEY = {name_key(word): word for word in TYPE_WORDS}
+_TYPE_BY_FOLD = {fold_key(word): word for word in TYPE_WORDS}
+
+
+def level_of(word: Any) -> str | None:
+    """Canonical level (``commune`` ...) of a level word in any language, case or diacritics form."""
+    return _LEVEL_BY_FOLD.get(fold_key(word)) if isinstance(word, str) else None
+
+
+def type_display(word: Any) -> str | None:
+    """Display form (``Thị trấn``) of a type word, or None when ``word`` is not one."""
+    if not isinstance(word, str):
+        return None
+    found = _TYPE_BY_KEY.get(name_key(word)) or _TYPE_BY_FOLD.get(fold_key(word))
+    return TYPE_WORDS[found][0] if found else None
+
+
+def split_type(name: Any) -> tuple[str | None, str]:
+    """Split a leading type word off a name: ``"Thị trấn Bắc Sơn"`` → ``("Thị trấn", "Bắc Sơn")``."""
+    text = normalise_text(name) if isinstance(name, str) else ""
+    words = text.split(" ")
+    for n in (3, 2, 1):  # longest type word first (tổ dân phố, thị trấn, xã)
+        if len(words) > n:
+            word = _TYPE_BY_KEY.get(name_key(" ".join(words[:n])))
+            if word:
+                return TYPE_WORDS[word][0], " ".join(words[n:])
+    return None, text
+
+
+def _unit_keys(units: pd.DataFrame) -> pd.DataFrame:
+    """Name key and type key of every unit (type from the ``type`` column or the name's prefix)."""
+    split = units["name"].map(split_type)
+    prefix = split.map(lambda t: t[0])
+    bare = split.map(lambda t: t[1])
+    given_type = units["type"] if "type" in units.columns else pd.Series(pd.NA, index=units.index)
+    unit_type = given_type.where(given_type.notna(), prefix)
+    return pd.DataFrame(
+        {"key": bare.map(name_key), "type_key": unit_type.map(name_key)}, index=units.index
+    )
+
+
+def _in_year(units: pd.DataFrame, year: int | None) -> pd.Series:
+    """Rows of ``units`` valid in ``year`` (open ends count as valid)."""
+    ok = pd.Series(True, index=units.index)
+    if year is None:
+        return ok
+    if "valid_from" in units.columns:
+        ok &= ~(pd.to_numeric(units["valid_from"], errors="coerce") > year).fillna(False)
+    if "valid_to" in units.columns:
+        ok &= ~(pd.to_numeric(units["valid_to"], errors="coerce") < year).fillna(False)
+    return ok
+
+
+def find_units(
+    units: pd.DataFrame, query: str, level: str | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Units whose code equals ``query`` or whose name matches it (any NFC/NFD, tone placement
+    or case; with or without a type word such as ``xã``/``thị trấn``), filtered by level and year."""
+    text = normalise_text(str(query))
+    ok = _in_year(units, year)
+    if level is not None:
+        ok &= units["level"] == (level_of(level) or level)
+    by_code = units["code"].astype("string") == text
+    if (by_code & ok).any():
+        return units[by_code & ok].copy()
+    unit_type, bare = split_type(text)
+    keys = _unit_keys(units)
+    match = keys["key"] == name_key(bare)
+    if unit_type is not None:
+        type_level = TYPE_WORDS[_TYPE_BY_KEY[name_key(unit_type)]][1]
+        typed = keys["type_key"] == name_key(unit_type)
+        untyped = (keys["type_key"] == "") & (units["level"] == type_level)
+        match &= typed | untyped
+    both = units[match & ok]
+    if both.empty and unit_type is not None:  # "Xóm Mới" may be the whole name
+        both = units[(keys["key"] == name_key(text)) & ok]
+    return both.copy()
+
+
+def _describe(units: pd.DataFrame) -> str:
+    """``Thị trấn Bắc Sơn (06325, commune)``-style list of units."""
+    keys = units["type"] if "type" in units.columns else pd.Series(pd.NA, index=units.index)
+    labels = [
+        f"{t + ' ' if isinstance(t, str) else ''}{n} ({c}, {lv})"
+        for t, n, c, lv in zip(keys, units["name"], units["code"], units["level"])
+    ]
+    return "; ".join(labels)
+
+
+def resolve_unit(
+    units: pd.DataFrame, query: str, level: str | None = None, year: int | None = None
+) -> str:
+    """The code of the one unit ``query`` names; ``UnitLookupError`` when none or several match."""
+    found = find_units(units, query, level=level, year=year)
+    codes = found["code"].astype("string").unique()
+    if len(codes) == 1:
+        return str(codes[0])
+    if len(codes) == 0:
+        vi, en = fmt(MESSAGES, "not_found", "vi", query=query), fmt(MESSAGES, "not_found", "en", query=query)
+        keys = units["name"].map(lambda n: name_key(split_type(n)[1]))
+        close = difflib.get_close_matches(name_key(split_type(query)[1]), list(keys.unique()), n=3, cutoff=0.6)
+        if close:
+            names = _describe(units[keys.isin(close)])
+            vi += " " + fmt(MESSAGES, "suggest", "vi", names=names)
+            en += " " + fmt(MESSAGES, "suggest", "en", names=names)
+        raise UnitLookupError(vi, en, found)
+    name = split_type(query)[1]
+    args = dict(query=query, n=len(codes), names=_describe(found.drop_duplicates("code")), name=name)
+    raise UnitLookupError(fmt(MESSAGES, "ambiguous", "vi", **args), fmt(MESSAGES, "ambiguous", "en", **args), found)
