@@ -1,0 +1,497 @@
+"""The ``ntm`` command: parses arguments, calls the package, prints. No analysis logic lives here.
+
+Every command takes ``--lang vi|en`` (Vietnamese by default). Bad input ends with a clear message
+and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="ntm: phân tích bộ tiêu chí nông thôn mới (NTM) / New Rural Development criteria analysis.",
+)
+catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem / criteria catalogue: check, show.")
+app.add_typer(catalogue_app, name="catalogue")
+
+LangOption = typer.Option("vi", "--lang", help="Ngôn ngữ / language: vi | en")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    """Print ``message`` to stderr and exit with ``code`` (2 = bad input)."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+# --- commands are added below, one function each ---------------------------------------------
+
+
+@app.command("map")
+def map_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
+    year: int = typer.Option(..., "--year", help="Năm / year"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Mã hoặc tên đơn vị (mặc định: tất cả) / unit code or name"),
+    level: str = typer.Option("commune", "--level", help="commune | village | hamlet"),
+    indicator: Optional[str] = typer.Option(None, "--indicator", help="Mã chỉ tiêu, ví dụ 2.2 / indicator code"),
+    criteria: bool = typer.Option(False, "--criteria", help="Bản đồ số tiêu chí đạt (mặc định) / criteria met (default)"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    boundaries: Optional[Path] = typer.Option(None, "--boundaries", help="Lớp ranh giới cho --level / boundary layer"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Tệp ảnh ra (.png/.pdf) / output image"),
+    fmt_: Optional[str] = typer.Option(None, "--format", help="png | pdf"),
+    gpkg: Optional[Path] = typer.Option(None, "--gpkg", help="Xuất lớp kết quả ra GeoPackage / also export a GeoPackage"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue"),
+    lang: str = LangOption,
+) -> None:
+    """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
+    from ntm_analysis import maps
+    from ntm_analysis.assess import AssessError, assess
+    from ntm_analysis.boundaries import BoundaryError, load_layers
+    from ntm_analysis.catalogue import CatalogueError, load_catalogue
+    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.names import UnitLookupError, resolve_unit
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    if level not in ("commune", "village", "hamlet"):
+        _fail(f"--level: commune | village | hamlet ({level!r})")
+    if criteria and indicator:
+        _fail("--criteria / --indicator: chọn một / choose one")
+    kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
+    if kind not in ("png", "pdf"):
+        _fail(f"--format: png | pdf ({kind!r})")
+    try:
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        if tier is not None and tier not in cat.tier_ids():
+            _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
+        code = resolve_unit(data.units, unit, year=year) if unit else None
+        tier_id, fill = maps.map_levels(cat, level, tier)
+        result = assess(data, cat, years=year, units=[code] if code else None, lang=lang)
+        province = data.meta.get("province")
+        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province)
+        source = data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name") or Path(dataset).name
+        drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
+                              unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
+                              province=province)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    except (UnitLookupError, BoundaryError, maps.MapError) as exc:
+        _fail(exc.message(lang))
+    except AssessError as exc:
+        _fail(str(exc))
+    target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
+    written = [maps.save_figure(drawn.figure, target, kind)]
+    if gpkg is not None:
+        layer = maps.attainment_layer(drawn.layer, result, year)
+        written.append(maps.export_gpkg(layer, gpkg))
+    for line in drawn.report.lines(lang) + (drawn.context_report.lines(lang) if drawn.context_report else []):
+        typer.echo(line, err=True)
+    for path in written:
+        typer.echo(str(path))
+
+
+def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Optional[str], lang: str,
+                   year: Optional[int] = None):
+    """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message."""
+    from ntm_analysis.assess import AssessError, assess
+    from ntm_analysis.catalogue import CatalogueError, load_catalogue
+    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.names import UnitLookupError, resolve_unit
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    try:
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        if tier is not None and tier not in cat.tier_ids():
+            _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
+        years = sorted(set(data.values["year"].astype(int)))
+        if year is not None and year not in years:
+            _fail(f"--year {year}: {', '.join(map(str, years))}")
+        code = resolve_unit(data.units, unit, year=year)
+        result = assess(data, cat, units=[code], lang=lang)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    except UnitLookupError as exc:
+        _fail(exc.message(lang))
+    except AssessError as exc:
+        _fail(str(exc))
+    return data, cat, code, result
+
+
+def _print_frame(frame, title: str = "") -> None:
+    """A rich table of display strings (a few dozen rows)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=220)
+    table = Table(*[str(c) for c in frame.columns], title=title or None, title_justify="left")
+    for row in frame.astype(str).itertuples(index=False):
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command("trends")
+def trends_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
+    unit: str = typer.Option(..., "--unit", help="Tên hoặc mã đơn vị / unit name or code"),
+    from_: Optional[int] = typer.Option(None, "--from", help="Từ năm / from year"),
+    to: Optional[int] = typer.Option(None, "--to", help="Đến năm / to year"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    plan_year: Optional[int] = typer.Option(None, "--plan-year", help="Năm kế hoạch (mặc định: cuối giai đoạn) / plan year"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
+    lang: str = LangOption,
+) -> None:
+    """Lịch sử tiêu chí (đánh dấu bị tụt) và tiến độ tới năm kế hoạch / criteria history and progress."""
+    import json
+
+    from ntm_analysis.trends import history, progress, progress_display, progress_table, unit_period, wide_history
+
+    if fmt_ not in ("table", "csv", "json"):
+        _fail(f"--format: table | csv | json ({fmt_!r})")
+    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
+    data_years = sorted(set(data.values["year"].astype(int)))
+    lo, hi = from_ or data_years[0], to or data_years[-1]
+    try:  # a reused code: keep the period of the unit that exists in the last year asked for
+        vf, vt = unit_period(data.units, code, hi)
+    except LookupError as exc:
+        _fail(str(exc))
+    years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
+    hist = history(result, code, tier=tier, years=years)
+    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
+    if fmt_ == "json":
+        out = {"history": json.loads(hist.to_json(orient="records", force_ascii=False)),
+               "progress": json.loads(progress_table(prog, lang).to_json(orient="records", force_ascii=False))}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    if fmt_ == "csv":
+        typer.echo(hist.to_csv(index=False, lineterminator="\n"))
+        typer.echo(progress_table(prog, lang).to_csv(index=False, lineterminator="\n"))
+        return
+    name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
+    _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    table, hidden = progress_display(prog, lang)
+    _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
+                 + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
+    if hidden:
+        from ntm_analysis.i18n import fmt
+        from ntm_analysis.trends import MESSAGES as TM
+        typer.echo(fmt(TM, "hidden_achieved", lang, n=hidden))
+
+
+@app.command("targets")
+def targets_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
+    unit: str = typer.Option(..., "--unit", help="Tên hoặc mã đơn vị / unit name or code"),
+    year: int = typer.Option(..., "--year", help="Năm đánh giá làm căn cứ (đề xuất cho năm sau) / assessed year"),
+    tier: str = typer.Option("nang-cao", "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    count: Optional[int] = typer.Option(None, "--count", help="Số tiêu chí đề xuất (mặc định 2-5) / how many"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
+    lang: str = LangOption,
+) -> None:
+    """Đề xuất tiêu chí phấn đấu năm sau và đoạn văn dự thảo kế hoạch / next year's targets and draft paragraph."""
+    import json
+
+    from ntm_analysis.targets import draft_paragraph, rank_targets, ranked_display, unit_label
+
+    if fmt_ not in ("table", "csv", "json"):
+        _fail(f"--format: table | csv | json ({fmt_!r})")
+    if count is not None and count < 1:
+        _fail(f"--count >= 1 ({count})")
+    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year)
+    ranked = rank_targets(result, cat, code, year, tier=tier, count=count, lang=lang)
+    text = draft_paragraph(ranked, cat, unit_label(data.units, code, year, lang), year, tier, lang=lang)
+    if fmt_ == "json":
+        out = {"ranked": json.loads(ranked.to_json(orient="records", force_ascii=False)), "paragraph": text}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    if fmt_ == "csv":  # the table only, so that the output stays one CSV (the paragraph: table or json)
+        typer.echo(ranked.to_csv(index=False, lineterminator="\n"))
+        return
+    _print_frame(ranked_display(ranked, cat, lang), title=f"{unit_label(data.units, code, year, lang)}, {year}")
+    typer.echo("")
+    typer.echo(text)
+
+
+@app.command("template")
+def template_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
+    unit: str = typer.Option(..., "--unit", help="Tên hoặc mã xã (thôn, xóm) / commune (village, hamlet) name or code"),
+    year: int = typer.Option(..., "--year", help="Năm nhập số liệu / year to enter"),
+    out: Path = typer.Option(..., "--out", help="Tệp .xlsx kết quả / output .xlsx file"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Tạo mẫu Excel nhập số liệu cho một xã và một năm / write an Excel entry template for a unit and year."""
+    from ntm_analysis.catalogue import CatalogueError, load_catalogue
+    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.excel_template import MESSAGES, build_template
+    from ntm_analysis.i18n import fmt
+    from ntm_analysis.names import UnitLookupError, resolve_unit
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    try:
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        code = resolve_unit(data.units, unit, year=year)
+        path = build_template(data, cat, code, year, out)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    except UnitLookupError as exc:
+        _fail(exc.message(lang))
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    from openpyxl import load_workbook
+
+    sheets = ", ".join(s for s in load_workbook(path, read_only=True).sheetnames if not s.startswith("_"))
+    typer.echo(fmt(MESSAGES, "written", lang, path=path, sheets=sheets))
+
+
+@app.command("import")
+def import_cmd(
+    workbook: Path = typer.Argument(..., help="Mẫu nhập liệu đã điền (.xlsx) / filled entry template"),
+    into: Path = typer.Option(..., "--into", help="Thư mục dữ liệu nhận số liệu / dataset folder to update"),
+    replace: bool = typer.Option(False, "--replace", help="Ghi đè giá trị đã có (giữ bản sao lưu) / overwrite existing values (backup kept)"),
+    lang: str = LangOption,
+) -> None:
+    """Nhập mẫu Excel đã điền vào values.csv, xem trước thay đổi / import a filled template into values.csv, with a preview."""
+    from ntm_analysis.excel import ExcelError, ImportRefused, apply_import, plan_import, render_preview
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    try:
+        plan = plan_import(workbook, into)
+    except ExcelError as exc:
+        _fail(exc.render(lang))
+    except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(render_preview(plan, lang))
+    try:
+        lines = apply_import(plan, replace=replace, lang=lang)
+    except ImportRefused as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo("\n".join(lines))
+
+
+@app.command("export")
+def export_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
+    year: int = typer.Option(..., "--year", help="Năm đánh giá / assessment year"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Tên hoặc mã đơn vị (huyện: mọi xã) / unit name or code"),
+    all_: bool = typer.Option(False, "--all", help="Mọi đơn vị / every unit"),
+    out: Path = typer.Option(..., "--out", help="Tệp .xlsx kết quả / output .xlsx file"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Phụ lục Excel: tiêu chí theo đơn vị và hạng, từng chỉ tiêu / Excel annex: criteria per unit and tier, indicators."""
+    from ntm_analysis.assess import AssessError, assess
+    from ntm_analysis.catalogue import CatalogueError, load_catalogue
+    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.excel_export import MESSAGES, export_annex
+    from ntm_analysis.i18n import fmt
+    from ntm_analysis.names import UnitLookupError, resolve_unit
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    if (unit is None) == (not all_):
+        _fail("Chọn một trong --unit U hoặc --all / give either --unit U or --all")
+    try:
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        code = resolve_unit(data.units, unit, year=year) if unit else None
+        result = assess(data, cat, years=[year], units=[code] if code else None, lang=lang)
+        path = export_annex(result, data, cat, year, out, lang=lang)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    except UnitLookupError as exc:
+        _fail(exc.message(lang))
+    except (AssessError, ValueError, OSError) as exc:
+        _fail(str(exc))
+    n = result.units.loc[result.units["year"] == year, "code"].nunique()
+    typer.echo(fmt(MESSAGES, "written", lang, path=path, n=n, year=year))
+
+
+@app.command("status")
+def status_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
+    year: int = typer.Option(..., "--year", help="Năm đánh giá / assessment year"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Tên hoặc mã đơn vị (huyện: mọi xã) / unit name or code"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
+    lang: str = LangOption,
+) -> None:
+    """Mức đạt tiêu chí theo đơn vị và năm / criteria attainment per unit and year."""
+    from ntm_analysis.assess import AssessError, assess
+    from ntm_analysis.catalogue import CatalogueError, load_catalogue
+    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.i18n import fmt
+    from ntm_analysis.names import UnitLookupError, resolve_unit
+    from ntm_analysis.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    if fmt_ not in ("table", "csv", "json"):
+        _fail(f"--format: table | csv | json ({fmt_!r})")
+    try:
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        if tier is not None and tier not in cat.tier_ids():
+            _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
+        years = sorted(set(data.values["year"].astype(int)))
+        if year not in years:
+            _fail(fmt(MESSAGES, "no_year", lang, year=year, years=", ".join(map(str, years))))
+        code = resolve_unit(data.units, unit, year=year) if unit else None
+        result = assess(data, cat, years=[year], tiers=[tier] if tier else None,
+                        units=[code] if code else None, lang=lang)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    except UnitLookupError as exc:
+        _fail(exc.message(lang))
+    except AssessError as exc:
+        _fail(str(exc))
+    if fmt_ in ("csv", "json"):
+        frame = tidy_table(result, year=year, lang=lang)
+        text = (frame.to_csv(index=False, lineterminator="\n") if fmt_ == "csv"
+                else frame.to_json(orient="records", force_ascii=False, indent=1))
+        typer.echo(text)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    unverified = False
+    for code_ in result.units["code"].drop_duplicates():  # one block per unit shown
+        console.print(f"[bold]{summary_line(result, code_, year, tier, lang)}[/bold]")
+        for tier_ in result.units.loc[result.units["code"] == code_, "tier"]:
+            frame = criteria_table(result, code_, year, tier_, lang)
+            unverified |= frame.iloc[:, -1].eq("*").any() or frame.iloc[:, -2].str.contains("*", regex=False).any()
+            table = Table(*frame.columns, title=tier_label(result, tier_, lang), title_justify="left")
+            for row in frame.astype(str).itertuples(index=False):  # display rows (~19 per tier)
+                table.add_row(*row)
+            console.print(table)
+    if unverified:
+        console.print(fmt(MESSAGES, "footnote", lang))
+
+
+@app.command("validate")
+def validate_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Kiểm tra một bộ dữ liệu, liệt kê mọi lỗi / check a dataset and list every problem."""
+    from ntm_analysis.dataset import load_dataset, summarise_dataset
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    try:
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(summarise_dataset(data, lang))
+
+
+@catalogue_app.command("check")
+def catalogue_check_cmd(
+    path: Path = typer.Argument(..., help="Tệp bộ tiêu chí .yaml / catalogue .yaml file"),
+    lang: str = LangOption,
+) -> None:
+    """Kiểm tra một tệp bộ tiêu chí, liệt kê mọi lỗi / validate a catalogue file, list every problem."""
+    from ntm_analysis.catalogue import CatalogueError, load_catalogue, summarise_catalogue
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    if not path.is_file():
+        _fail(f"Không tìm thấy tệp / file not found: {path}")
+    try:
+        cat = load_catalogue(path)
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(summarise_catalogue(cat, lang))
+
+
+@catalogue_app.command("show")
+def catalogue_show_cmd(
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Chỉ một hạng, ví dụ nang-cao / one tier only, e.g. nang-cao"),
+    fmt_: str = typer.Option("table", "--format", help="table | csv"),
+    lang: str = LangOption,
+) -> None:
+    """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
+    from ntm_analysis.catalogue import CatalogueError, catalogue_to_frame, load_catalogue
+    from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    if fmt_ not in ("table", "csv"):
+        _fail(f"--format: table | csv ({fmt_!r})")
+    try:
+        cat = load_catalogue(catalogue)
+    except CatalogueError as exc:
+        _fail(exc.render(lang))
+    if tier is not None and tier not in cat.tier_ids():
+        _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
+    frame = catalogue_to_frame(cat, tier=tier, lang=lang)
+    if fmt_ == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    vi = lang == "vi"
+    heads = (["Hạng", "TC", "Tiêu chí", "Mã", "Chỉ tiêu", "Chỉ tiêu đo", "Ngưỡng", "Đơn vị", "Trạng thái ngưỡng",
+              "Tin cậy", "Nguồn"] if vi else
+             ["Tier", "No.", "Criterion", "Code", "Indicator", "Measure", "Threshold", "Unit", "Threshold status",
+              "Confidence", "Source"])
+    table = Table(*heads, show_lines=False)
+    for r in frame.itertuples(index=False):  # display of a few hundred config rows
+        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, r.threshold, r.unit,
+                      label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang), label(CONFIDENCE_LABELS, r.confidence, lang),
+                      r.source)
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+        console = Console(width=220)
+    console.print(table)
+    for sid, src in cat.sources.items():
+        console.print(f"[bold]{sid}[/bold]: {src.get('title') if vi else src.get('title_en') or src.get('title')}")
+
+
+def main() -> None:
+    """Entry point of the ``ntm`` script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
