@@ -252,9 +252,9 @@ def _pick_value(cons: list[_Constraint], kind: str, n_levels: int, position: flo
         # only an upper bound from a failed ">=": a near miss most of the time, sometimes far
         width = (hi - lo)
         if kind == "percent":
-            width = min(width, float(rng.choice([4.0, 8.0, 15.0, 30.0])))
+            width = min(width, float(rng.choice([2.0, 4.0, 6.0, 12.0], p=[0.35, 0.3, 0.2, 0.15])))
         elif kind == "number":
-            width = min(width, hi * float(rng.choice([0.05, 0.12, 0.25])))
+            width = min(width, hi * float(rng.choice([0.04, 0.08, 0.15], p=[0.45, 0.35, 0.2])))
         lo = hi - width
     value = lo + position * (hi - lo)
     if integer:

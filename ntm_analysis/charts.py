@@ -1,0 +1,199 @@
+"""Report figures (matplotlib): criteria met over the years, indicator trends against thresholds,
+the commune × criterion matrix and communes per tier. Colours come from the one status palette
+of ``maps.STATUS_PALETTE``; text uses DejaVu Sans, which renders every Vietnamese diacritic."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from .i18n import STATUS_LABELS, fmt, label  # noqa: E402
+
+FONT = "DejaVu Sans"
+TIER_COLOURS = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "history_title": ("{name}: số tiêu chí đạt qua các năm", "{name}: criteria met over the years"),
+    "history_y": ("Số tiêu chí đạt", "Criteria met"),
+    "year": ("Năm", "Year"),
+    "slipped": ("có tiêu chí bị tụt", "a criterion slipped"),
+    "trend_title": ("{name}: các chỉ tiêu chưa đạt năm {year} ({tier})", "{name}: indicators not met in {year} ({tier})"),
+    "threshold": ("ngưỡng", "threshold"),
+    "matrix_title": ("Kết quả theo tiêu chí năm {year} — {tier}", "Criteria status in {year} — {tier}"),
+    "matrix_x": ("Tiêu chí", "Criterion"),
+    "slip_mark": ("↓ = bị tụt so với năm trước", "↓ = slipped since the previous year"),
+    "tiers_title": ("Số xã đạt chuẩn theo năm", "Communes reaching each tier, by year"),
+    "tiers_y": ("Số xã", "Communes"),
+    "synthetic": ("Dữ liệu tổng hợp (synthetic)", "Synthetic data"),
+}
+
+
+def _style() -> None:
+    plt.rcParams.update({"font.family": FONT, "font.size": 9, "axes.spines.top": False,
+                         "axes.spines.right": False})
+
+
+def _palette() -> dict[str, str]:
+    from .maps import STATUS_PALETTE  # noqa: PLC0415
+
+    return {k: v["color"] for k, v in STATUS_PALETTE.items()}
+
+
+def _footer(fig: Figure, synthetic: bool, lang: str) -> None:
+    if synthetic:
+        fig.text(0.99, 0.005, fmt(MESSAGES, "synthetic", lang), ha="right", va="bottom", fontsize=7, color="#b42318")
+
+
+def to_image(fig: Figure, dpi: int = 110) -> Any:
+    """The figure as an embedded PNG (no file, no CDN), closed afterwards to free memory."""
+    from IPython.display import Image  # noqa: PLC0415
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return Image(data=buf.getvalue(), format="png")
+
+
+def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names: dict[str, str],
+                     lang: str = "vi", synthetic: bool = False) -> Figure:
+    """Criteria met per tier and year for one unit; years with a slipped criterion are ringed."""
+    _style()
+    u = units_table[units_table["code"].eq(code)]
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    for i, (tier, tname) in enumerate(tier_names.items()):
+        t = u[u["tier"].eq(tier)].sort_values("year")
+        if t.empty:
+            continue
+        colour = TIER_COLOURS[i % len(TIER_COLOURS)]
+        total = int(t["criteria_total"].max())
+        ax.plot(t["year"], t["criteria_met"], marker="o", color=colour, label=f"{tname} (/{total})")
+        for y, m in zip(t["year"], t["criteria_met"]):
+            ax.annotate(f"{int(m)}", (y, m), textcoords="offset points", xytext=(0, 6), ha="center",
+                        fontsize=8, color=colour)
+        slipped = t[t["slipped"].fillna("").astype(str).str.len() > 0]
+        ax.scatter(slipped["year"], slipped["criteria_met"], s=160, facecolors="none", edgecolors="#D55E00",
+                   linewidths=1.8, zorder=5, label=fmt(MESSAGES, "slipped", lang) if i == 0 else None)
+    ax.set_xticks(sorted(u["year"].unique()))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(0, max(20, int(u["criteria_total"].max()) + 2) if len(u) else 20)
+    ax.set_xlabel(fmt(MESSAGES, "year", lang))
+    ax.set_ylabel(fmt(MESSAGES, "history_y", lang))
+    ax.set_title(fmt(MESSAGES, "history_title", lang, name=name), loc="left", fontweight="bold")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    _footer(fig, synthetic, lang)
+    fig.tight_layout()
+    return fig
+
+
+def indicator_trends(indicators: pd.DataFrame, code: str, year: int, tier: str, name: str, tier_name: str,
+                     indicator_names: dict[str, str], lang: str = "vi", max_panels: int = 6,
+                     synthetic: bool = False) -> Figure | None:
+    """Small multiples: each numeric indicator of ``tier`` not met in ``year``, its value over the
+    years and its threshold (dashed); None when every numeric indicator is met."""
+    _style()
+    ind = indicators[indicators["code"].eq(code) & indicators["tier"].eq(tier) & indicators["comparator"].ne("true")]
+    open_now = ind[ind["year"].eq(year) & ind["status"].eq("not_met")].sort_values("share_covered")
+    keys = list(open_now["indicator"].head(max_panels))
+    if not keys:
+        return None
+    cols = min(3, len(keys))
+    rows = int(np.ceil(len(keys) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.6 * rows), squeeze=False)
+    palette = _palette()
+    for ax, key in zip(axes.flat, keys):
+        s = ind[ind["indicator"].eq(key)].sort_values("year")
+        ax.plot(s["year"], s["value"], marker="o", color="#0072B2")
+        ax.plot(s["year"], s["threshold"], linestyle="--", color="#555555", label=fmt(MESSAGES, "threshold", lang))
+        for y, v, st in zip(s["year"], s["value"], s["status"]):
+            ax.scatter([y], [v], color=palette.get(st, "#999999"), zorder=5, s=36)
+        title = f"{key} {indicator_names.get(key, '')}"
+        ax.set_title(title if len(title) < 48 else title[:46] + "…", fontsize=8, loc="left")
+        ax.set_xticks(sorted(s["year"].unique()))
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(keys):]:
+        ax.axis("off")
+    handles = [Patch(color=palette[k], label=label(STATUS_LABELS, k, lang)) for k in ("met", "not_met")]
+    handles.append(plt.Line2D([], [], linestyle="--", color="#555555", label=fmt(MESSAGES, "threshold", lang)))
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle(fmt(MESSAGES, "trend_title", lang, name=name, year=year, tier=tier_name), x=0.01, ha="left",
+                 fontweight="bold", fontsize=10)
+    _footer(fig, synthetic, lang)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    return fig
+
+
+def criteria_matrix(criteria: pd.DataFrame, names: dict[str, str], year: int, tier: str, tier_name: str,
+                    lang: str = "vi", synthetic: bool = False) -> Figure:
+    """Heat map of communes (rows, most criteria met first) × criteria (columns) coloured by status;
+    slipped cells carry ↓."""
+    _style()
+    c = criteria[criteria["year"].eq(year) & criteria["tier"].eq(tier) & criteria["code"].isin(names)]
+    met = c[c["status"].eq("met")].groupby("code").size().reindex(list(names), fill_value=0)
+    order = sorted(names, key=lambda k: (-met[k], names[k]))
+    crits = sorted(c["criterion"].unique())
+    palette = _palette()
+    grid = c.pivot_table(index="code", columns="criterion", values="status", aggfunc="first").reindex(
+        index=order, columns=crits)
+    change = c.pivot_table(index="code", columns="criterion", values="change", aggfunc="first").reindex(
+        index=order, columns=crits)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.42 * len(crits) + 3), 0.34 * len(order) + 1.8))
+    for i, code in enumerate(order):
+        for j, crit in enumerate(crits):
+            st = grid.loc[code, crit]
+            colour = palette.get(st if isinstance(st, str) else "missing", "#eeeeee")
+            ax.add_patch(plt.Rectangle((j, i), 0.95, 0.9, color=colour))
+            if change.loc[code, crit] == "slipped":
+                ax.text(j + 0.47, i + 0.47, "↓", ha="center", va="center", color="white", fontsize=9,
+                        fontweight="bold")
+        ax.text(len(crits) + 0.2, i + 0.47, f"{met[code]}/{len(crits)}", va="center", fontsize=8)
+    ax.set_xlim(0, len(crits) + 1.2)
+    ax.set_ylim(len(order), 0)
+    ax.set_xticks(np.arange(len(crits)) + 0.47, [str(x) for x in crits], fontsize=8)
+    ax.set_yticks(np.arange(len(order)) + 0.47, [names[k] for k in order], fontsize=8)
+    ax.tick_params(length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(fmt(MESSAGES, "matrix_x", lang))
+    ax.set_title(fmt(MESSAGES, "matrix_title", lang, year=year, tier=tier_name), loc="left", fontweight="bold")
+    handles = [Patch(color=palette[k], label=label(STATUS_LABELS, k, lang)) for k in ("met", "not_met", "missing")]
+    handles.append(Patch(color="none", label=fmt(MESSAGES, "slip_mark", lang)))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(len(order), 1) - 0.06),
+              ncol=4, fontsize=8, frameon=False)
+    _footer(fig, synthetic, lang)
+    fig.tight_layout()
+    return fig
+
+
+def tier_counts(units_table: pd.DataFrame, codes: list[str], tier_names: dict[str, str], lang: str = "vi",
+                synthetic: bool = False) -> Figure:
+    """Grouped bars: number of communes that reach each tier, per year."""
+    _style()
+    u = units_table[units_table["code"].isin(codes) & units_table["tier"].isin(list(tier_names))]
+    counts = u[u["reached"].astype(bool)].groupby(["year", "tier"]).size().unstack(fill_value=0)
+    years = sorted(u["year"].unique())
+    counts = counts.reindex(index=years, columns=list(tier_names), fill_value=0)
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    width = 0.8 / max(len(tier_names), 1)
+    for i, (tier, tname) in enumerate(tier_names.items()):
+        x = np.arange(len(years)) + i * width
+        bars = ax.bar(x, counts[tier], width=width, color=TIER_COLOURS[i % len(TIER_COLOURS)], label=tname)
+        ax.bar_label(bars, fontsize=8)
+    ax.set_xticks(np.arange(len(years)) + width * (len(tier_names) - 1) / 2, [str(y) for y in years])
+    ax.set_ylabel(fmt(MESSAGES, "tiers_y", lang))
+    ax.set_title(fmt(MESSAGES, "tiers_title", lang), loc="left", fontweight="bold")
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    _footer(fig, synthetic, lang)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,253 @@
+"""Next year's targets: which unmet criteria a unit could reach next, and a draft plan paragraph.
+
+Follows the seed plan's own rule (reference methods.md, "What to choose next"): recover slipped
+criteria first, then prefer criteria that are nearly there and depend on the community rather than
+on the state budget; propose 2-5 of them. The score is documented in docs/methods.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.catalogue import Catalogue
+from ntm_analysis.i18n import check_lang, fmt
+
+#: Weights of the score (lower = easier): n_unmet + W_GAP × mean gap share + W_RESOURCE × share not community.
+W_GAP, W_RESOURCE = 0.5, 0.25
+#: Criteria scoring below this (at most one indicator left, or ...) are proposed, within MIN..MAX.
+SCORE_CUTOFF = 2.0
+MIN_COUNT, MAX_COUNT = 2, 5
+UNMET = ("not_met", "missing", "unknown_threshold")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "slipped_in": ("bị tụt năm {year}", "slipped in {year}"),
+    "slipped_since_rec": ("bị tụt so với năm được công nhận", "lost since the year of recognition"),
+    "unmet": ("còn {n} chỉ tiêu chưa đạt ({codes})", "{n} indicator(s) not yet met ({codes})"),
+    "missing": ("trong đó {n} chỉ tiêu thiếu số liệu", "{n} of them without data"),
+    "covered": ("trung bình đã đạt {pct}% mức yêu cầu", "on average {pct}% of the way there"),
+    "community": ("chủ yếu dựa vào cộng đồng", "mainly community effort"),
+    "public": ("cần nguồn lực đầu tư công", "needs public investment"),
+    "restore": ("khôi phục tiêu chí bị tụt", "recover a slipped criterion"),
+    "item": ("Tiêu chí {n}: {name}", "Criterion {n}: {name}"),
+    "focus_item": ("tiêu chí {n} {name}", "criterion {n} ({name})"),
+    "p_restore": ("Năm {year}, {unit} phấn đấu khôi phục tiêu chí bị tụt theo bộ tiêu chí {base} ({items}).",
+                  "In {year}, {unit} aims to recover the slipped {base} criteria ({items})."),
+    "p_targets_first": ("Năm {year}, {unit} phấn đấu thực hiện đạt {n} tiêu chí {tier}, đó là ({items}); "
+                        "tập trung chú trọng thực hiện đạt {focus}.",
+                        "In {year}, {unit} aims to reach {n} {tier} criteria: ({items}); focusing on {focus}."),
+    "p_targets": ("Phấn đấu thực hiện đạt {n} tiêu chí {tier}, đó là ({items}); tập trung chú trọng thực hiện đạt {focus}.",
+                  "It also aims to reach {n} {tier} criteria: ({items}); focusing on {focus}."),
+    "p_total": ("Nâng tổng số tiêu chí đạt từ {met}/{total} lên {new}/{total} tiêu chí.",
+                "This raises the number of criteria met from {met}/{total} to {new}/{total}."),
+    "p_all_met": ("Năm {year}, {unit} duy trì và nâng cao chất lượng {met}/{total} tiêu chí {tier} đã đạt.",
+                  "In {year}, {unit} keeps and improves the {met}/{total} {tier} criteria already met."),
+    "h_rank": ("TT", "Rank"), "h_tier": ("Hạng", "Tier"), "h_criterion": ("Tiêu chí", "Criterion"),
+    "h_proposed": ("Đề xuất", "Proposed"), "h_score": ("Điểm", "Score"), "h_reasons": ("Lý do", "Reasons"),
+    "yes": ("Có", "Yes"), "no": ("", ""), "restore_rank": ("khôi phục", "recover"),
+    "p_nothing": ("Không có dữ liệu đánh giá tiêu chí {tier} để đề xuất mục tiêu.",
+                  "No assessment of the {tier} criteria to propose targets from."),
+}
+
+RANK_COLUMNS = [
+    "code", "year", "tier", "criterion", "role", "rank", "proposed", "slipped", "slipped_year", "n_unmet",
+    "n_missing", "unmet", "gap_share", "community_share", "score", "reasons", "criteria_met", "criteria_total",
+]
+
+
+def _candidates(assessment: Any, catalogue: Catalogue, code: str, year: int, tier: str) -> pd.DataFrame:
+    """Unmet criteria of ``tier`` in ``year`` with their unmet indicators, gap, resource and slip."""
+    crit = assessment.criteria
+    crit = crit[crit["code"].eq(code) & crit["tier"].eq(tier)]
+    now = crit[crit["year"].eq(year) & ~crit["status"].isin(["met", "not_applicable"])]
+    ind = assessment.indicators
+    ind = ind[ind["code"].eq(code) & ind["tier"].eq(tier) & ind["year"].eq(year) & ind["status"].isin(UNMET)]
+    res = catalogue.indicators[["tier", "indicator", "resource"]].drop_duplicates(["tier", "indicator"])
+    ind = ind.merge(res, on=["tier", "indicator"], how="left")
+    ind = ind.assign(
+        gap_share=(1.0 - ind["share_covered"]).where(ind["status"].eq("not_met")).fillna(1.0).clip(0.0, 1.0),
+        community=ind["resource"].eq("community").fillna(False).astype(float),
+        is_missing=ind["status"].ne("not_met"), has_share=ind["share_covered"].notna(),
+    )
+    agg = ind.groupby("criterion", as_index=False).agg(
+        n_unmet=("indicator", "size"), n_missing=("is_missing", "sum"), gap_share=("gap_share", "mean"),
+        community_share=("community", "mean"), any_share=("has_share", "any"),
+        unmet=("indicator", lambda s: ", ".join(s.astype(str))))
+    out = now[["code", "year", "tier", "criterion"]].merge(agg, on="criterion", how="left")
+    out["n_unmet"] = out["n_unmet"].fillna(0).astype("int64")
+    out["n_missing"] = out["n_missing"].fillna(0).astype("int64")
+    out["gap_share"] = out["gap_share"].fillna(1.0)
+    out["community_share"] = out["community_share"].fillna(0.0)
+    out["any_share"] = out["any_share"].fillna(False).astype(bool)
+    slips = crit[crit["year"].le(year) & crit["change"].eq("slipped").fillna(False)]
+    slips = slips.groupby("criterion", as_index=False)["year"].max().rename(columns={"year": "slipped_year"})
+    out = out.merge(slips, on="criterion", how="left")
+    out["slipped_year"] = out["slipped_year"].astype("Int64")
+    since = _since_recognition(assessment, code, year, tier)
+    out["slipped"] = (out["slipped_year"].notna() | out["criterion"].isin(since)).astype(bool)
+    out["score"] = out["n_unmet"] + W_GAP * out["gap_share"] + W_RESOURCE * (1.0 - out["community_share"])
+    units = assessment.units
+    summ = units[units["code"].eq(code) & units["tier"].eq(tier) & units["year"].eq(year)]
+    out["criteria_met"] = int(summ["criteria_met"].iloc[0]) if len(summ) else pd.NA
+    out["criteria_total"] = int(summ["criteria_total"].iloc[0]) if len(summ) else pd.NA
+    return out.astype({"criteria_met": "Int64", "criteria_total": "Int64"})
+
+
+def _since_recognition(assessment: Any, code: str, year: int, tier: str) -> set[int]:
+    """Criterion numbers met at recognition and not met in ``year`` (units.slipped_since_recognition)."""
+    u = assessment.units
+    if "slipped_since_recognition" not in u:
+        return set()
+    row = u.loc[u["code"].eq(code) & u["tier"].eq(tier) & u["year"].eq(year), "slipped_since_recognition"]
+    text = ",".join(str(x) for x in row.dropna())
+    return {int(x) for x in text.replace(" ", "").split(",") if x.isdigit()}
+
+
+def _reasons(c: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per candidate row (few rows: a comprehension is clearer than vector string ops)."""
+    out = []
+    for r in c.itertuples(index=False):
+        parts = []
+        if r.slipped:
+            parts.append(fmt(MESSAGES, "slipped_in", lang, year=r.slipped_year) if pd.notna(r.slipped_year)
+                         else fmt(MESSAGES, "slipped_since_rec", lang))
+        if r.n_unmet:
+            parts.append(fmt(MESSAGES, "unmet", lang, n=r.n_unmet, codes=r.unmet))
+        if r.n_missing:
+            parts.append(fmt(MESSAGES, "missing", lang, n=r.n_missing))
+        if r.any_share and r.gap_share < 1.0:
+            parts.append(fmt(MESSAGES, "covered", lang, pct=int(round(100 * (1 - r.gap_share)))))
+        parts.append(fmt(MESSAGES, "community" if r.community_share >= 0.5 else "public", lang))
+        out.append("; ".join(parts))
+    return out
+
+
+def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, tier: str = "nang-cao",
+                 count: int | None = None, lang: str = "vi") -> pd.DataFrame:
+    """Unmet criteria of ``tier`` in ``year`` ranked for the next year (``role = "target"``): slipped
+    criteria first, then by score (fewer unmet indicators, smaller gaps, community resource; see
+    docs/methods.md), ties by criterion number; ``proposed`` marks the first ``count`` (default: the
+    plan's 2-5 rule: those scoring below ``SCORE_CUTOFF`` or slipped, at least 2, at most 5). Slipped
+    criteria of the tier it requires (e.g. NTM for nâng cao) come first as ``role = "restore"``
+    (rank 0, always proposed, outside the count). ``reasons`` is a sentence in ``lang``."""
+    check_lang(lang)
+    cand = _candidates(assessment, catalogue, code, year, tier)
+    cand = cand.sort_values(["slipped", "score", "criterion"], ascending=[False, True, True]).reset_index(drop=True)
+    cand["rank"] = np.arange(1, len(cand) + 1)
+    if count is None:
+        easy = int((cand["slipped"] | cand["score"].lt(SCORE_CUTOFF)).sum())
+        count = min(max(easy, MIN_COUNT), MAX_COUNT)
+    cand["proposed"] = cand["rank"].le(count)
+    cand["role"] = "target"
+    req = dict(zip(catalogue.tiers["tier"], catalogue.tiers["requires"].fillna("")))
+    base = req.get(tier) or ""
+    parts = []
+    if base and base != tier:
+        restore = _candidates(assessment, catalogue, code, year, base)
+        restore = restore[restore["slipped"]].sort_values("criterion")
+        parts.append(restore.assign(role="restore", rank=0, proposed=True))
+    parts.append(cand)
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else cand
+    out["reasons"] = pd.Series(_reasons(out, lang), index=out.index, dtype="string")
+    if len(out) and (out["role"] == "restore").any():
+        restore_msg = fmt(MESSAGES, "restore", lang)
+        out.loc[out["role"].eq("restore"), "reasons"] = restore_msg + "; " + out.loc[out["role"].eq("restore"), "reasons"]
+    out = out.astype({"rank": "int64", "proposed": bool, "slipped": bool})[RANK_COLUMNS].reset_index(drop=True)
+    u = assessment.units
+    summ = u[u["code"].eq(code) & u["tier"].eq(tier) & u["year"].eq(year)]
+    if len(summ):  # for the paragraph when nothing is left to rank
+        out.attrs.update(criteria_met=int(summ["criteria_met"].iloc[0]), criteria_total=int(summ["criteria_total"].iloc[0]))
+    return out
+
+
+def ranked_display(ranked: pd.DataFrame, catalogue: Catalogue, lang: str = "vi") -> pd.DataFrame:
+    """Display table of :func:`rank_targets` with criterion names and headers in ``lang``."""
+    check_lang(lang)
+    names = {(t, n): name for t in ranked["tier"].unique() for n, name in _names(catalogue, t, lang).items()}
+    out = pd.DataFrame({
+        "rank": np.where(ranked["role"].eq("restore"), fmt(MESSAGES, "restore_rank", lang), ranked["rank"].astype(str)),
+        "tier": ranked["tier"],
+        "criterion": [f"{n}. {names.get((t, int(n)), '')}" for t, n in zip(ranked["tier"], ranked["criterion"])],
+        "proposed": np.where(ranked["proposed"], fmt(MESSAGES, "yes", lang), fmt(MESSAGES, "no", lang)),
+        "score": ranked["score"].round(2).astype(str),
+        "reasons": ranked["reasons"],
+    })
+    return out.rename(columns={c: fmt(MESSAGES, f"h_{c}", lang) for c in out.columns})
+
+
+def unit_label(units: pd.DataFrame, code: str, year: int | None = None, lang: str = "vi") -> str:
+    """"xã Tân Lập" / "Tân Lập commune" for the paragraph (type word from ``units.type`` or the level),
+    for the unit with ``code`` that exists in ``year`` (codes are reused)."""
+    from ntm_analysis.i18n import LEVEL_LABELS, label
+    from ntm_analysis.trends import _unit_row
+
+    row = _unit_row(units, code, year)
+    name = str(row["name"])
+    kind = row["type"] if "type" in units and pd.notna(row.get("type")) else label(LEVEL_LABELS, str(row["level"]), "vi")
+    if lang == "vi":
+        return f"{str(kind).lower()} {name}"
+    return f"{name} {label(LEVEL_LABELS, str(row['level']), 'en').lower()}"
+
+
+def _names(catalogue: Catalogue, tier: str, lang: str) -> dict[int, str]:
+    c = catalogue.criteria[catalogue.criteria["tier"].eq(tier)]
+    names = c["name_vi"] if lang == "vi" else c["name_en"].fillna(c["name_vi"])
+    return dict(zip(c["criterion"].astype(int), names.astype(str)))
+
+
+def _tier_name(catalogue: Catalogue, tier: str, lang: str) -> str:
+    t = catalogue.tiers[catalogue.tiers["tier"].eq(tier)]
+    if t.empty:
+        return tier
+    name = str(t["name_vi"].iloc[0] if lang == "vi" else t["name_en"].iloc[0])
+    return _lower_first(name)
+
+
+def _lower_first(text: str) -> str:
+    """"Y tế" → "y tế" as inside a sentence; acronyms such as "NTM" stay."""
+    return text[:1].lower() + text[1:] if len(text) > 1 and not text[1].isupper() else text
+
+
+def draft_paragraph(ranked: pd.DataFrame, catalogue: Catalogue, unit_name: str, year: int, tier: str,
+                    lang: str = "vi") -> str:
+    """Paragraph in the style of the seed plan's section I (e.g. "Năm 2024, xã Tân Lập phấn đấu thực
+    hiện đạt 03 tiêu chí nông thôn mới nâng cao, đó là (...); tập trung chú trọng thực hiện đạt ...
+    Nâng tổng số tiêu chí đạt từ 08/19 lên 11/19 tiêu chí."). ``year`` is the assessed year of
+    ``ranked``; the paragraph is for ``year + 1``. Slipped criteria of the required tier come first;
+    the focus is the two best-ranked targets; counts are written with two digits as in the plan."""
+    check_lang(lang)
+    plan_year = int(year) + 1
+    two = (lambda n: f"{int(n):02d}") if lang == "vi" else (lambda n: str(int(n)))
+    sentences = []
+    restore = ranked[ranked["role"].eq("restore")]
+    if len(restore):
+        base = str(restore["tier"].iloc[0])
+        names = _names(catalogue, base, lang)
+        items = "; ".join(fmt(MESSAGES, "item", lang, n=n, name=names.get(int(n), "")) for n in restore["criterion"])
+        sentences.append(fmt(MESSAGES, "p_restore", lang, year=plan_year, unit=unit_name,
+                             base=_tier_name(catalogue, base, lang), items=items))
+    targets = ranked[ranked["role"].eq("target") & ranked["proposed"]].sort_values("rank")
+    tier_name = _tier_name(catalogue, tier, lang)
+    names = _names(catalogue, tier, lang)
+    info = ranked[ranked["role"].eq("target")]
+    met, total = (info["criteria_met"].iloc[0], info["criteria_total"].iloc[0]) if len(info) else (pd.NA, pd.NA)
+    if len(targets):
+        items = "; ".join(fmt(MESSAGES, "item", lang, n=n, name=names.get(int(n), "")) for n in targets["criterion"])
+        focus = ", ".join(fmt(MESSAGES, "focus_item", lang, n=n, name=_lower_first(names.get(int(n), "")))
+                          for n in targets["criterion"].head(2))
+        key = "p_targets" if sentences else "p_targets_first"
+        sentences.append(fmt(MESSAGES, key, lang, year=plan_year, unit=unit_name, n=two(len(targets)),
+                             tier=tier_name, items=items, focus=focus))
+        if pd.notna(met) and pd.notna(total):
+            sentences.append(fmt(MESSAGES, "p_total", lang, met=two(met), total=two(total),
+                                 new=two(met + len(targets))))
+    elif not sentences:
+        met, total = ranked.attrs.get("criteria_met"), ranked.attrs.get("criteria_total")
+        if total and met == total:
+            sentences.append(fmt(MESSAGES, "p_all_met", lang, year=plan_year, unit=unit_name, met=two(met),
+                                 total=two(total), tier=tier_name))
+        else:
+            sentences.append(fmt(MESSAGES, "p_nothing", lang, tier=tier_name))
+    return " ".join(sentences)
