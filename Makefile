@@ -19,7 +19,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test,lab]'
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test,lab,dask]'
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -91,8 +91,9 @@ def map_cmd(
     target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
     written = [maps.save_figure(drawn.figure, target, kind)]
     if gpkg is not None:
-        layer = maps.attainment_layer(drawn.layer, result, year)
-        written.append(maps.export_gpkg(layer, gpkg))
+        from ntm_analysis.map_export import attainment_layer, export_gpkg
+
+        written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
     for line in drawn.report.lines(lang) + (drawn.context_report.lines(lang) if drawn.context_report else []):
         typer.echo(line, err=True)
     for path in written:
@@ -319,6 +320,8 @@ def export_cmd(
     try:
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
         cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        if not (data.values["year"] == year).any():
+            _fail(fmt(MESSAGES, "empty", lang, year=year))
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], units=[code] if code else None, lang=lang)
         path = export_annex(result, data, cat, year, out, lang=lang)
@@ -486,6 +489,65 @@ def catalogue_show_cmd(
     console.print(table)
     for sid, src in cat.sources.items():
         console.print(f"[bold]{sid}[/bold]: {src.get('title') if vi else src.get('title_en') or src.get('title')}")
+
+
+@app.command("report")
+def report_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
+    year: int = typer.Option(..., "--year", help="Năm / year"),
+    unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
+    all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
+    notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview"),
+    out: Path = typer.Option(Path("reports"), "--out", help="Thư mục kết quả / output folder"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Số tiến trình (mặc định: số lõi) / worker processes"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Địa chỉ Dask scheduler / Dask scheduler address"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue"),
+    no_progress: bool = typer.Option(False, "--no-progress", help="Không hiện thanh tiến độ / no progress bar"),
+    lang: str = LangOption,
+) -> None:
+    """Chạy các sổ tính báo cáo và xuất HTML + chỉ mục / render the report notebooks to HTML with an index."""
+    from ntm_analysis import reports
+    from ntm_analysis.names import UnitLookupError
+    from ntm_analysis.validation import DatasetError
+
+    if lang not in ("vi", "en"):
+        _fail(f"--lang: vi | en ({lang!r})")
+    if not all_units and not unit:
+        _fail("Cần --unit hoặc --all / give --unit or --all")
+    if workers is not None and workers < 1:
+        _fail("--workers >= 1")
+    try:
+        jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue)
+    except DatasetError as exc:
+        _fail(exc.render(lang))
+    except UnitLookupError as exc:
+        _fail(exc.message(lang))
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    if not jobs:
+        _fail(f"Không có đơn vị nào có dữ liệu năm {year} / no unit with data in {year}")
+    cache = None
+    try:
+        cache = reports.write_context_cache(dataset, catalogue, out)
+        jobs = [reports.ReportJob(j.notebook, j.code, j.name, j.year, j.parameters | {"context_cache": str(cache.resolve())},
+                                  j.out_dir) for j in jobs]
+        results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
+    except RuntimeError as exc:
+        _fail(str(exc))
+    finally:
+        if cache is not None:
+            cache.unlink(missing_ok=True)
+    from ntm_analysis.dataset import load_dataset
+
+    meta = load_dataset(dataset, catalogue).meta
+    index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
+                                bool(meta.get("synthetic")))
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)
+    typer.echo(f"{len(results) - len(failed)}/{len(results)} báo cáo / reports → {index.resolve()}")
+    if failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

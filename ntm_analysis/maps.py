@@ -1,0 +1,439 @@
+"""Static maps of attainment (communes, villages, model residential areas) and the GeoPackage export.
+
+Maps colour what :func:`ntm_analysis.assess.assess` decided; nothing here recomputes attainment.
+One status palette (:data:`STATUS_PALETTE`, data, Okabe-Ito colours safe for colour-blind readers)
+is used by every map and year. Boundaries are read and joined in ``boundaries.py``; drawing
+primitives live in ``map_draw.py``. Print-ready: A4 portrait, 300 dpi, PNG or PDF. See docs/maps.md.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from ntm_analysis import map_draw as draw
+from ntm_analysis.boundaries import JoinReport, join_scope, projected_crs, units_in_scope
+from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+
+#: Colour and hatch of each status, the same in every map, year and output (legend set).
+STATUS_PALETTE: dict[str, dict[str, str]] = {
+    "met": {"color": "#009E73", "hatch": ""},
+    "not_met": {"color": "#D55E00", "hatch": ""},
+    "missing": {"color": "#D9D9D9", "hatch": "////"},
+    "not_applicable": {"color": "#FFFFFF", "hatch": ""},
+    "unknown_threshold": {"color": "#F0E442", "hatch": "..."},
+}
+#: Sequential colour scale for "number of criteria met" (light = few, dark = many).
+COUNT_CMAP = "YlGn"
+#: Outline and marker of model residential areas (khu dân cư NTM kiểu mẫu).
+MODEL_STYLE: dict[str, dict[str, Any]] = {
+    "recognised": {"edgecolor": "#000000", "linewidth": 2.6, "linestyle": "-", "marker": "*",
+                   "markerfacecolor": "#000000"},
+    "in_progress": {"edgecolor": "#000000", "linewidth": 1.8, "linestyle": (0, (4, 2)), "marker": "o",
+                    "markerfacecolor": "#ffffff"},
+}
+MODEL_TIER = "kdc-kieu-mau"
+SYNTHETIC_NOTE = ("Dữ liệu tổng hợp (synthetic) — ranh giới minh họa, không phải ranh giới chính thức / "
+                  "illustrative boundaries")
+DEFAULT_TIER = {"commune": "ntm", "village": MODEL_TIER, "hamlet": MODEL_TIER}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "title_criteria": ("Số tiêu chí đạt — {tier}", "Criteria met — {tier}"),
+    "title_indicator": ("Chỉ tiêu {indicator}: {name}", "Indicator {indicator}: {name}"),
+    "subtitle": ("{place} — năm {year}", "{place} — {year}"),
+    "legend_count": ("Số tiêu chí đạt (trên {total})", "Criteria met (of {total})"),
+    "legend_status": ("Tình trạng chỉ tiêu", "Indicator status"),
+    "no_data": ("Không có dữ liệu", "No data"),
+    "context": ("{level} (đường viền, tên)", "{level} (outline, name)"),
+    "model_recognised": ("KDC NTM kiểu mẫu đã công nhận", "Model residential area, recognised"),
+    "model_in_progress": ("KDC NTM kiểu mẫu đang xây dựng", "Model residential area, in progress"),
+    "recognised_year": ("công nhận {year}", "recognised {year}"),
+    "threshold": ("Ngưỡng: {comparator} {threshold}", "Threshold: {comparator} {threshold}"),
+    "unverified": ("Lưu ý về ngưỡng: {status}.", "Note on the threshold: {status}."),
+    "source": ("Nguồn dữ liệu: {source}. Ranh giới: {boundaries}.", "Data source: {source}. Boundaries: {boundaries}."),
+    "no_geometry": ("Không có ranh giới, không vẽ ({n}): {units}", "Without geometry, not drawn ({n}): {units}"),
+    "unmatched": ("Đối tượng bản đồ không khớp đơn vị ({n}): {features}", "Map features matching no unit ({n}): {features}"),
+    "crs": ("Hệ tọa độ: {crs}", "CRS: {crs}"),
+    "all_district": ("Toàn bộ đơn vị", "All units"),
+    "bool_yes": ("có", "yes"),
+    "bool_no": ("không", "no"),
+    "unknown_indicator": (
+        "Không có chỉ tiêu {indicator} trong hạng {tier} của kết quả đánh giá; có: {choices}.",
+        "Indicator {indicator} is not in tier {tier} of the assessment; available: {choices}.",
+    ),
+    "tier_level": (
+        "Hạng {tier} được đánh giá cho cấp {tier_level}, không vẽ được ở cấp {level}; dùng --level {tier_level} "
+        "hoặc một hạng của cấp dưới (ví dụ kdc-kieu-mau).",
+        "Tier {tier} is assessed for {tier_level} units and cannot be mapped at {level} level; use --level "
+        "{tier_level} or a tier of a lower level (e.g. kdc-kieu-mau).",
+    ),
+    "no_layer": (
+        "Chưa có lớp ranh giới cấp {level}; khai báo [boundaries] {level} trong dataset.toml hoặc dùng --boundaries.",
+        "No boundary layer for level {level}; set [boundaries] {level} in dataset.toml or pass --boundaries.",
+    ),
+}
+
+
+class MapError(ValueError):
+    """A map that cannot be drawn from the given arguments; carries vi and en messages."""
+
+    def __init__(self, key: str, **kwargs: Any):
+        self.key, self.kwargs = key, kwargs
+        super().__init__(fmt(MESSAGES, key, "vi", **kwargs))
+
+    def message(self, lang: str = "vi") -> str:
+        return fmt(MESSAGES, self.key, lang, **self.kwargs)
+
+
+# --- data layers --------------------------------------------------------------------------------
+
+
+def classify(layer: gpd.GeoDataFrame, statuses: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Attach ``status`` (by ``code``; ``missing`` when a unit has no row) and its palette ``color``
+    and ``hatch`` to every unit of ``layer``; other columns of ``statuses`` are kept."""
+    out = layer.merge(statuses, on="code", how="left")
+    out["status"] = out["status"].astype("string").fillna("missing")
+    unknown = set(out["status"]) - set(STATUS_PALETTE)
+    if unknown:
+        raise ValueError(f"status not in STATUS_PALETTE: {sorted(unknown)}")
+    out["color"] = out["status"].map({k: v["color"] for k, v in STATUS_PALETTE.items()}).astype(str)
+    out["hatch"] = out["status"].map({k: v["hatch"] for k, v in STATUS_PALETTE.items()}).astype(str)
+    return out
+
+
+def count_colors(met: pd.Series, total: int) -> pd.Series:
+    """Colour of each count ``met`` (0..total) on the sequential scale; the missing colour for NA."""
+    cmap = colormaps[COUNT_CMAP]
+    frac = pd.to_numeric(met, errors="coerce") / max(total, 1)
+    colors = frac.map(lambda f: to_hex(cmap(0.12 + 0.88 * f)) if pd.notna(f) else STATUS_PALETTE["missing"]["color"])
+    return colors.astype(str)
+
+
+def criteria_layer(joined: gpd.GeoDataFrame, units_table: pd.DataFrame, year: int, tier: str) -> gpd.GeoDataFrame:
+    """Units with ``criteria_met``/``criteria_total``/``reached``/``recognised`` of ``tier`` in ``year``,
+    a sequential ``color`` (no-data colour and hatch when the unit was not assessed) and a ``value_label``."""
+    rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)]
+    out = joined.merge(rows[["code", "criteria_met", "criteria_total", "reached", "recognised"]], on="code", how="left")
+    total = int(pd.to_numeric(out["criteria_total"], errors="coerce").max()) if out["criteria_total"].notna().any() else 0
+    out["color"] = count_colors(out["criteria_met"], total)
+    out["hatch"] = np.where(out["criteria_met"].isna(), STATUS_PALETTE["missing"]["hatch"], "")
+    met = pd.to_numeric(out["criteria_met"], errors="coerce")
+    tot = pd.to_numeric(out["criteria_total"], errors="coerce")
+    out["value_label"] = (met.astype("Int64").astype("string") + "/" + tot.astype("Int64").astype("string")).fillna("–")
+    out.attrs["count_total"] = total
+    return out
+
+
+def format_value(value: pd.Series, kind: pd.Series | str, lang: str = "vi",
+                 levels: pd.Series | None = None, unit: pd.Series | str = "") -> pd.Series:
+    """Values as labels: booleans as có/không, levels by name, numbers with a decimal comma in vi."""
+    kind = pd.Series(kind, index=value.index) if isinstance(kind, str) else kind
+    unit = pd.Series(unit, index=value.index) if isinstance(unit, str) else unit.fillna("")
+    num = value.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".rstrip("0").rstrip("."))
+    if lang == "vi":
+        num = num.str.replace(".", ",", regex=False)
+    pct = unit.astype(str).str.startswith("%")
+    out = num.where(~pct | num.eq(""), num + "%")
+    yes, no = fmt(MESSAGES, "bool_yes", lang), fmt(MESSAGES, "bool_no", lang)
+    out = out.mask(kind.eq("boolean") & value.eq(1), yes).mask(kind.eq("boolean") & value.eq(0), no)
+    if levels is not None:
+        named = pd.Series([lv[int(v) - 1] if isinstance(lv, (list, tuple)) and pd.notna(v) and 1 <= v <= len(lv) else None
+                           for v, lv in zip(value, levels)], index=value.index)
+        out = out.mask(kind.eq("level") & named.notna(), named)
+    return out.fillna("")
+
+
+def indicator_layer(joined: gpd.GeoDataFrame, indicators: pd.DataFrame, year: int, tier: str, indicator: str,
+                    measures: pd.DataFrame | None = None, lang: str = "vi") -> gpd.GeoDataFrame:
+    """Units coloured by the status of one indicator (met / not met / no data ...), with the value as
+    ``value_label``. Raises :class:`MapError` when the indicator is not in the assessment for ``tier``."""
+    rows = indicators[(indicators["year"] == year) & (indicators["tier"] == tier)]
+    if not rows["indicator"].astype(str).eq(str(indicator)).any():
+        choices = ", ".join(sorted(rows["indicator"].astype(str).unique(), key=_indicator_order)[:40])
+        raise MapError("unknown_indicator", indicator=indicator, tier=tier, choices=choices)
+    rows = rows[rows["indicator"].astype(str) == str(indicator)]
+    keep = ["code", "status", "value", "threshold", "comparator", "measure", "threshold_status"]
+    out = classify(joined, rows[[c for c in keep if c in rows]])
+    meas = (measures.set_index("measure") if measures is not None and not measures.empty else pd.DataFrame())
+    m = out["measure"].map(lambda k: meas.loc[k] if k in meas.index else None) if not meas.empty else None
+    kind = out["measure"].map(meas["kind"]) if m is not None else pd.Series("number", index=out.index)
+    unit = out["measure"].map(meas["unit"]) if m is not None else ""
+    levels = out["measure"].map(meas["levels"]) if m is not None and "levels" in meas else None
+    out["value_label"] = format_value(out["value"], kind.fillna("number"), lang, levels, unit)
+    return out
+
+
+def _indicator_order(code: str) -> tuple:
+    """Sort key for indicator codes such as ``2.10`` after ``2.9``."""
+    return tuple(int(p) if p.isdigit() else 0 for p in str(code).split("."))
+
+
+def model_areas(units_table: pd.DataFrame, year: int, tier: str = MODEL_TIER, max_gap: int = 1) -> pd.DataFrame:
+    """Model residential areas in ``year``: ``recognised`` (recognised in or before ``year``) or
+    ``in_progress`` (not recognised, at most ``max_gap`` criteria still to meet). Columns ``code``,
+    ``model_status``, ``recognised``."""
+    rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)].copy()
+    gap = pd.to_numeric(rows["criteria_total"]) - pd.to_numeric(rows["criteria_met"])
+    status = np.select([rows["recognised"].notna(), gap.le(max_gap)], ["recognised", "in_progress"], default="")
+    rows["model_status"] = status
+    return rows.loc[rows["model_status"].ne(""), ["code", "model_status", "recognised"]].reset_index(drop=True)
+
+
+def _atomic(path: Path, write: Any) -> Path:
+    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def save_figure(fig: Figure, path: str | Path, fmt_: str | None = None, dpi: int = draw.DPI) -> Path:
+    """Save ``fig`` as PNG or PDF (from ``fmt_`` or the suffix) at ``dpi``, atomically."""
+    path = Path(path)
+    kind = (fmt_ or path.suffix.lstrip(".") or "png").lower()
+    return _atomic(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=dpi, metadata=None if kind == "png" else {}))
+
+
+# --- the map ------------------------------------------------------------------------------------
+
+
+@dataclass
+class MapResult:
+    """A drawn map, the layer it coloured (projected CRS) and what did not join."""
+
+    figure: Figure
+    layer: gpd.GeoDataFrame
+    report: JoinReport
+    context_report: JoinReport | None = None
+
+
+def _tier_info(catalogue: Any, tier: str, lang: str) -> tuple[str, str]:
+    """Display name and unit level of ``tier`` (the id and ``commune`` without a catalogue)."""
+    if catalogue is None or tier not in set(catalogue.tiers["tier"]):
+        return tier, "hamlet" if tier == MODEL_TIER else "commune"
+    row = catalogue.tiers.set_index("tier").loc[tier]
+    return str(row["name_vi"] if lang == "vi" else row["name_en"]), str(row["unit_level"])
+
+
+def map_levels(catalogue: Any, level: str, tier: str | None = None) -> tuple[str, str]:
+    """``(tier, fill_level)``: the tier mapped (default per level) and the level whose units are
+    coloured (the hamlets of a hamlet-level tier on a village map, else ``level``)."""
+    tier = tier or DEFAULT_TIER.get(level, "ntm")
+    _, tier_level = _tier_info(catalogue, tier, "vi")
+    fill = tier_level if level in ("village", "hamlet") and tier_level in ("village", "hamlet") else level
+    if tier_level != fill:
+        raise MapError("tier_level", tier=tier, tier_level=tier_level, level=level)
+    return tier, fill
+
+
+def default_output(dataset_name: str, year: int, level: str, tier: str, unit: str | None,
+                   indicator: str | None, ext: str) -> Path:
+    """``<dataset>-<level>-<unit|all>-<year>-<tier>[-i<indicator>].<ext>`` in the current directory."""
+    parts = [dataset_name, level, unit or "all", str(year), tier] + ([f"i{indicator}"] if indicator else [])
+    return Path("-".join(parts).replace("/", "_") + f".{ext}")
+
+
+def descendants(units: pd.DataFrame, code: str) -> set[str]:
+    """``code`` and every unit below it via ``parent_code`` (loop over hierarchy depth only)."""
+    found, frontier = {code}, {code}
+    while frontier:
+        frontier = set(units.loc[units["parent_code"].isin(frontier), "code"].astype(str)) - found
+        found |= frontier
+    return found
+
+
+def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], year: int,
+             level: str = "commune", tier: str | None = None, indicator: str | None = None, unit: str | None = None,
+             lang: str = "vi", synthetic: bool = False, source: str = "", province: str | None = None) -> MapResult:
+    """Draw the criteria-met map (``indicator`` None) or the indicator map of ``level`` units.
+
+    ``units``: the dataset's units table; ``layers``: boundary layers by level (as read by
+    ``boundaries.read_boundaries``). A ``village`` map colours the hamlets of a hamlet-level tier
+    (default ``kdc-kieu-mau``) inside village outlines and names, and highlights model residential
+    areas. ``unit`` limits the map to a unit and everything under it. Units without geometry are
+    listed on the page, never dropped silently.
+    """
+    check_lang(lang)
+    cat = getattr(assessment, "catalogue", None)
+    tier, fill_level = map_levels(cat, level, tier)
+    tier_name, tier_level = _tier_info(cat, tier, lang)
+    for lvl in {fill_level, level}:
+        if lvl not in layers:
+            raise MapError("no_layer", level=lvl)
+    within = descendants(units, unit) if unit else None
+    joined, report = join_scope(layers[fill_level], units, fill_level, year, within)
+    crs = projected_crs(layers[fill_level], province)
+    joined = joined.to_crs(crs)
+    context, context_report = None, None
+    if level != fill_level:
+        context, context_report = join_scope(layers[level], units, level, year, within)
+        context = context.to_crs(crs)
+
+    if indicator is None:
+        data = criteria_layer(joined, assessment.units, year, tier)
+    else:
+        measures = cat.measures if cat is not None else None
+        data = indicator_layer(joined, assessment.indicators, year, tier, indicator, measures, lang)
+    models = model_areas(assessment.units, year, tier) if tier_level == "hamlet" else pd.DataFrame(columns=["code", "model_status", "recognised"])
+    total = data.attrs.get("count_total", 0)
+    data = data.merge(models[["code", "model_status"]], on="code", how="left")
+    data.attrs.update(joined.attrs, count_total=total)
+
+    fig = render(data, context, report, context_report, year=year, tier=tier, tier_name=tier_name, level=level,
+                 fill_level=fill_level, indicator=indicator, cat=cat, units=units, unit=unit, lang=lang,
+                 synthetic=synthetic or bool(layers[fill_level].attrs.get("illustrative")), source=source,
+                 boundaries=", ".join(dict.fromkeys(Path(str(layers[lv].attrs.get("path", ""))).name
+                                                    for lv in (level, fill_level))), crs_name=crs.name)
+    return MapResult(fig, data, report, context_report)
+
+
+def render(data: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, report: JoinReport,
+           context_report: JoinReport | None, *, year: int, tier: str, tier_name: str, level: str, fill_level: str,
+           indicator: str | None, cat: Any, units: pd.DataFrame, unit: str | None, lang: str, synthetic: bool,
+           source: str, boundaries: str, crs_name: str) -> Figure:
+    """Lay out one map page from a prepared layer (see :func:`make_map`)."""
+    fig, ax, panel = draw.new_page()
+    drawn = data[data.geometry.notna() & ~data.geometry.is_empty]
+    for hatch, part in drawn.groupby("hatch", sort=True):
+        part.plot(ax=ax, color=part["color"].tolist(), edgecolor="#4d4d4d", linewidth=0.5, hatch=hatch or None)
+    if context is not None:
+        ctx = context[context.geometry.notna()]
+        ctx.boundary.plot(ax=ax, color="#1a1a1a", linewidth=1.3, zorder=5)
+    for status, style in MODEL_STYLE.items():
+        sel = drawn[drawn["model_status"].eq(status).fillna(False)]
+        if not sel.empty:
+            sel.boundary.plot(ax=ax, color=style["edgecolor"], linewidth=style["linewidth"], linestyle=style["linestyle"], zorder=8)
+    ax.set_aspect("equal")
+    frames = [g.total_bounds for g in (drawn, context) if g is not None and g.geometry.notna().any()]
+    xmin, ymin, xmax, ymax = (min(b[0] for b in frames), min(b[1] for b in frames), max(b[2] for b in frames),
+                              max(b[3] for b in frames)) if frames else (0, 0, 1, 1)
+    padx, pady = (xmax - xmin) * 0.06 + 1, (ymax - ymin) * 0.09 + 1
+    ax.set_xlim(xmin - padx, xmax + padx)
+    ax.set_ylim(ymin - pady, ymax + pady)
+
+    # labels: unit name and value; model areas get their marker; context (villages) in bold caps
+    pts = drawn.geometry.representative_point()
+    mark = drawn["model_status"].map({"recognised": "★ ", "in_progress": "◯ "}).fillna("")
+    rec = pd.to_numeric(drawn["recognised"], errors="coerce") if "recognised" in drawn else pd.Series(np.nan, index=drawn.index)
+    rec_text = rec.map(lambda y: "" if pd.isna(y) else " · " + fmt(MESSAGES, "recognised_year", lang, year=int(y)))
+    rec_text = rec_text.where(drawn["model_status"].eq("recognised").fillna(False), "")
+    texts = (mark + drawn["name"].astype(str) + "\n" + drawn["value_label"].astype(str) + rec_text).tolist()
+    colors = [draw.TEXT_LIGHT if draw.luminance(c) < 0.35 else draw.TEXT_DARK for c in drawn["color"]]
+    avoid = []
+    if context is not None:
+        ctx = context[context.geometry.notna()]
+        cpts = ctx.geometry.representative_point()
+        has_fill = ctx.geometry.map(lambda g: drawn.geometry.intersects(g.buffer(-1)).any())
+        # a village with coloured hamlets inside is named at its top edge, others at their centre
+        top = [draw_point_top(g) if f else p for g, p, f in zip(ctx.geometry, cpts, has_fill)]
+        # on a crowded page (a whole district) only the villages holding coloured units are named
+        names = [n.upper() if f or len(ctx) <= 40 else "" for n, f in zip(ctx["name"].astype(str), has_fill)]
+        avoid = draw.place_labels(ax, fig, gpd.GeoSeries(top), names, ["#1a1a1a"] * len(ctx),
+                                  fontsize=6.8 if len(ctx) <= 40 else 5.5, weight="bold")
+    draw.place_labels(ax, fig, pts, texts, colors, fontsize=6.6 if len(drawn) > 12 else 7.5, avoid=avoid)
+
+    page = _page(data, context, report, context_report, year=year, tier=tier, tier_name=tier_name, level=level,
+                 fill_level=fill_level, indicator=indicator, cat=cat, units=units, unit=unit, lang=lang,
+                 synthetic=synthetic, source=source, boundaries=boundaries, crs_name=crs_name)
+    draw.finish_page(fig, ax, panel, page)
+    return fig
+
+
+def draw_point_top(geom: Any) -> Any:
+    """A point inside ``geom`` near its top edge (for a village name above its hamlets)."""
+    from shapely.geometry import LineString
+    minx, miny, maxx, maxy = geom.bounds
+    y = maxy - (maxy - miny) * 0.12
+    chord = LineString([(minx - 1, y), (maxx + 1, y)]).intersection(geom)
+    return chord.centroid if not chord.is_empty else geom.representative_point()
+
+
+def _place(units: pd.DataFrame, unit: str | None, year: int, lang: str) -> str:
+    """``Xã Tân Lập (06352)``-style name of the mapped area, or "all units"."""
+    if not unit:
+        return fmt(MESSAGES, "all_district", lang)
+    row = units_in_scope(units, None, year)
+    row = row[row["code"].astype(str) == str(unit)]
+    if row.empty:
+        return str(unit)
+    r = row.iloc[0]
+    kind = r["type"] if "type" in row and isinstance(r.get("type"), str) else label(LEVEL_LABELS, r["level"], lang)
+    return f"{kind} {r['name']} ({unit})"
+
+
+def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_report: JoinReport | None, *,
+          year: int, tier: str, tier_name: str, level: str, fill_level: str, indicator: str | None, cat: Any,
+          units: pd.DataFrame, unit: str | None, lang: str, synthetic: bool, source: str, boundaries: str,
+          crs_name: str) -> draw.Page:
+    """Titles, legend entries and footnotes of a map page."""
+    place = _place(units, unit, year, lang)
+    legend: list[Any] = []
+    notes: list[str] = []
+    if indicator is None:
+        total = int(data.attrs.get("count_total", 0))
+        title = fmt(MESSAGES, "title_criteria", lang, tier=tier_name)
+        legend_title = fmt(MESSAGES, "legend_count", lang, total=total)
+        steps = list(range(total + 1)) if total <= 10 else sorted({round(total * f) for f in (0, .2, .4, .6, .8, 1)})
+        for k, c in zip(steps, count_colors(pd.Series(steps, dtype="float64"), total)):
+            legend.append(draw.patch(c, f"{k}/{total}"))
+    else:
+        ind = cat.indicators if cat is not None else pd.DataFrame()
+        row = ind[(ind["tier"] == tier) & (ind["indicator"].astype(str) == str(indicator))] if not ind.empty else ind
+        name = pick((row["name_vi"].iloc[0], row["name_en"].iloc[0]), lang) if len(row) else str(indicator)
+        title = fmt(MESSAGES, "title_indicator", lang, indicator=indicator, name=name)
+        legend_title = fmt(MESSAGES, "legend_status", lang) + f" — {tier_name}"
+        present = set(data["status"])
+        for status, style in STATUS_PALETTE.items():
+            if status in present or status in ("met", "not_met", "missing"):
+                legend.append(draw.patch(style["color"], label(STATUS_LABELS, status, lang), style["hatch"]))
+        thr = data.dropna(subset=["threshold"]) if "threshold" in data else data.iloc[0:0]
+        if len(thr):
+            t = thr.iloc[0]
+            value = f"{t['threshold']:g}".replace(".", "," if lang == "vi" else ".")
+            comparator = {">=": "≥", "<=": "≤", "==": "="}.get(str(t["comparator"]), str(t["comparator"]))
+            meas = cat.measures.set_index("measure") if cat is not None else pd.DataFrame()
+            unit_of = str(meas["unit"].get(t["measure"], "") or "") if "unit" in meas else ""
+            unit_of = "%" if unit_of.startswith("%") else unit_of
+            notes.append(fmt(MESSAGES, "threshold", lang, comparator=comparator, threshold=value).rstrip()
+                         + (f"{'' if unit_of == '%' else ' '}{unit_of}" if unit_of else ""))
+        ts = data["threshold_status"].dropna() if "threshold_status" in data else pd.Series(dtype=str)
+        if len(ts) and ts.ne("verified").any():
+            notes.append(fmt(MESSAGES, "unverified", lang, status=label(THRESHOLD_STATUS_LABELS, ts[ts.ne("verified")].iloc[0], lang)))
+    if data["hatch"].astype(bool).any() and indicator is None:
+        legend.append(draw.patch(STATUS_PALETTE["missing"]["color"], fmt(MESSAGES, "no_data", lang), STATUS_PALETTE["missing"]["hatch"]))
+    if context is not None:
+        legend.append(draw.patch("none", fmt(MESSAGES, "context", lang, level=label(LEVEL_LABELS, level, lang)), edge="#1a1a1a"))
+    for status in ("recognised", "in_progress"):
+        if data["model_status"].eq(status).any():
+            legend.append(draw.line_handle(fmt(MESSAGES, f"model_{status}", lang), MODEL_STYLE[status]))
+
+    missing = [r for rep in (report, context_report) if rep is not None for r in rep.units_without_geometry.itertuples(index=False)]
+    if missing:
+        listed = "; ".join(f"{r.code} {r.name}" for r in missing[:25]) + (" …" if len(missing) > 25 else "")
+        notes.append(fmt(MESSAGES, "no_geometry", lang, n=len(missing), units=listed))
+    unmatched = [r for rep in (report, context_report) if rep is not None for r in rep.unmatched_features.itertuples(index=False)]
+    if unmatched:
+        listed = "; ".join(f"#{r.row} {r.code} {r.name}".strip() for r in unmatched[:15])
+        notes.append(fmt(MESSAGES, "unmatched", lang, n=len(unmatched), features=listed))
+    notes.append(fmt(MESSAGES, "source", lang, source=source or "—", boundaries=boundaries or "—")
+                 + " " + fmt(MESSAGES, "crs", lang, crs=crs_name))
+    subtitle = fmt(MESSAGES, "subtitle", lang, place=place, year=year)
+    return draw.Page(title=title, subtitle=subtitle, legend_title=legend_title, legend=legend, notes=notes,
+                     warning=SYNTHETIC_NOTE if synthetic else "")

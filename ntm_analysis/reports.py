@@ -1,0 +1,441 @@
+"""Rendered reports: run the parameterised notebooks with papermill, convert them to self-contained
+HTML without code (nbconvert), and write ``reports/<year>/<code-slug>/<notebook>.html`` plus an index.
+
+A batch runs in worker processes (default: one per core) or on a Dask cluster (``scheduler=``). One
+failing report never stops the others: the index lists it with its error and its partial notebook is
+kept. Every file is written to a temporary name first and renamed, so no half-written report remains.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+import time
+import traceback
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+#: Notebooks that make one report per commune-level unit, and those that make one per district.
+UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends")
+GROUP_NOTEBOOKS = ("district_overview",)
+ALL_NOTEBOOKS = UNIT_NOTEBOOKS + GROUP_NOTEBOOKS
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "index_title": ("Báo cáo nông thôn mới", "New rural development reports"),
+    "generated": ("Tạo lúc {when} từ bộ dữ liệu {dataset}", "Generated {when} from dataset {dataset}"),
+    "col_year": ("Năm", "Year"),
+    "col_unit": ("Đơn vị", "Unit"),
+    "col_report": ("Báo cáo", "Report"),
+    "col_status": ("Trạng thái", "Status"),
+    "col_summary": ("Tóm tắt", "Summary"),
+    "ok": ("Hoàn thành", "Done"),
+    "failed": ("Lỗi", "Failed"),
+    "partial": ("sổ tính dở dang", "partial notebook"),
+    "counts": ("{ok} báo cáo hoàn thành, {failed} lỗi", "{ok} reports done, {failed} failed"),
+    "synthetic": ("Dữ liệu mẫu là dữ liệu tổng hợp (synthetic), không phải số liệu thật.",
+                  "The sample data are synthetic, not real figures."),
+    "commune_report": ("Báo cáo xã", "Commune report"),
+    "village_map": ("Bản đồ thôn, xóm", "Village map"),
+    "trends": ("Xu hướng", "Trends"),
+    "district_overview": ("Tổng quan huyện", "District overview"),
+}
+
+
+def slugify(text: str, fallback: str = "unit") -> str:
+    """An ASCII file-name slug: no diacritics, no path separators, no dots-only names."""
+    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    return slug or fallback
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One notebook to run for one unit (or group of units) and year."""
+
+    notebook: str
+    code: str
+    name: str
+    year: int
+    parameters: dict[str, Any]
+    out_dir: Path
+
+    @property
+    def folder(self) -> Path:
+        """``<out>/<year>/<code>-<slug>/``; safe whatever the unit's name contains."""
+        return self.out_dir / str(int(self.year)) / f"{slugify(self.code, 'code')}-{slugify(self.name)}"
+
+
+@dataclass
+class ReportResult:
+    """What happened to one job: paths written, error text, seconds, a one-line summary."""
+
+    job: ReportJob
+    ok: bool
+    html: Path | None = None
+    notebook: Path | None = None
+    error: str = ""
+    seconds: float = 0.0
+    summary: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_CDN_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
+#: inline module scripts that import from a CDN (nbconvert's mermaid loader): not needed offline
+_CDN_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*cdnjs(?:(?!</script>).)*</script>", re.DOTALL)
+
+
+def notebook_to_html(nb: Any) -> str:
+    """Self-contained HTML of an executed notebook without code cells or prompts; no CDN scripts."""
+    from nbconvert import HTMLExporter  # noqa: PLC0415 (heavy import, only in workers)
+
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return _CDN_MODULE.sub("", _CDN_SCRIPT.sub("", body))
+
+
+class _kernel_stderr:
+    """Send the kernel's stderr (inherited file descriptor 2: start-up chatter such as ipykernel's
+    transport warning) to a log file while a notebook runs; errors are in the notebook itself."""
+
+    def __enter__(self) -> "_kernel_stderr":
+        self.log = tempfile.TemporaryFile()
+        self.saved = os.dup(2)
+        os.dup2(self.log.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+        self.log.close()
+
+
+def run_job(job: ReportJob, kernel_name: str = "python3") -> ReportResult:
+    """Execute one notebook with papermill and write its HTML and executed ``.ipynb`` atomically.
+
+    On failure the partial notebook is kept next to where the report would be, and the error is
+    returned, not raised, so that a batch goes on.
+    """
+    import nbformat  # noqa: PLC0415
+    import papermill as pm  # noqa: PLC0415
+
+    start = time.perf_counter()
+    source = NOTEBOOK_DIR / f"{job.notebook}.ipynb"
+    folder = job.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    final_nb, final_html = folder / f"{job.notebook}.ipynb", folder / f"{job.notebook}.html"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{job.notebook}.", suffix=".ipynb", dir=folder)
+    os.close(fd)
+    tmp_nb = Path(tmp_name)
+    try:
+        with _kernel_stderr():
+            pm.execute_notebook(str(source), str(tmp_nb), parameters=job.parameters, kernel_name=kernel_name,
+                                cwd=str(NOTEBOOK_DIR), progress_bar=False, log_output=False)
+        os.chmod(tmp_nb, 0o644)
+        nb = nbformat.read(tmp_nb, as_version=4)
+        _atomic_write_text(final_html, notebook_to_html(nb))
+        os.replace(tmp_nb, final_nb)
+        (folder / f"{job.notebook}.failed.ipynb").unlink(missing_ok=True)
+        result = ReportResult(job, True, final_html, final_nb, seconds=time.perf_counter() - start,
+                              summary=_summary_from(nb))
+        write_manifest(result)
+        return result
+    except Exception as exc:  # noqa: BLE001 - any failure of one report is reported, not raised
+        partial = folder / f"{job.notebook}.failed.ipynb"
+        if tmp_nb.exists() and tmp_nb.stat().st_size:
+            os.replace(tmp_nb, partial)
+        else:
+            tmp_nb.unlink(missing_ok=True)
+            partial = None
+        final_html.unlink(missing_ok=True)
+        final_nb.unlink(missing_ok=True)
+        result = ReportResult(job, False, None, partial, error=_short_error(exc),
+                              seconds=time.perf_counter() - start)
+        write_manifest(result)
+        return result
+
+
+def write_manifest(result: ReportResult) -> Path:
+    """``<folder>/<notebook>.json``: what the index needs to list this report, kept beside it so
+    that several batches (or a rerun of one report) make one index."""
+    import json  # noqa: PLC0415
+
+    job = result.job
+    data = dict(notebook=job.notebook, code=job.code, name=job.name, year=job.year, ok=result.ok,
+                html=result.html.name if result.html else None,
+                partial=result.notebook.name if (result.notebook and not result.ok) else None,
+                error=result.error, summary=result.summary, seconds=round(result.seconds, 2),
+                written=time.strftime("%Y-%m-%d %H:%M:%S"))
+    path = job.folder / f"{job.notebook}.json"
+    _atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+    return path
+
+
+def collect_results(out_dir: Path) -> list[ReportResult]:
+    """Every report recorded under ``out_dir`` (from the manifests), for the index."""
+    import json  # noqa: PLC0415
+
+    results = []
+    for path in sorted(Path(out_dir).glob("*/*/*.json")):
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            job = ReportJob(d["notebook"], d["code"], d["name"], int(d["year"]), {}, Path(out_dir))
+        except (ValueError, KeyError, OSError):
+            continue  # not one of ours
+        results.append(ReportResult(job, bool(d["ok"]), path.parent / d["html"] if d.get("html") else None,
+                                    path.parent / d["partial"] if d.get("partial") else None,
+                                    error=d.get("error", ""), seconds=d.get("seconds", 0.0),
+                                    summary=d.get("summary", "")))
+    return results
+
+
+def _short_error(exc: BaseException) -> str:
+    """The last meaningful line of an execution error (papermill puts the cell's traceback in it)."""
+    name = getattr(exc, "ename", type(exc).__name__)
+    value = getattr(exc, "evalue", str(exc))
+    text = f"{name}: {value}".strip()
+    return text if text != ":" else "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _summary_from(nb: Any) -> str:
+    """The notebook's summary line: the text of the first output tagged ``summary``, if any."""
+    for cell in nb.cells:
+        if "summary" in cell.get("metadata", {}).get("tags", []):
+            for out in cell.get("outputs", []):
+                text = out.get("text") or out.get("data", {}).get("text/plain")
+                if text:
+                    return str(text).strip().strip("'\"")[:300]
+    return ""
+
+
+def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str | None = None,
+              progress: bool = True, on_result: Callable[[ReportResult], None] | None = None) -> list[ReportResult]:
+    """Run ``jobs`` in parallel worker processes (or on the Dask cluster at ``scheduler``)."""
+    if scheduler:
+        return _run_dask(jobs, scheduler, progress)
+    workers = max(1, workers or os.cpu_count() or 1)
+    results: list[ReportResult] = []
+    with _progress(progress, len(jobs)) as advance:
+        if workers == 1:
+            for job in jobs:
+                results.append(run_job(job))
+                advance(results[-1])
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(run_job, job): job for job in jobs}
+                for fut in as_completed(futures):
+                    try:
+                        res = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker is one failed report
+                        res = ReportResult(futures[fut], False, error=_short_error(exc))
+                    results.append(res)
+                    advance(res)
+    order = {id(j): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order.get(id(r.job), 0))
+
+
+def _run_dask(jobs: list[ReportJob], scheduler: str, progress: bool) -> list[ReportResult]:
+    """Same batch on a Dask distributed cluster (optional dependency ``ntm-analysis[dask]``)."""
+    try:
+        from distributed import Client, as_completed as dask_completed  # noqa: PLC0415
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise RuntimeError("Cần cài gói tùy chọn dask: pip install 'ntm-analysis[dask]' / "
+                           "install the optional extra: pip install 'ntm-analysis[dask]'") from exc
+    client = scheduler if not isinstance(scheduler, str) else Client(scheduler)
+    try:
+        futures = client.map(run_job, jobs, pure=False)
+        results = []
+        with _progress(progress, len(jobs)) as advance:
+            for fut in dask_completed(futures):
+                res = fut.result()
+                results.append(res)
+                advance(res)
+    finally:
+        if isinstance(scheduler, str):
+            client.close()
+    order = {(j.notebook, j.code, j.year): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.code, r.job.year), 0))
+
+
+class _progress:
+    """A rich progress bar (or nothing) that advances once per finished report."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled, self.total, self.bar, self.task = enabled, total, None, None
+
+    def __enter__(self) -> Callable[[ReportResult], None]:
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+            self.bar = Progress(TextColumn("[bold]Báo cáo / reports"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("{task.description}"))
+            self.bar.start()
+            self.task = self.bar.add_task("", total=self.total)
+
+        def advance(res: ReportResult) -> None:
+            if self.bar is not None:
+                mark = "✓" if res.ok else "✗"
+                self.bar.update(self.task, advance=1, description=f"{mark} {res.job.name} / {res.job.notebook}")
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: str = "",
+                lang: str = "vi", synthetic: bool = False) -> Path:
+    """``reports/index.html`` linking every report with its status; names are HTML-escaped."""
+    from .i18n import fmt  # noqa: PLC0415
+
+    results = list(results)
+    esc = html.escape
+    rows = []
+    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "district_overview", r.job.name,
+                                            ALL_NOTEBOOKS.index(r.job.notebook) if r.job.notebook in ALL_NOTEBOOKS else 9)):
+        title = fmt(MESSAGES, r.job.notebook, lang) if r.job.notebook in MESSAGES else r.job.notebook
+        if r.ok and r.html:
+            link = f'<a href="{esc(r.html.relative_to(out_dir).as_posix())}">{esc(title)}</a>'
+            status = f'<span class="ok">{esc(fmt(MESSAGES, "ok", lang))}</span>'
+            detail = esc(r.summary)
+        else:
+            link = esc(title)
+            if r.notebook:
+                link += f' (<a href="{esc(r.notebook.relative_to(out_dir).as_posix())}">{esc(fmt(MESSAGES, "partial", lang))}</a>)'
+            status = f'<span class="failed">{esc(fmt(MESSAGES, "failed", lang))}</span>'
+            detail = f"<code>{esc(r.error)}</code>"
+        rows.append(f"<tr><td>{r.job.year}</td><td>{esc(r.job.name)} <small>({esc(r.job.code)})</small></td>"
+                    f"<td>{link}</td><td>{status}</td><td>{detail}</td></tr>")
+    n_ok = sum(r.ok for r in results)
+    when = time.strftime("%Y-%m-%d %H:%M")
+    page = f"""<!DOCTYPE html>
+<html lang="{esc(lang)}"><head><meta charset="utf-8">
+<title>{esc(fmt(MESSAGES, "index_title", lang))}</title>
+<style>
+body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }}
+th {{ background: #f2f2f2; }}
+.ok {{ color: #1a7f37; font-weight: bold; }} .failed {{ color: #b42318; font-weight: bold; }}
+.note {{ background: #fff4e5; border-left: 4px solid #f0a020; padding: .5em 1em; }}
+</style></head><body>
+<h1>{esc(fmt(MESSAGES, "index_title", lang))}</h1>
+<p>{esc(fmt(MESSAGES, "generated", lang, when=when, dataset=dataset_label))}</p>
+<p>{esc(fmt(MESSAGES, "counts", lang, ok=n_ok, failed=len(results) - n_ok))}</p>
+{f'<p class="note">{esc(fmt(MESSAGES, "synthetic", lang))}</p>' if synthetic else ""}
+<table><thead><tr><th>{esc(fmt(MESSAGES, "col_year", lang))}</th><th>{esc(fmt(MESSAGES, "col_unit", lang))}</th>
+<th>{esc(fmt(MESSAGES, "col_report", lang))}</th><th>{esc(fmt(MESSAGES, "col_status", lang))}</th>
+<th>{esc(fmt(MESSAGES, "col_summary", lang))}</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table></body></html>
+"""
+    path = out_dir / "index.html"
+    _atomic_write_text(path, page)
+    return path
+
+
+# --- planning a batch ------------------------------------------------------------------------
+
+
+def unit_display_name(units: Any, code: str, year: int) -> str:
+    """``Xã Tân Lập``-style name of the unit valid in ``year`` (type word + name)."""
+    rows = units[units["code"].eq(code)]
+    valid = rows[rows["valid_from"].fillna(0).le(year) & rows["valid_to"].fillna(9999).ge(year)]
+    row = (valid if len(valid) else rows).iloc[0]
+    kind = row.get("type")
+    return f"{kind} {row['name']}" if isinstance(kind, str) and kind else str(row["name"])
+
+
+def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, all_units: bool = False,
+              notebooks: list[str] | None = None, out_dir: Path = Path("reports"), lang: str = "vi",
+              catalogue: str | None = None, tier: str = "ntm", context_cache: Path | None = None) -> list[ReportJob]:
+    """The jobs of a batch: each per-unit notebook for every commune asked for (``--all``: every
+    commune with values in ``year``; a district name expands to its communes), and each group
+    notebook (district overview) for the districts those communes belong to.
+
+    Raises ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
+    """
+    from .dataset import load_dataset  # noqa: PLC0415
+    from .names import resolve_unit  # noqa: PLC0415
+
+    notebooks = list(notebooks or ALL_NOTEBOOKS)
+    unknown = [n for n in notebooks if n not in ALL_NOTEBOOKS]
+    if unknown:
+        raise ValueError(f"Không có sổ tính / no notebook named: {', '.join(unknown)} "
+                         f"({', '.join(ALL_NOTEBOOKS)})")
+    ds = load_dataset(dataset_path, catalogue)
+    units = ds.units
+    valid = units[units["valid_from"].fillna(0).le(year) & units["valid_to"].fillna(9999).ge(year)]
+    with_values = set(ds.values.loc[ds.values["year"].eq(year), "code"])
+    communes = valid[valid["level"].eq("commune")]
+    if all_units:
+        codes = [c for c in communes["code"] if c in with_values]
+    else:
+        codes = []
+        for q in queries or []:
+            code = resolve_unit(valid, q, year=year)
+            level = valid.loc[valid["code"].eq(code), "level"].iloc[0]
+            if level in ("province", "district"):
+                below = communes[communes["parent_code"].eq(code)]
+                codes += [c for c in below["code"] if c in with_values]
+            else:
+                codes.append(code)
+    codes = list(dict.fromkeys(codes))
+    params = dict(dataset=str(Path(dataset_path).resolve()), year=int(year), lang=lang,
+                  catalogue=catalogue, tier=tier,
+                  context_cache=str(context_cache) if context_cache else None)
+    jobs = []
+    for nb in notebooks:
+        if nb in GROUP_NOTEBOOKS:
+            parents = list(dict.fromkeys(valid.loc[valid["code"].isin(codes), "parent_code"].dropna()))
+            targets = [p for p in parents if p in set(valid["code"])]
+        else:
+            targets = codes
+        for code in targets:
+            jobs.append(ReportJob(nb, code, unit_display_name(units, code, year), int(year),
+                                  params | {"unit": code}, Path(out_dir)))
+    return jobs
+
+
+def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path) -> Path:
+    """Load, validate and assess the dataset once for a whole batch; workers read this pickle
+    instead of repeating the work in every report (see benchmarks/)."""
+    import pickle  # noqa: PLC0415
+
+    from .assess import assess  # noqa: PLC0415
+    from .catalogue import load_catalogue  # noqa: PLC0415
+    from .dataset import load_dataset  # noqa: PLC0415
+
+    cat = load_catalogue(catalogue) if catalogue else None
+    ds = load_dataset(dataset_path, cat)
+    cat = cat or load_catalogue(ds.meta.get("catalogue"))
+    assessment = assess(ds, cat)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".context.", suffix=".pkl", dir=out_dir)
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump({"dataset_path": str(Path(dataset_path).resolve()), "dataset": ds, "catalogue": cat,
+                     "assessment": assessment}, fh)
+    return Path(tmp)

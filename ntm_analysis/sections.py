@@ -1,0 +1,321 @@
+"""Report sections that combine a figure or a table from the analysis modules (charts, maps,
+targets, trends) with the report context; each is one notebook call. See ``views.py`` for the
+context, headings, and the commune tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import charts
+from .views import MESSAGES as VIEW_MESSAGES
+from .views import ReportContext, _md, number, styled, tier_name, unit_tiers
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "no_boundaries": ("Bộ dữ liệu không có lớp ranh giới cấp {level}: không vẽ được bản đồ.",
+                      "The dataset has no {level} boundary layer: no map drawn."),
+    "map_failed": ("Không vẽ được bản đồ: {error}", "Map not drawn: {error}"),
+    "all_met": ("Mọi chỉ tiêu định lượng của {tier} đều đạt năm {year}.", "Every numeric indicator of {tier} is met in {year}."),
+    "no_targets": ("Không còn tiêu chí nào của {tier} chưa đạt năm {year}.", "No criterion of {tier} left unmet in {year}."),
+    "rank": ("Hạng", "Rank"),
+    "commune": ("Xã", "Commune"),
+    "met": ("Tiêu chí đạt", "Criteria met"),
+    "reached": ("Đạt chuẩn", "Reached"),
+    "slipped": ("Bị tụt", "Slipped"),
+    "yes": ("Có", "Yes"),
+    "no_slips": ("Không xã nào có tiêu chí bị tụt năm {year}.", "No commune has a slipped criterion in {year}."),
+    "no_hamlets": ("Không có xóm nào được đánh giá khu dân cư kiểu mẫu.", "No hamlet assessed as a model residential area."),
+    "hamlet": ("Xóm", "Hamlet"),
+    "village": ("Thôn", "Village"),
+    "recognised": ("Công nhận", "Recognised"),
+    "status": ("Tình trạng", "Status"),
+    "model_recognised": ("Đã công nhận", "Recognised"),
+    "model_in_progress": ("Đang duy trì, nâng cao", "Being brought up to standard"),
+    "model_other": ("Chưa đạt", "Not yet"),
+    "no_village_indicators": ("Không có chỉ tiêu cấp thôn nào cho {tier}.", "No village-level indicator in {tier}."),
+    "plan_year": ("Năm kế hoạch: {plan}.", "Plan year: {plan}."),
+    "hidden": ("({n} chỉ tiêu đã đạt không hiện.)", "({n} indicators already met not shown.)"),
+    "series_text": ("Từ năm {year}, {name} thuộc {successor} ({code}), gồm: {members}. Chuỗi số liệu của đơn vị mới "
+                    "qua các năm trước: {combined} chỉ tiêu ghép được (cộng tử số và mẫu số, hoặc cộng dồn), {broken} "
+                    "chỉ tiêu bị gián đoạn vì không cộng gộp được; chỉ tiêu cấp thôn được tổng hợp lại từ các thôn.",
+                    "From {year}, {name} is part of {successor} ({code}), formed from: {members}. The new unit's series "
+                    "over earlier years: {combined} indicators combined (numerators and denominators, or sums), {broken} "
+                    "broken because they cannot be combined; village-level indicators roll up again from the villages."),
+    "series_none": ("Đơn vị không có đơn vị tiền thân hay kế tục nào trong bộ dữ liệu.",
+                    "The unit has no predecessor or successor in the dataset."),
+}
+
+
+def t(ctx: ReportContext, key: str, **kwargs: object) -> str:
+    """This module's message ``key`` in the report's language."""
+    from .i18n import fmt  # noqa: PLC0415
+
+    return fmt(MESSAGES, key, ctx.lang, **kwargs)
+
+
+def _commune_tiers(ctx: ReportContext) -> dict[str, str]:
+    tiers = ctx.catalogue.tiers
+    commune = tiers[tiers["unit_level"].eq("commune")].sort_values("order")["tier"]
+    return {tier: tier_name(ctx, tier) for tier in commune}
+
+
+def _synthetic(ctx: ReportContext) -> bool:
+    return bool(ctx.dataset.meta.get("synthetic"))
+
+
+# --- commune report --------------------------------------------------------------------------
+
+
+def history_chart(ctx: ReportContext) -> Any:
+    """Criteria met per tier over the years, slipped years ringed."""
+    tiers = {k: v for k, v in _commune_tiers(ctx).items() if k in unit_tiers(ctx)}
+    fig = charts.criteria_history(ctx.assessment.units, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx))
+    return charts.to_image(fig)
+
+
+def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
+    """The numeric indicators of ``tier`` not met this year, their values over the years and threshold."""
+    names = ctx.catalogue.indicators
+    names = names[names["tier"].eq(tier)].set_index("indicator")[f"name_{ctx.lang}"].to_dict()
+    fig = charts.indicator_trends(ctx.assessment.indicators, ctx.code, ctx.year, tier, ctx.name,
+                                  tier_name(ctx, tier), names, ctx.lang, synthetic=_synthetic(ctx))
+    if fig is None:
+        return _md(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))
+    return charts.to_image(fig)
+
+
+def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = None,
+         indicator: str | None = None) -> Any:
+    """A map of ``level`` units under ``code`` drawn by ``maps.make_map`` (lower dpi for HTML)."""
+    from .boundaries import load_layers  # noqa: PLC0415
+    from .maps import make_map, map_levels  # noqa: PLC0415
+
+    try:
+        tier_id, fill = map_levels(ctx.catalogue, level, tier)
+        layers = load_layers([fill, level], ctx.dataset.meta.get("boundaries"), ctx.dataset.path,
+                             province=ctx.dataset.meta.get("province"))
+        if fill not in layers or level not in layers:
+            return _md(t(ctx, "no_boundaries", level=level))
+        source = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ""
+        result = make_map(ctx.assessment, ctx.units, layers, ctx.year, level=level, tier=tier_id,
+                          indicator=indicator, unit=code, lang=ctx.lang, synthetic=_synthetic(ctx), source=source,
+                          province=ctx.dataset.meta.get("province"))
+    except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
+        return _md(t(ctx, "map_failed", error=str(exc)))
+    return charts.to_image(result.figure, dpi=90)
+
+
+def village_map(ctx: ReportContext) -> Any:
+    """The unit's villages and hamlets, model residential areas highlighted by name."""
+    return _map(ctx, "village", ctx.code)
+
+
+def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
+    """Ranked criteria of ``tier`` the unit could reach next year, with their reasons."""
+    from .targets import rank_targets, ranked_display  # noqa: PLC0415
+
+    ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
+    if ranked.empty:
+        return _md(t(ctx, "no_targets", tier=tier_name(ctx, tier), year=ctx.year))
+    return styled(ranked_display(ranked, ctx.catalogue, ctx.lang))
+
+
+def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
+    """The draft paragraph for next year's plan (style of the plan's section I.2), to paste."""
+    from .targets import draft_paragraph, rank_targets  # noqa: PLC0415
+
+    ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
+    name = ctx.units.loc[ctx.units["code"].eq(ctx.code), "name"].iloc[0]
+    text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
+    return _md("> " + text.replace("\n", "\n> "))
+
+
+# --- district overview -----------------------------------------------------------------------
+
+
+def communes_of(ctx: ReportContext) -> dict[str, str]:
+    """Commune-level units under the context's unit (a district) with values in the year: code → name."""
+    from .reports import unit_display_name  # noqa: PLC0415
+
+    u = ctx.units
+    valid = u[u["valid_from"].fillna(0).le(ctx.year) & u["valid_to"].fillna(9999).ge(ctx.year)]
+    below = valid[valid["parent_code"].eq(ctx.code) & valid["level"].eq("commune")]
+    has = set(ctx.dataset.values.loc[ctx.dataset.values["year"].eq(ctx.year), "code"])
+    return {c: unit_display_name(u, c, ctx.year) for c in below["code"] if c in has}
+
+
+def district_summary(ctx: ReportContext) -> Any:
+    """'Huyện Bắc Sơn 2024: 17 xã có dữ liệu; đạt chuẩn NTM: 9; NTM nâng cao: 3; ...'."""
+    communes = communes_of(ctx)
+    u = ctx.assessment.units
+    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year) & u["reached"].astype(bool)]
+    parts = [f"{name}: {int((u['tier'] == tier).sum())}" for tier, name in _commune_tiers(ctx).items()]
+    from .views import Summary  # noqa: PLC0415
+
+    head = f"{ctx.name} {ctx.year}: {len(communes)} " + ("xã có dữ liệu" if ctx.lang == "vi" else "communes with data")
+    reached = "đạt chuẩn" if ctx.lang == "vi" else "reached"
+    return Summary([head] + [f"{reached} {p}" for p in parts])
+
+
+def matrix_chart(ctx: ReportContext, tier: str = "ntm") -> Any:
+    """Commune × criterion heat map for ``tier``."""
+    fig = charts.criteria_matrix(ctx.assessment.criteria, communes_of(ctx), ctx.year, tier, tier_name(ctx, tier),
+                                 ctx.lang, _synthetic(ctx))
+    return charts.to_image(fig)
+
+
+def ranking(ctx: ReportContext) -> Any:
+    """Communes ranked by criteria met (NTM, then nâng cao), with tiers reached and slips."""
+    communes = communes_of(ctx)
+    u = ctx.assessment.units
+    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
+    tiers = _commune_tiers(ctx)
+    wide = u.pivot_table(index="code", columns="tier", values="criteria_met", aggfunc="first")
+    total = u.pivot_table(index="code", columns="tier", values="criteria_total", aggfunc="first")
+    reached = u[u["reached"].astype(bool)].groupby("code")["tier"].agg(list)
+    slipped = u[u["slipped"].fillna("").astype(str).ne("")].groupby("code")["slipped"].agg(
+        lambda s: "; ".join(s))
+    keys = [tier for tier in tiers if tier in wide.columns]
+    wide = wide.sort_values(keys, ascending=False)
+    out = pd.DataFrame({t(ctx, "rank"): range(1, len(wide) + 1), t(ctx, "commune"): [communes[c] for c in wide.index]})
+    for tier in keys:
+        out[tiers[tier]] = [f"{int(wide.loc[c, tier])}/{int(total.loc[c, tier])}" for c in wide.index]
+    best = [max((tiers[x] for x in reached.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
+            for c in wide.index]
+    out[t(ctx, "reached")] = best
+    out[t(ctx, "slipped")] = [slipped.get(c, "") for c in wide.index]
+    return styled(out)
+
+
+def tier_counts_chart(ctx: ReportContext) -> Any:
+    """Communes reaching each tier per year."""
+    fig = charts.tier_counts(ctx.assessment.units, list(communes_of(ctx)), _commune_tiers(ctx), ctx.lang,
+                             _synthetic(ctx))
+    return charts.to_image(fig)
+
+
+def commune_map(ctx: ReportContext) -> Any:
+    """Criteria met per commune of the district (NTM tier)."""
+    return _map(ctx, "commune", ctx.code, tier="ntm")
+
+
+def slipped_communes(ctx: ReportContext) -> Any:
+    """Communes with a criterion that slipped in ``year``, per tier, with the criteria named."""
+    from .i18n import CHANGE_LABELS, label  # noqa: PLC0415
+
+    communes = communes_of(ctx)
+    c = ctx.assessment.criteria
+    c = c[c["code"].isin(communes) & c["year"].eq(ctx.year) & c["change"].eq("slipped")]
+    if c.empty:
+        return _md(t(ctx, "no_slips", year=ctx.year))
+    names = ctx.catalogue.criteria.set_index(["tier", "criterion"])[f"name_{ctx.lang}"]
+    out = pd.DataFrame({
+        t(ctx, "commune"): [communes[x] for x in c["code"]],
+        VIEW_MESSAGES["col_tier"][0 if ctx.lang == "vi" else 1]: [tier_name(ctx, x) for x in c["tier"]],
+        VIEW_MESSAGES["col_criterion"][0 if ctx.lang == "vi" else 1]:
+            [f"{n}. {names.get((tr, n), '')}" for tr, n in zip(c["tier"], c["criterion"])],
+        VIEW_MESSAGES["col_change"][0 if ctx.lang == "vi" else 1]: [label(CHANGE_LABELS, "slipped", ctx.lang)] * len(c),
+    })
+    return styled(out)
+
+
+# --- village map -----------------------------------------------------------------------------
+
+
+def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
+    """Hamlets of the unit assessed as model residential areas: criteria met, recognised, status."""
+    from .maps import descendants, model_areas  # noqa: PLC0415
+
+    below = descendants(ctx.units, ctx.code)
+    u = ctx.assessment.units
+    u = u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)]
+    if u.empty:
+        return _md(t(ctx, "no_hamlets"))
+    status = model_areas(ctx.assessment.units, ctx.year, tier).set_index("code")["model_status"]
+    units = ctx.units.drop_duplicates("code", keep="last").set_index("code")
+    label_of = {"recognised": t(ctx, "model_recognised"), "in_progress": t(ctx, "model_in_progress")}
+    u = u.assign(_s=u["code"].map(status).map({"recognised": 0, "in_progress": 1}).fillna(2)).sort_values(
+        ["_s", "criteria_met"], ascending=[True, False])
+    out = pd.DataFrame({
+        t(ctx, "hamlet"): [units.loc[c, "name"] for c in u["code"]],
+        t(ctx, "village"): [units.loc[units.loc[c, "parent_code"], "name"] for c in u["code"]],
+        VIEW_MESSAGES["col_met"][0 if ctx.lang == "vi" else 1]:
+            (u["criteria_met"].astype(str) + "/" + u["criteria_total"].astype(str)).to_numpy(),
+        t(ctx, "recognised"): ["" if pd.isna(r) else str(int(r)) for r in u["recognised"]],
+        t(ctx, "status"): [label_of.get(status.get(c, ""), t(ctx, "model_other")) for c in u["code"]],
+    })
+    return styled(out)
+
+
+def hamlet_map(ctx: ReportContext) -> Any:
+    """Hamlets coloured by model-residential-area criteria met, recognised ones highlighted."""
+    return _map(ctx, "village", ctx.code, tier="kdc-kieu-mau")
+
+
+def village_indicators(ctx: ReportContext, tier: str = "ntm") -> list[str]:
+    """Indicator codes of ``tier`` whose measure is entered per village (mappable village by village)."""
+    ind = ctx.catalogue.indicators.merge(ctx.catalogue.measures[["measure", "level"]], on="measure")
+    return list(ind.loc[ind["tier"].eq(tier) & ind["level"].eq("village"), "indicator"])
+
+
+def village_indicator_maps(ctx: ReportContext, tier: str = "ntm") -> list[Any]:
+    """One village map per village-level indicator of ``tier`` (met / not met / no data, values)."""
+    codes = village_indicators(ctx, tier)
+    if not codes:
+        return [_md(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))]
+    return [_map(ctx, "village", ctx.code, tier=tier, indicator=code) for code in codes]
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+
+def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
+    """Criteria of ``tier`` by year, with slips marked (from ``trends.history``)."""
+    from .trends import history, wide_history  # noqa: PLC0415
+
+    hist = history(ctx.assessment, ctx.code, tier)
+    hist = hist[hist["year"].le(ctx.year)]
+    return styled(wide_history(hist, ctx.catalogue, ctx.lang).reset_index(drop=True))
+
+
+def progress_view(ctx: ReportContext, tier: str = "ntm", plan_year: int | None = None) -> list[Any]:
+    """Numeric indicators not yet met: needed vs observed change per year, status, projected year."""
+    from .trends import progress, progress_display  # noqa: PLC0415
+
+    prog = progress(ctx.assessment, ctx.catalogue, ctx.code, plan_year=plan_year, tier=tier)
+    prog = prog[prog["latest_year"].le(ctx.year)] if "latest_year" in prog else prog
+    table, hidden = progress_display(prog, ctx.lang)
+    plan = plan_year or ctx.catalogue.meta.get("period_to")
+    return [_md(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden)), styled(table)]
+
+
+def series_view(ctx: ReportContext) -> list[Any]:
+    """Where the unit goes at the next administrative change, and how the successor's series over
+    the data years is built: combined from the predecessors' numerators and denominators where the
+    roll-up rule allows it, an explicit break otherwise (``trends.successor_series``)."""
+    from .reports import unit_display_name  # noqa: PLC0415
+    from .trends import successor_series  # noqa: PLC0415
+
+    u = ctx.units
+    mine = u[u["code"].eq(ctx.code) & u["valid_from"].fillna(0).le(ctx.year) & u["valid_to"].fillna(9999).ge(ctx.year)]
+    succ = mine["successor_code"].dropna()
+    if succ.empty:
+        return [_md(t(ctx, "series_none"))]
+    succ_code = str(succ.iloc[0])
+    later = u[u["code"].eq(succ_code) & u["valid_from"].fillna(0).gt(ctx.year)]
+    succ_year = int(later["valid_from"].min()) if len(later) else None
+    _, series = successor_series(ctx.dataset, ctx.catalogue, succ_code, succ_year, ctx.lang)
+    flags = series.groupby("flag")["indicator"].nunique()
+    members = str(series["members"].dropna().iloc[0]) if series["members"].notna().any() else ""
+    text = t(ctx, "series_text", name=ctx.name, year=succ_year or "", successor=unit_display_name(u, succ_code, succ_year or ctx.year),
+             code=succ_code, members=members, combined=int(flags.get("combined", 0)), broken=int(flags.get("break", 0)))
+    combined = series[series["flag"].eq("combined")]
+    if combined.empty:
+        return [_md(text)]
+    wide = combined.pivot_table(index="indicator", columns="year", values="value", aggfunc="first")
+    wide = wide.map(lambda v: number(v, ctx.lang)).reset_index()
+    return [_md(text), styled(wide)]
+
+
+__all__ = [name for name in dir() if not name.startswith("_")] + ["number"]

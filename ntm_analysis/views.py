@@ -1,0 +1,359 @@
+"""What the report notebooks show: one call per section, so that notebooks stay thin.
+
+Every function takes a :class:`ReportContext` (dataset, catalogue, assessment, unit and year, loaded
+once) and returns something Jupyter displays: a Markdown/HTML object, a pandas Styler or a DataFrame.
+Nothing is computed here that the analysis modules do not already compute; this module picks,
+names and colours. Vietnamese by default, English with ``lang="en"``. Figures live in ``charts.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
+    "district_overview": ("Tổng quan nông thôn mới: {name}, năm {year}", "New rural development overview: {name}, {year}"),
+    "village_map": ("Bản đồ thôn, xóm và khu dân cư kiểu mẫu: {name}, năm {year}",
+                    "Villages, hamlets and model residential areas: {name}, {year}"),
+    "trends": ("Xu hướng và tiến độ: {name}, đến năm {year}", "Trends and progress: {name}, up to {year}"),
+    "subtitle": ("Bộ tiêu chí: {catalogue}. Bộ dữ liệu: {dataset}.", "Criteria set: {catalogue}. Dataset: {dataset}."),
+    "synthetic": ("⚠ Dữ liệu tổng hợp (synthetic) — không phải số liệu thật; ranh giới trên bản đồ chỉ mang tính minh họa.",
+                  "⚠ Synthetic data — not real figures; map boundaries are illustrative only."),
+    "unverified": ("Ngưỡng đánh dấu * chưa được đối chiếu với văn bản quyết định (tạm tính hoặc theo kế hoạch của xã).",
+                   "Thresholds marked * are not verified against the decision text (provisional or from the commune plan)."),
+    "h_summary": ("Tóm tắt", "Summary"),
+    "h_criteria": ("Kết quả theo tiêu chí — {tier}", "Criteria — {tier}"),
+    "h_binding": ("Chỉ tiêu còn thiếu — {tier}", "Indicators holding criteria back — {tier}"),
+    "h_changes": ("Tiêu chí bị tụt và mới đạt", "Slipped and newly met criteria"),
+    "h_trends": ("Diễn biến qua các năm", "Over the years"),
+    "h_map": ("Bản đồ thôn, xóm và khu dân cư kiểu mẫu", "Villages, hamlets and model residential areas"),
+    "h_targets": ("Đề xuất mục tiêu năm {next} — {tier}", "Proposed targets for {next} — {tier}"),
+    "h_paragraph": ("Đoạn văn dự thảo cho kế hoạch năm {next}", "Draft paragraph for the {next} plan"),
+    "h_quality": ("Chất lượng dữ liệu và lưu ý", "Data quality and caveats"),
+    "h_matrix": ("Ma trận xã × tiêu chí — {tier}", "Commune × criterion matrix — {tier}"),
+    "h_ranking": ("Xếp hạng các xã", "Ranking of communes"),
+    "h_tiers": ("Số xã đạt chuẩn qua các năm", "Communes reaching each tier over the years"),
+    "h_commune_map": ("Bản đồ các xã", "Map of communes"),
+    "h_slipped": ("Các xã có tiêu chí bị tụt", "Communes with slipped criteria"),
+    "h_history": ("Lịch sử tiêu chí — {tier}", "Criteria history — {tier}"),
+    "h_progress": ("Tiến độ đến năm {plan} — {tier}", "Progress to {plan} — {tier}"),
+    "h_model_areas": ("Khu dân cư nông thôn mới kiểu mẫu", "Model residential areas"),
+    "h_indicator_maps": ("Bản đồ theo chỉ tiêu cấp thôn — {tier}", "Village-level indicator maps — {tier}"),
+    "h_series": ("Chuỗi số liệu qua sáp nhập đơn vị hành chính", "Series across administrative mergers"),
+    "col_tier": ("Hạng", "Tier"),
+    "col_met": ("Tiêu chí đạt", "Criteria met"),
+    "col_reached": ("Đạt chuẩn", "Standard reached"),
+    "col_recognised": ("Năm công nhận", "Recognised"),
+    "col_newly": ("Mới đạt", "Newly met"),
+    "col_slipped": ("Bị tụt", "Slipped"),
+    "col_unit": ("Đơn vị", "Unit"),
+    "col_criterion": ("Tiêu chí", "Criterion"),
+    "col_indicator": ("Chỉ tiêu", "Indicator"),
+    "col_name": ("Nội dung", "Name"),
+    "col_value": ("Giá trị", "Value"),
+    "col_threshold": ("Ngưỡng", "Threshold"),
+    "col_gap": ("Còn thiếu", "Gap"),
+    "col_covered": ("Đã đạt được (%)", "Way covered (%)"),
+    "col_status": ("Kết quả", "Status"),
+    "col_threshold_status": ("Tình trạng ngưỡng", "Threshold status"),
+    "col_confidence": ("Độ tin cậy", "Confidence"),
+    "col_change": ("Thay đổi", "Change"),
+    "col_year": ("Năm", "Year"),
+    "col_hamlet": ("Xóm", "Hamlet"),
+    "col_village": ("Thôn", "Village"),
+    "yes": ("Có", "Yes"),
+    "no": ("Chưa", "No"),
+    "none": ("Không có.", "None."),
+    "q_missing": ("{n} chỉ tiêu thiếu dữ liệu năm {year}: {items}.", "{n} indicators without data in {year}: {items}."),
+    "q_no_missing": ("Không có chỉ tiêu nào thiếu dữ liệu năm {year}.", "No indicator lacks data in {year}."),
+    "q_unverified": ("{n}/{total} ngưỡng được dùng chưa được xác minh với văn bản quyết định ({detail}).",
+                     "{n}/{total} thresholds used are not verified against the decision text ({detail})."),
+    "q_low": ("{n} chỉ tiêu có độ tin cậy thấp trong bộ tiêu chí.", "{n} indicators have low confidence in the catalogue."),
+    "q_conflicts": ("{n} giá trị cấp xã nhập trực tiếp khác với tổng hợp từ thôn (đã dùng số tổng hợp): {items}.",
+                    "{n} commune values entered directly disagree with the village roll-up (roll-up used): {items}."),
+    "q_synthetic": ("Bộ dữ liệu là dữ liệu tổng hợp: mọi con số chỉ để minh họa cách dùng công cụ.",
+                    "The dataset is synthetic: every figure only illustrates how to use the tool."),
+    "q_warnings": ("{n} cảnh báo khi nạp dữ liệu (xem `ntm validate`).", "{n} warnings when loading (see `ntm validate`)."),
+}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a report shows, loaded once: dataset, catalogue, assessment, unit, year, language."""
+
+    dataset: Any
+    catalogue: Any
+    assessment: Any
+    code: str
+    name: str
+    year: int
+    lang: str = "vi"
+    tier: str = "ntm"
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """The dataset's units table."""
+        return self.dataset.units
+
+    def t(self, key: str, **kwargs: object) -> str:
+        """This module's message ``key`` in the report's language."""
+        return fmt(MESSAGES, key, self.lang, **kwargs)
+
+
+def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | None = None, lang: str = "vi",
+                   tier: str = "ntm", context_cache: str | None = None) -> ReportContext:
+    """Load (or reuse a batch's cached) dataset, catalogue and assessment, and resolve ``unit``
+    (name in any Unicode form or tone placement, or code) among the units valid in ``year``."""
+    from .assess import assess  # noqa: PLC0415
+    from .catalogue import load_catalogue  # noqa: PLC0415
+    from .dataset import load_dataset  # noqa: PLC0415
+    from .names import resolve_unit  # noqa: PLC0415
+    from .reports import unit_display_name  # noqa: PLC0415
+
+    check_lang(lang)
+    cached = None
+    if context_cache and Path(context_cache).exists():
+        with open(context_cache, "rb") as fh:
+            cached = pickle.load(fh)  # written by reports.write_context_cache for this batch
+        if cached.get("dataset_path") != str(Path(dataset).resolve()):
+            cached = None
+    if cached:
+        ds, cat, assessment = cached["dataset"], cached["catalogue"], cached["assessment"]
+    else:
+        cat = load_catalogue(catalogue) if catalogue else None
+        ds = load_dataset(dataset, cat, lang=lang)
+        cat = cat or load_catalogue(ds.meta.get("catalogue"))
+        assessment = assess(ds, cat)
+    units = ds.units
+    valid = units[units["valid_from"].fillna(0).le(year) & units["valid_to"].fillna(9999).ge(year)]
+    code = resolve_unit(valid, str(unit), year=year)
+    return ReportContext(ds, cat, assessment, code, unit_display_name(units, code, year), int(year), lang, tier)
+
+
+# --- headings and text -----------------------------------------------------------------------
+
+
+def _md(text: str) -> Any:
+    from IPython.display import Markdown  # noqa: PLC0415
+
+    return Markdown(text)
+
+
+def title(ctx: ReportContext, notebook: str) -> Any:
+    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning."""
+    cat_name = pick(ctx.catalogue.meta.get("name") or {"vi": ctx.catalogue.meta.get("id", "")}, ctx.lang)
+    ds_name = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ctx.dataset.meta.get("name", "")
+    text = f"# {ctx.t(notebook, name=ctx.name, year=ctx.year)}\n\n{ctx.t('subtitle', catalogue=cat_name, dataset=ds_name)}"
+    if ctx.dataset.meta.get("synthetic"):
+        text += f"\n\n> **{ctx.t('synthetic')}**"
+    return _md(text)
+
+
+def heading(ctx: ReportContext, key: str, level: int = 2, **kwargs: object) -> Any:
+    """A section heading in the report's language."""
+    return _md("#" * level + " " + ctx.t(key, **kwargs))
+
+
+def tier_name(ctx: ReportContext, tier: str) -> str:
+    """The catalogue's name of ``tier`` in the report's language."""
+    row = ctx.catalogue.tiers.set_index("tier").loc[tier]
+    return str(row[f"name_{ctx.lang}"])
+
+
+def unit_tiers(ctx: ReportContext, code: str | None = None) -> list[str]:
+    """Tiers assessed for the unit (those of its level), in catalogue order."""
+    code = code or ctx.code
+    assessed = set(ctx.assessment.units.loc[ctx.assessment.units["code"].eq(code), "tier"])
+    return [t for t in ctx.catalogue.tier_ids() if t in assessed]
+
+
+def summary_text(ctx: ReportContext) -> str:
+    """The one-line summary (e.g. 'Tân Lập 2023 — NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1 ...')."""
+    from .scorecard import summary_line  # noqa: PLC0415
+
+    return summary_line(ctx.assessment, ctx.code, ctx.year, None, ctx.lang)
+
+
+class Summary:
+    """Summary lines shown as a bold list in the report and as plain text elsewhere (index, tests)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = [line for line in lines if line]
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(f"- **{html.escape(line, quote=False)}**" for line in self.lines)
+
+    def __repr__(self) -> str:
+        return "\n".join(self.lines)
+
+
+def summary(ctx: ReportContext) -> Summary:
+    """The unit's summary, one line per tier (e.g. 'NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1 ...')."""
+    text = summary_text(ctx)
+    head, _, rest = text.partition(" — ")
+    parts = rest.split(" | ") if rest else [text]
+    return Summary([f"{head} — {parts[0]}"] + parts[1:])
+
+
+def tier_summary(ctx: ReportContext) -> pd.DataFrame:
+    """One row per tier: criteria met (18/19), standard reached, recognised year, newly met, slipped."""
+    u = ctx.assessment.units
+    u = u[u["code"].eq(ctx.code) & u["year"].eq(ctx.year)]
+    order = {t: i for i, t in enumerate(ctx.catalogue.tier_ids())}
+    u = u.sort_values("tier", key=lambda s: s.map(order))
+    yes, no = ctx.t("yes"), ctx.t("no")
+    return pd.DataFrame({
+        ctx.t("col_tier"): [tier_name(ctx, t) for t in u["tier"]],
+        ctx.t("col_met"): (u["criteria_met"].astype(str) + "/" + u["criteria_total"].astype(str)).to_numpy(),
+        ctx.t("col_reached"): [yes if r else no for r in u["reached"]],
+        ctx.t("col_recognised"): [("" if pd.isna(r) else str(int(r))) for r in u["recognised"]],
+        ctx.t("col_newly"): u["newly_met"].fillna("").to_numpy(),
+        ctx.t("col_slipped"): u["slipped"].fillna("").to_numpy(),
+    })
+
+
+def number(value: Any, lang: str = "vi", digits: int = 1) -> str:
+    """A number as text: at most ``digits`` decimals, no trailing zeros, decimal comma in Vietnamese."""
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+# --- tables coloured by status ---------------------------------------------------------------
+
+
+def status_colours() -> dict[str, str]:
+    """Status label (both languages) → colour, from the one palette every map and table uses."""
+    from .maps import STATUS_PALETTE  # noqa: PLC0415
+
+    out = {}
+    for key, (vi, en) in STATUS_LABELS.items():
+        colour = STATUS_PALETTE.get(key, {}).get("color", "#ffffff")
+        out[vi] = out[en] = colour
+    return out
+
+
+def _status_css(value: Any, colours: dict[str, str]) -> str:
+    colour = colours.get(str(value))
+    if not colour:
+        return ""
+    from .map_draw import luminance  # noqa: PLC0415
+
+    text = "#ffffff" if luminance(colour) < 0.45 else "#1a1a1a"
+    return f"background-color: {colour}; color: {text}; font-weight: bold"
+
+
+def styled(frame: pd.DataFrame, status_columns: list[str] | None = None) -> Any:
+    """A Styler without index whose status cells take the palette's colour; long text wraps."""
+    colours = status_colours()
+    cols = [c for c in (status_columns or []) if c in frame.columns]
+    sty = frame.style.hide(axis="index")
+    if cols:
+        sty = sty.map(lambda v: _status_css(v, colours), subset=cols)
+    return sty.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}).set_table_styles(
+        [{"selector": "th", "props": [("text-align", "left"), ("background", "#f2f2f2")]}])
+
+
+def criteria_view(ctx: ReportContext, tier: str) -> Any:
+    """The unit's criteria table for ``tier`` (status coloured, binding indicators, * = unverified)."""
+    from .scorecard import MESSAGES as SC, criteria_table  # noqa: PLC0415
+
+    table = criteria_table(ctx.assessment, ctx.code, ctx.year, tier, ctx.lang)
+    return styled(table, [fmt(SC, "col_status", ctx.lang)])
+
+
+def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.DataFrame:
+    """Indicators not met (then missing) in ``year``: value, threshold, gap, share of the way covered,
+    threshold status and confidence — the numbers behind each criterion not met."""
+    from .scorecard import COMPARATOR_SIGNS  # noqa: PLC0415
+
+    code = code or ctx.code
+    ind = ctx.assessment.indicators
+    ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["tier"].eq(tier)
+              & ind["status"].isin(["not_met", "missing", "unknown_threshold"])]
+    names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
+    units = ctx.catalogue.measures.set_index("measure")["unit"].fillna("")
+    ind = ind.assign(_o=ind["status"].ne("not_met")).sort_values(["_o", "criterion", "indicator"])
+    thr = ind["threshold"].map(lambda v: number(v, ctx.lang))
+    yes_no = {1.0: label(STATUS_LABELS, "met", ctx.lang), 0.0: label(STATUS_LABELS, "not_met", ctx.lang)}
+    value = ind["value"].map(lambda v: number(v, ctx.lang)).where(
+        ind["comparator"].ne("true"), ind["value"].map(yes_no).fillna(""))
+    return pd.DataFrame({
+        ctx.t("col_criterion"): ind["criterion"].to_numpy(),
+        ctx.t("col_indicator"): ind["indicator"].to_numpy(),
+        ctx.t("col_name"): [names.get((t, i), "") for t, i in zip(ind["tier"], ind["indicator"])],
+        ctx.t("col_value"): value.to_numpy(),
+        ctx.t("col_threshold"): (ind["comparator"].map(COMPARATOR_SIGNS).fillna("") + thr + " "
+                                 + ind["measure"].map(units).fillna("")).str.strip().to_numpy(),
+        ctx.t("col_gap"): ind["gap"].map(lambda v: "" if pd.isna(v) or v == 0 else number(v, ctx.lang)).to_numpy(),
+        ctx.t("col_covered"): ind["share_covered"].map(lambda v: "" if pd.isna(v) else f"{100 * v:.0f}").to_numpy(),
+        ctx.t("col_status"): [label(STATUS_LABELS, s, ctx.lang) for s in ind["status"]],
+        ctx.t("col_threshold_status"): [label(THRESHOLD_STATUS_LABELS, s, ctx.lang) for s in ind["threshold_status"]],
+        ctx.t("col_confidence"): [label(CONFIDENCE_LABELS, s, ctx.lang) for s in ind["confidence"]],
+    })
+
+
+def binding_view(ctx: ReportContext, tier: str) -> Any:
+    """:func:`binding_table` coloured by status."""
+    table = binding_table(ctx, tier)
+    if table.empty:
+        return _md(ctx.t("none"))
+    return styled(table, [ctx.t("col_status")])
+
+
+def changes_table(ctx: ReportContext) -> pd.DataFrame:
+    """Criteria that slipped, recovered or were newly met in ``year``, all tiers."""
+    from .i18n import CHANGE_LABELS  # noqa: PLC0415
+
+    c = ctx.assessment.criteria
+    c = c[c["code"].eq(ctx.code) & c["year"].eq(ctx.year) & c["change"].isin(["slipped", "recovered", "newly_met"])]
+    names = ctx.catalogue.criteria.set_index(["tier", "criterion"])[f"name_{ctx.lang}"]
+    return pd.DataFrame({
+        ctx.t("col_tier"): [tier_name(ctx, t) for t in c["tier"]],
+        ctx.t("col_criterion"): [f"{n}. {names.get((t, n), '')}" for t, n in zip(c["tier"], c["criterion"])],
+        ctx.t("col_change"): [label(CHANGE_LABELS, s, ctx.lang) for s in c["change"]],
+    })
+
+
+def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
+    """Missing values, unverified thresholds and low-confidence indicators used, roll-up
+    conflicts, load warnings, and the synthetic-data note — the report's caveats log."""
+    code = code or ctx.code
+    a = ctx.assessment
+    ind = a.indicators
+    ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["status"].ne("not_applicable")]
+    lines = []
+    missing = ind[ind["status"].eq("missing")]
+    if len(missing):
+        items = ", ".join(f"{tier_name(ctx, t)} {i}" for t, i in zip(missing["tier"], missing["indicator"]))
+        lines.append(ctx.t("q_missing", n=len(missing), year=ctx.year, items=items))
+    else:
+        lines.append(ctx.t("q_no_missing", year=ctx.year))
+    used = ind[ind["comparator"].ne("true") | ind["threshold"].notna()]
+    unverified = used[used["threshold_status"].ne("verified")]
+    if len(unverified):
+        detail = ", ".join(f"{label(THRESHOLD_STATUS_LABELS, k, ctx.lang)}: {v}"
+                           for k, v in unverified["threshold_status"].value_counts().items())
+        lines.append(ctx.t("q_unverified", n=len(unverified), total=len(used), detail=detail))
+    low = ind[ind["confidence"].eq("low")]
+    if len(low):
+        lines.append(ctx.t("q_low", n=len(low)))
+    conflicts = a.rollup_conflicts
+    conflicts = conflicts[conflicts["code"].eq(code) & conflicts["year"].eq(ctx.year)] if len(conflicts) else conflicts
+    if len(conflicts):
+        lines.append(ctx.t("q_conflicts", n=len(conflicts), items=", ".join(conflicts["measure"].astype(str))))
+    if ctx.dataset.problems:
+        lines.append(ctx.t("q_warnings", n=len(ctx.dataset.problems)))
+    if ctx.dataset.meta.get("synthetic"):
+        lines.append(ctx.t("q_synthetic"))
+    lines.append(ctx.t("unverified"))
+    return _md("\n".join(f"- {html.escape(x, quote=False)}" for x in lines))

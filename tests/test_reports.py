@@ -1,0 +1,100 @@
+"""Report batch: HTML content, failure isolation, safe paths and escaping, offline HTML, Dask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ntm_analysis import reports
+from ntm_analysis.reports import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def tan_lap_batch(tmp_path_factory):
+    """Tân Lập's commune report for 2023 plus one job for a unit that does not exist."""
+    out = tmp_path_factory.mktemp("reports")
+    jobs = plan_jobs(SAMPLE, 2023, ["Tân Lập"], notebooks=["commune_report"], out_dir=out)
+    broken = ReportJob("commune_report", "99999", 'Xã "Hỏng" <script>alert(1)</script>/../..', 2023,
+                       jobs[0].parameters | {"unit": "99999"}, out)
+    results = run_batch(jobs + [broken], workers=2, progress=False)
+    index = write_index(collect_results(out), out)
+    return out, results, index
+
+
+def test_slug_is_ascii_and_cannot_leave_the_folder() -> None:
+    for name in ['../../etc/passwd', 'a/b\\c', '"quoted" <script>', "..", "Tân Lập", "Đồng Ý"]:
+        slug = slugify(name)
+        assert "/" not in slug and "\\" not in slug and ".." not in slug and slug
+        assert slug.isascii()
+    assert slugify("Đồng Ý") == "dong-y"
+
+
+def test_plan_jobs_all_makes_one_commune_report_per_commune_with_data() -> None:
+    jobs = plan_jobs(SAMPLE, 2024, all_units=True, notebooks=["commune_report", "district_overview"],
+                     out_dir=Path("/nonexistent"))
+    communes = [j for j in jobs if j.notebook == "commune_report"]
+    assert len(communes) == 17  # 18 units, the town (thị trấn) has no NTM values
+    assert [j.code for j in jobs if j.notebook == "district_overview"] == ["185"]
+
+
+def test_commune_report_html_shows_18_of_19_and_names_the_slipped_criterion(tan_lap_batch) -> None:
+    out, results, _ = tan_lap_batch
+    ok = [r for r in results if r.ok]
+    assert len(ok) == 1
+    html = ok[0].html.read_text(encoding="utf-8")
+    assert "18/19" in html
+    assert "bị tụt: tiêu chí 1 (Quy hoạch)" in html
+    assert ok[0].html == out / "2023" / "06352-xa-tan-lap" / "commune_report.html"
+
+
+def test_report_html_needs_no_cdn(tan_lap_batch) -> None:
+    _, results, _ = tan_lap_batch
+    html = next(r for r in results if r.ok).html.read_text(encoding="utf-8")
+    assert "cdnjs" not in html
+    assert '<script src="http' not in html
+    assert "data:image/png;base64," in html  # figures are embedded
+
+
+def test_a_failing_report_does_not_stop_the_batch_and_keeps_its_partial_notebook(tan_lap_batch) -> None:
+    out, results, index = tan_lap_batch
+    failed = [r for r in results if not r.ok]
+    assert len(failed) == 1
+    assert failed[0].notebook is not None and failed[0].notebook.exists()
+    assert failed[0].notebook.parent.resolve().is_relative_to(out.resolve())
+    assert "99999" in failed[0].error
+    text = index.read_text(encoding="utf-8")
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert failed[0].error.split(":")[0] in text
+
+
+def test_index_links_every_report_with_its_status(tan_lap_batch) -> None:
+    out, results, index = tan_lap_batch
+    text = index.read_text(encoding="utf-8")
+    assert 'href="2023/06352-xa-tan-lap/commune_report.html"' in text
+    manifest = json.loads((out / "2023" / "06352-xa-tan-lap" / "commune_report.json").read_text(encoding="utf-8"))
+    assert manifest["ok"] is True and "18/19" in manifest["summary"]
+
+
+def test_no_temporary_files_remain(tan_lap_batch) -> None:
+    out, _, _ = tan_lap_batch
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def test_batch_runs_on_a_dask_local_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    jobs = plan_jobs(SAMPLE, 2024, ["Tân Lập"], notebooks=["village_map"], out_dir=tmp_path)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        results = run_batch(jobs, scheduler=cluster.scheduler_address, progress=False)
+    assert [r.ok for r in results] == [True], [r.error for r in results]
+    assert results[0].html.exists()
+
+
+def test_unknown_notebook_is_refused() -> None:
+    with pytest.raises(ValueError, match="no notebook named"):
+        reports.plan_jobs(SAMPLE, 2023, ["Tân Lập"], notebooks=["nope"], out_dir=Path("/nonexistent"))
