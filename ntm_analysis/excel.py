@@ -1,0 +1,327 @@
+"""Excel round trip, shared part: the template's version marker and structure hash, text
+neutralisation against formula injection, problems located at a sheet and cell, and reading a
+filled template back (structure checks, entered cells as typed text).
+
+The entry template is built by ``excel_template.py``, read back and imported by
+``excel_import.py``, the summary annex written by ``excel_export.py`` (see docs/excel.md). Their
+public functions can also be imported from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ntm_analysis.i18n import fmt
+
+#: Name of the very hidden sheet holding the version marker; the defined name points at its hash.
+MARKER_SHEET = "_ntm"
+MARKER_NAME = "NTM_TEMPLATE_HASH"
+TEMPLATE_FORMAT = "ntm-entry-template/1"
+#: Characters that make a spreadsheet (or a CSV opened in one) read text as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Short tier labels for sheet names and narrow columns; other tiers show their catalogue name.
+TIER_SHORT: dict[str, tuple[str, str]] = {
+    "ntm": ("NTM", "NTM"), "nang-cao": ("NTM nâng cao", "Advanced NTM"), "kieu-mau": ("NTM kiểu mẫu", "Model NTM"),
+    "kdc-kieu-mau": ("KDC kiểu mẫu", "Model resid. area"),
+}
+VALUE_COLUMNS = ["code", "year", "indicator", "value", "numerator", "denominator", "source", "assessed_by", "note"]
+ENTRY_FIELDS = ("value", "numerator", "denominator")
+KEY = ["code", "year", "indicator"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "where": ('Sheet "{sheet}", ô {cell}: {message}', 'Sheet "{sheet}", cell {cell}: {message}'),
+    "cell_ref": ('Sheet "{sheet}", ô {cell}', 'Sheet "{sheet}", cell {cell}'),
+    "where_sheet": ('Sheet "{sheet}": {message}', 'Sheet "{sheet}": {message}'),
+    "where_file": ("Tệp {file}: {message}", "File {file}: {message}"),
+    "errors": ("Không nhập được {file}: {n} lỗi; bộ dữ liệu không thay đổi.", "Cannot import {file}: {n} errors; the dataset was not changed."),
+    "not_found": ("không tìm thấy tệp.", "file not found."),
+    "unreadable": ("không mở được như một sổ tính .xlsx ({detail}).", "cannot be opened as an .xlsx workbook ({detail})."),
+    "no_marker": ("không có dấu phiên bản của mẫu nhập liệu (sheet ẩn «{marker}»): đây không phải mẫu do «ntm template» tạo, "
+                  "hoặc sổ tính trống. Tạo mẫu mới bằng «ntm template».",
+                  "no entry-template version marker (hidden sheet «{marker}»): this is not a workbook made by «ntm template», "
+                  "or it is empty. Make a new one with «ntm template»."),
+    "marker_field": ("dấu phiên bản thiếu hoặc hỏng trường «{field}».", "the version marker lacks or has a damaged field «{field}»."),
+    "format": ("định dạng mẫu «{value}» không được hỗ trợ (cần {expected}); tạo mẫu mới bằng «ntm template».",
+               "template format «{value}» is not supported (need {expected}); make a new one with «ntm template»."),
+    "hash": ("mã kiểm tra cấu trúc không khớp: dấu phiên bản đã bị sửa. Tạo mẫu mới bằng «ntm template».",
+             "the structure hash does not match: the version marker was edited. Make a new one with «ntm template»."),
+    "sheet_missing": ("thiếu sheet «{name}» (bị xóa hoặc đổi tên). Không đổi tên, xóa hay di chuyển sheet của mẫu.",
+                      "sheet «{name}» is missing (deleted or renamed). Do not rename, delete or move the template's sheets."),
+    "moved": ("cần «{expected}», thấy «{value}»: hàng hoặc cột đã bị xóa, chèn hay di chuyển. Dùng mẫu gốc, chỉ nhập vào ô màu vàng.",
+              "expected «{expected}», found «{value}»: a row or column was deleted, inserted or moved. Use the original "
+              "template and type only into the yellow cells."),
+    "merged": ("ô gộp {range} nằm trong vùng nhập liệu; bỏ gộp ô (mỗi ô một giá trị).",
+               "merged range {range} lies in the entry area; unmerge it (one value per cell)."),
+    "date": ("«{value}» là ngày tháng, không phải số (Excel tự đổi khi gõ dấu /). Gõ lại số, ví dụ 95,5.",
+             "«{value}» is a date, not a number (Excel converts text with /). Type the number again, e.g. 95.5."),
+    "formula": ("ô chứa công thức «{value}» chưa được tính; mở tệp bằng Excel và lưu lại, hoặc gõ số.",
+                "the cell holds a formula «{value}» that was never calculated; open and save the file in Excel, or type the number."),
+    "not_number": ("«{value}» không phải là số.", "«{value}» is not a number."),
+    "empty": ("chưa nhập giá trị nào vào các ô màu vàng; không có gì để nhập.", "no value was entered in the yellow cells; nothing to import."),
+}
+
+
+
+# --- neutralising text --------------------------------------------------------------------------
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@`` first) gets a
+    leading apostrophe; anything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unneutralise(value: Any) -> Any:
+    """Inverse of :func:`neutralise` for text read back: one leading apostrophe removed, NFC, trimmed."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value).strip()
+    return text[1:].strip() if text.startswith("'") else text
+
+
+# --- marker and structure hash ----------------------------------------------------------------
+
+
+def structure_hash(marker: dict[str, Any]) -> str:
+    """SHA-256 over the fields that fix the structure (format, catalogue, unit, year, layout)."""
+    keys = ("format", "catalogue_id", "catalogue_version", "unit_code", "year", "layout")
+    canon = json.dumps({k: marker.get(k) for k in keys}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def tool_version() -> str:
+    """Installed version of ntm-analysis (``0+unknown`` outside an install)."""
+    try:
+        from importlib.metadata import version  # noqa: PLC0415
+
+        return version("ntm-analysis")
+    except Exception:  # noqa: BLE001 (any metadata failure)
+        return "0+unknown"
+
+
+# --- cell-located problems --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A problem at one sheet and cell of a workbook (``cell`` may be a range or empty)."""
+
+    sheet: str | None
+    cell: str | None
+    message_vi: str
+    message_en: str
+    severity: str = "error"
+
+    def render(self, lang: str = "vi") -> str:
+        """``Sheet "Thôn", ô D14: …`` in ``lang``."""
+        msg = self.message_vi if lang == "vi" else self.message_en
+        if self.sheet and self.cell:
+            return fmt(MESSAGES, "where", lang, sheet=self.sheet, cell=self.cell, message=msg)
+        if self.sheet:
+            return fmt(MESSAGES, "where_sheet", lang, sheet=self.sheet, message=msg)
+        return msg
+
+
+def cell_problem(messages: dict[str, tuple[str, str]], key: str, sheet: str | None = None, cell: str | None = None,
+                 severity: str = "error", **args: Any) -> CellProblem:
+    """Build a CellProblem from message ``key`` of a module's ``messages``."""
+    return CellProblem(sheet, cell, fmt(messages, key, "vi", **args), fmt(messages, key, "en", **args), severity)
+
+
+class ExcelError(Exception):
+    """Every problem that stops an import or export; nothing was written when it is raised."""
+
+    def __init__(self, problems: Iterable[CellProblem], file: str = "", lang: str = "vi"):
+        self.problems = list(problems)
+        self.file = file
+        super().__init__(self.render(lang))
+
+    def render(self, lang: str = "vi") -> str:
+        """A header line, then one line per problem."""
+        errors = [p for p in self.problems if p.severity == "error"]
+        head = fmt(MESSAGES, "errors", lang, file=self.file, n=len(errors))
+        return "\n".join([head, *("  " + p.render(lang) for p in self.problems)])
+
+
+def number_text(x: float) -> str:
+    """A float as text for values.csv: dot decimal, no grouping, no float noise (``95.5``, ``80``)."""
+    text = f"{round(x, 10):.10f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# --- reading a filled template ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateEntries:
+    """What a filled template holds: its marker and one row per entered unit × measure
+    (``code``, ``year``, ``indicator``, ``value``, ``numerator``, ``denominator`` as typed text or NA,
+    ``sheet``, and ``cell_value``/``cell_numerator``/``cell_denominator`` addresses)."""
+
+    marker: dict[str, Any]
+    entries: pd.DataFrame
+
+
+def _read_marker(wb: Any, file: str) -> dict[str, Any]:
+    """The key/value marker of the hidden sheet, checked against its structure hash."""
+    if MARKER_SHEET not in wb.sheetnames:
+        raise ExcelError([cell_problem(MESSAGES, "no_marker", MARKER_SHEET, "A1", marker=MARKER_SHEET)], file)
+    ws = wb[MARKER_SHEET]
+    marker: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    for row in ws.iter_rows(min_col=1, max_col=2):
+        k, v = row[0].value, row[1].value
+        if isinstance(k, str):
+            marker[k], rows[k] = v, row[0].row
+    for k in ("format", "catalogue_id", "unit_code", "year", "layout", "structure_hash"):
+        if marker.get(k) in (None, ""):
+            raise ExcelError([cell_problem(MESSAGES, "marker_field", MARKER_SHEET, f"B{rows.get(k, 1)}", field=k)], file)
+    if marker["format"] != TEMPLATE_FORMAT:
+        raise ExcelError([cell_problem(MESSAGES, "format", MARKER_SHEET, f"B{rows['format']}", value=marker["format"],
+                                       expected=TEMPLATE_FORMAT)], file)
+    try:
+        marker["layout"] = json.loads(marker["layout"])
+        marker["year"] = int(marker["year"])
+    except (TypeError, ValueError):
+        raise ExcelError([cell_problem(MESSAGES, "marker_field", MARKER_SHEET, f"B{rows['layout']}", field="layout")], file) from None
+    if structure_hash(marker) != marker["structure_hash"]:
+        raise ExcelError([cell_problem(MESSAGES, "hash", MARKER_SHEET, f"B{rows['structure_hash']}")], file)
+    return marker
+
+
+def _as_text(cell: Any, formula_cell: Any, kind: str, field_name: str, sheet: str) -> tuple[Any, CellProblem | None]:
+    """The cell's content as the text to store in values.csv (NA when empty), or a problem.
+
+    Numbers are written with a dot and no grouping (``95.5``); a number formatted as a percentage
+    (Excel stores ``95,5%`` as 0.955) is scaled back to 0-100; text is kept as typed for the loader."""
+    v = cell.value
+    raw = formula_cell.value
+    where = dict(sheet=sheet, cell=cell.coordinate)
+    if isinstance(raw, str) and raw.startswith("=") and v is None:
+        return pd.NA, cell_problem(MESSAGES, "formula", value=raw, **where)
+    if v is None:
+        return pd.NA, None
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return pd.NA, cell_problem(MESSAGES, "date", value=v.isoformat() if hasattr(v, "isoformat") else v, **where)
+    if isinstance(v, bool):
+        if kind == "boolean" and field_name == "value":
+            return ("Đạt" if v else "Không đạt"), None
+        return pd.NA, cell_problem(MESSAGES, "not_number", value=v, **where)
+    if isinstance(v, (int, float)):
+        x = float(v)
+        if kind == "percent" and field_name == "value" and "%" in (cell.number_format or ""):
+            x *= 100
+        return number_text(x), None
+    text = unneutralise(str(v))
+    return (text if text else pd.NA), None
+
+
+def read_template(path: Path) -> TemplateEntries:
+    """Read a filled entry template: check marker, sheets, row and column labels and merged cells
+    (every problem named with sheet and cell), then collect the entered cells. Raises ExcelError."""
+    from openpyxl import load_workbook  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter, range_boundaries  # noqa: PLC0415
+
+    path = Path(path)
+    file = path.name
+    if not path.is_file():
+        raise ExcelError([CellProblem(None, None, fmt(MESSAGES, "where_file", "vi", file=file, message=fmt(MESSAGES, "not_found", "vi")),
+                                      fmt(MESSAGES, "where_file", "en", file=file, message=fmt(MESSAGES, "not_found", "en")))], file)
+    try:
+        wb_values = load_workbook(path, data_only=True)
+        wb_raw = load_workbook(path, data_only=False)
+    except Exception as exc:  # noqa: BLE001 (zip, xml, or not a workbook at all)
+        raise ExcelError([CellProblem(None, None, fmt(MESSAGES, "where_file", "vi", file=file,
+                                                      message=fmt(MESSAGES, "unreadable", "vi", detail=type(exc).__name__)),
+                                      fmt(MESSAGES, "where_file", "en", file=file,
+                                          message=fmt(MESSAGES, "unreadable", "en", detail=type(exc).__name__)))], file) from None
+    marker = _read_marker(wb_raw, file)
+    year = marker["year"]
+    problems: list[CellProblem] = []
+    records: list[dict[str, Any]] = []
+    for sheet in marker["layout"]["sheets"]:
+        name = sheet["name"]
+        if name not in wb_values.sheetnames:
+            problems.append(cell_problem(MESSAGES, "sheet_missing", name, None, name=name))
+            continue
+        ws, ws_raw = wb_values[name], wb_raw[name]
+        bad_layout = False
+        for r in sheet["rows"]:  # row labels: measure ids in column A
+            cell = ws.cell(r["row"], 1)
+            if unneutralise(cell.value) != r["measure"]:
+                problems.append(cell_problem(MESSAGES, "moved", name, cell.coordinate, expected=r["measure"], value=cell.value or ""))
+                bad_layout = True
+        for b in sheet["blocks"]:  # column labels: unit code above each block, field labels below
+            cell = ws.cell(sheet["code_row"], b["col"])
+            if unneutralise(cell.value) != b["code"]:
+                problems.append(cell_problem(MESSAGES, "moved", name, cell.coordinate, expected=b["code"], value=cell.value or ""))
+                bad_layout = True
+            for fld, col in b["fields"].items():
+                cell = ws.cell(sheet["header_row"], col)
+                if unneutralise(cell.value) != sheet["labels"][fld]:
+                    problems.append(cell_problem(MESSAGES, "moved", name, cell.coordinate, expected=sheet["labels"][fld],
+                                                 value=cell.value or ""))
+                    bad_layout = True
+        entry_cols = {c for b in sheet["blocks"] for f, c in b["fields"].items() if f in ENTRY_FIELDS}
+        rows = {r["row"] for r in sheet["rows"]}
+        for rng in ws_raw.merged_cells.ranges:
+            c0, r0, c1, r1 = range_boundaries(str(rng))
+            if any(c0 <= c <= c1 for c in entry_cols) and any(r0 <= r <= r1 for r in rows):
+                problems.append(cell_problem(MESSAGES, "merged", name, str(rng), range=str(rng)))
+                bad_layout = True
+        if bad_layout:
+            continue
+        for r in sheet["rows"]:
+            fields = ENTRY_FIELDS if r["ratio"] else ("value",)
+            for b in sheet["blocks"]:
+                rec: dict[str, Any] = {"code": b["code"], "year": year, "indicator": r["measure"], "sheet": name}
+                for fld in ENTRY_FIELDS:
+                    rec[fld], rec[f"cell_{fld}"] = pd.NA, None
+                for fld in fields:
+                    col = b["fields"][fld]
+                    text, prob = _as_text(ws.cell(r["row"], col), ws_raw.cell(r["row"], col), r["kind"], fld, name)
+                    rec[fld], rec[f"cell_{fld}"] = text, f"{get_column_letter(col)}{r['row']}"
+                    if prob:
+                        problems.append(prob)
+                if any(not pd.isna(rec[f]) for f in ENTRY_FIELDS):
+                    records.append(rec)
+    if problems:
+        raise ExcelError(problems, file)
+    cols = ["code", "year", "indicator", *ENTRY_FIELDS, "sheet", *(f"cell_{f}" for f in ENTRY_FIELDS)]
+    entries = pd.DataFrame(records, columns=cols)
+    if entries.empty:
+        first = marker["layout"]["sheets"][0]
+        col = first["blocks"][0]["fields"]["value"] if first["blocks"] else 1
+        raise ExcelError([cell_problem(MESSAGES, "empty", first["name"], f"{get_column_letter(col)}{first['rows'][0]['row']}"
+                                       if first["rows"] else None)], file)
+    return TemplateEntries(marker, entries.astype({"year": "int64"}))
+
+
+#: The import API lives in ``excel_import``, the template in ``excel_template``, the annex in
+#: ``excel_export``; ``from ntm_analysis.excel import plan_import`` works too (loaded on first use).
+_FACADE = {
+    "excel_import": ("ImportPlan", "ImportRefused", "plan_import", "render_preview", "apply_import", "backup_path",
+                     "atomic_write_bytes"),
+    "excel_template": ("build_template",),
+    "excel_export": ("export_annex",),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy re-export of the public functions of the three excel modules."""
+    for module, names in _FACADE.items():
+        if name in names:
+            from importlib import import_module  # noqa: PLC0415
+
+            return getattr(import_module(f"ntm_analysis.{module}"), name)
+    raise AttributeError(f"module 'ntm_analysis.excel' has no attribute {name!r}")

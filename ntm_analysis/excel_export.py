@@ -1,0 +1,223 @@
+"""The summary annex (``ntm export``): units × criteria per tier as in a plan annex, and the
+indicator sheet with values, thresholds, gaps and confidence flags, set up for A4 landscape.
+
+It only formats an :class:`~ntm_analysis.assess.Assessment` (never recomputes attainment). Every
+text cell goes through :func:`ntm_analysis.excel.neutralise`, so a name such as ``=cmd`` is shown
+as text, never run as a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ntm_analysis.excel import TIER_SHORT, neutralise, number_text
+from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+
+#: Symbol of a criterion status in the annex grid (as plan annexes write it).
+SYMBOLS: dict[str, tuple[str, str]] = {"met": ("Đ", "✓"), "not_met": ("-", "-"), "missing": ("?", "?"),
+                                       "unknown_threshold": ("?", "?"), "not_applicable": ("", "")}
+FILLS = {"met": "C6EFCE", "not_met": "FFC7CE", "missing": "FFEB9C", "unknown_threshold": "FFEB9C"}
+HEAD_FILL = "DDEBF7"
+COMPARATORS = {">=": "≥", "<=": "≤", "==": "="}
+HEADER_ROW = 4
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "title": ("Phụ lục: kết quả thực hiện {tier} năm {year}", "Annex: {tier}, results {year}"),
+    "title_ind": ("Phụ lục: kết quả từng chỉ tiêu năm {year}", "Annex: indicator results {year}"),
+    "subtitle": ("Bộ dữ liệu: {dataset}. Bộ tiêu chí: {catalogue} (phiên bản {version}).",
+                 "Dataset: {dataset}. Catalogue: {catalogue} (version {version})."),
+    "synthetic": (" DỮ LIỆU TỔNG HỢP (synthetic), không phải số liệu thật.", " SYNTHETIC DATA, not real figures."),
+    "no": ("STT", "No."), "code": ("Mã", "Code"), "unit": ("Đơn vị", "Unit"), "crit": ("TC {n}", "C{n}"),
+    "met_count": ("Số TC đạt", "Criteria met"), "total": ("Tổng số TC", "Total criteria"),
+    "reached": ("Đạt chuẩn", "Reached"), "recognised": ("Năm công nhận", "Recognised"),
+    "slipped": ("TC bị tụt", "Slipped"), "yes": ("Đạt", "Yes"), "no_": ("Chưa đạt", "No"),
+    "legend": ("Ký hiệu: Đ = đạt; - = chưa đạt; ? = thiếu số liệu hoặc chưa có ngưỡng; ô trống = không áp dụng.",
+               "Legend: ✓ = met; - = not met; ? = missing data or no threshold; empty = not applicable."),
+    "ind_sheet": ("Chỉ tiêu", "Indicators"),
+    "tier": ("Hạng", "Tier"), "criterion": ("TC", "Crit."), "indicator": ("Chỉ tiêu", "Indicator"),
+    "name": ("Tên chỉ tiêu", "Indicator name"), "value": ("Giá trị", "Value"), "uom": ("Đơn vị tính", "Unit of measure"),
+    "threshold": ("Ngưỡng", "Threshold"), "status": ("Kết quả", "Result"), "gap": ("Còn thiếu", "Gap"),
+    "confidence": ("Độ tin cậy", "Confidence"), "threshold_status": ("Tình trạng ngưỡng", "Threshold status"),
+    "unverified": ("⚠ {label}", "⚠ {label}"),
+    "flag_note": ("⚠: ngưỡng chưa xác minh với quyết định của tỉnh; đối chiếu trước khi dùng cho báo cáo chính thức.",
+                  "⚠: threshold not verified against the provincial decision; check before official use."),
+    "empty": ("Không có kết quả đánh giá cho năm {year} và đơn vị đã chọn.", "No assessment results for {year} and the selected units."),
+    "written": ("Đã ghi phụ lục: {path} ({n} đơn vị, năm {year}).", "Annex written: {path} ({n} units, {year})."),
+    "page": ("Trang &P/&N", "Page &P/&N"),
+}
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
+    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(text)).strip()[:31] or "Sheet"
+    name, n = clean, 1
+    while name in used:
+        n += 1
+        name = f"{clean[:28]} {n}"
+    used.add(name)
+    return name
+
+
+def _print_setup(ws: Any, header_row: int, freeze: str, lang: str) -> None:
+    """A4 landscape, fit to one page wide, header rows repeated, frozen panes, page numbers."""
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.freeze_panes = freeze
+    ws.oddFooter.center.text = pick(MESSAGES["page"], lang)
+
+
+def _titles(ws: Any, title: str, sub: str) -> None:
+    """Title (row 1) and subtitle (row 2)."""
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    ws.cell(1, 1, neutralise(title)).font = Font(bold=True, size=13)
+    ws.cell(2, 1, neutralise(sub)).font = Font(italic=True)
+
+
+def _header(ws: Any, heads: list[str], widths: list[float]) -> None:
+    """Bold, filled, wrapped header cells in HEADER_ROW with column widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    for j, (h, w) in enumerate(zip(heads, widths), start=1):
+        c = ws.cell(HEADER_ROW, j, neutralise(h))
+        c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL)
+        c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def _tier_sheet(wb: Any, result: Any, catalogue: Any, tier: Any, year: int, names: pd.Series, sub: str,
+                lang: str, used: set[str]) -> None:
+    """Units × criteria grid of one tier, with counts, reached, recognition and slipped criteria."""
+    from openpyxl.styles import Alignment, Border, PatternFill, Side  # noqa: PLC0415
+
+    tname = getattr(tier, f"name_{lang}")
+    ws = wb.create_sheet(_sheet_name(pick(TIER_SHORT.get(tier.tier, (tname, tname)), lang), used))
+    _titles(ws, fmt(MESSAGES, "title", lang, tier=tname, year=year), sub)
+    crits = sorted(catalogue.criteria.loc[catalogue.criteria["tier"] == tier.tier, "criterion"].astype(int))
+    units = result.units[(result.units["tier"] == tier.tier) & (result.units["year"] == year)]
+    heads = [pick(MESSAGES[k], lang) for k in ("no", "code", "unit")]
+    heads += [fmt(MESSAGES, "crit", lang, n=c) for c in crits]
+    heads += [pick(MESSAGES[k], lang) for k in ("met_count", "total", "reached", "recognised", "slipped")]
+    _header(ws, heads, [5, 12, 24] + [4.5] * len(crits) + [8, 8, 9, 10, 10])
+    grid = (result.criteria[(result.criteria["tier"] == tier.tier) & (result.criteria["year"] == year)]
+            .pivot_table(index="code", columns="criterion", values="status", aggfunc="first"))
+    thin = Side(style="thin", color="999999")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
+    center = Alignment(horizontal="center")
+    for i, u in enumerate(units.itertuples(index=False), start=1):  # one row per unit shown
+        r = HEADER_ROW + i
+        row = [i, neutralise(str(u.code)), neutralise(str(names.get(u.code, u.code)))]
+        statuses = [grid.at[u.code, c] if u.code in grid.index and c in grid.columns else "not_applicable" for c in crits]
+        row += [pick(SYMBOLS.get(s, ("?", "?")), lang) if isinstance(s, str) else "" for s in statuses]
+        rec = None if pd.isna(u.recognised) else int(u.recognised)
+        row += [int(u.criteria_met), int(u.criteria_total), pick(MESSAGES["yes" if u.reached else "no_"], lang), rec,
+                neutralise(str(u.slipped or ""))]
+        for j, v in enumerate(row, start=1):
+            c = ws.cell(r, j, v)
+            c.border = box
+        for k, s in enumerate(statuses):
+            c = ws.cell(r, 4 + k)
+            c.alignment = center
+            if s in fills:
+                c.fill = fills[s]
+        ws.cell(r, 4 + len(crits) + 2).alignment = center
+    ws.cell(HEADER_ROW + len(units) + 2, 1, neutralise(pick(MESSAGES["legend"], lang)))
+    _print_setup(ws, HEADER_ROW, ws.cell(HEADER_ROW + 1, 4).coordinate, lang)
+
+
+def _value_text(value: float, kind: str, levels: Any) -> Any:
+    """An indicator value as shown: Đạt/Không đạt, the level name, or the number."""
+    if pd.isna(value):
+        return None
+    if kind == "boolean":
+        return STATUS_LABELS["met"][0] if value == 1.0 else "Không đạt"
+    if kind == "level" and isinstance(levels, (list, tuple)) and 1 <= int(value) <= len(levels):
+        return levels[int(value) - 1]
+    return float(value)
+
+
+def _indicator_sheet(wb: Any, result: Any, catalogue: Any, year: int, names: pd.Series, sub: str,
+                     lang: str, used: set[str]) -> None:
+    """One row per unit × tier × applicable indicator: value, threshold, status, gap, flags."""
+    from openpyxl.styles import Alignment, PatternFill  # noqa: PLC0415
+
+    ws = wb.create_sheet(_sheet_name(pick(MESSAGES["ind_sheet"], lang), used))
+    _titles(ws, fmt(MESSAGES, "title_ind", lang, year=year), sub)
+    heads = [pick(MESSAGES[k], lang) for k in ("code", "unit", "tier", "criterion", "indicator", "name", "value", "uom",
+                                              "threshold", "status", "gap", "confidence", "threshold_status")]
+    _header(ws, heads, [12, 20, 13, 5, 7, 50, 10, 10, 10, 11, 9, 10, 24])
+    ind = result.indicators[(result.indicators["year"] == year) & (result.indicators["status"] != "not_applicable")]
+    meas = catalogue.measures.set_index("measure")
+    inames = catalogue.indicators.set_index(["tier", "indicator"])[f"name_{lang}"]
+    tiers = {t: pick(TIER_SHORT.get(t, (n, n)), lang) for t, n in zip(catalogue.tiers["tier"], catalogue.tiers[f"name_{lang}"])}
+    ind = ind.assign(kind=ind["measure"].map(meas["kind"]), levels=ind["measure"].map(meas["levels"]),
+                     uom=ind["measure"].map(meas["unit"]).fillna(""))
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, r in enumerate(ind.itertuples(index=False), start=1):  # formatting rows of one report
+        row_n = HEADER_ROW + i
+        thr = "" if r.comparator == "true" or pd.isna(r.threshold) else (
+            f"{COMPARATORS.get(r.comparator, r.comparator)} "
+            f"{_value_text(r.threshold, r.kind, r.levels) if r.kind == 'level' else number_text(r.threshold)}")
+        flag = "" if r.threshold_status == "verified" else fmt(
+            MESSAGES, "unverified", lang, label=label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang))
+        row = [str(r.code), str(names.get(r.code, r.code)), str(tiers.get(r.tier, r.tier)), int(r.criterion),
+               str(r.indicator), str(inames.get((r.tier, r.indicator), "")), _value_text(r.value, r.kind, r.levels),
+               str(r.uom), thr, label(STATUS_LABELS, r.status, lang), None if pd.isna(r.gap) else float(r.gap),
+               label(CONFIDENCE_LABELS, r.confidence, lang), flag]
+        for j, v in enumerate(row, start=1):
+            c = ws.cell(row_n, j, neutralise(v))
+            if j in (2, 6, 13):
+                c.alignment = wrap
+        if r.status in fills:
+            ws.cell(row_n, 10).fill = fills[r.status]
+        for j in (7, 11):
+            ws.cell(row_n, j).number_format = "0.0##"
+    ws.cell(HEADER_ROW + len(ind) + 2, 1, neutralise(pick(MESSAGES["flag_note"], lang)))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:M{HEADER_ROW + max(len(ind), 1)}"
+    _print_setup(ws, HEADER_ROW, ws.cell(HEADER_ROW + 1, 3).coordinate, lang)
+
+
+def export_annex(result: Any, dataset: Any, catalogue: Any, year: int, out: Path, lang: str = "vi") -> Path:
+    """Write the annex workbook for ``year`` of an Assessment to ``out`` (temporary file, then
+    rename): one sheet per tier with units, then the indicator sheet. Raises ValueError when the
+    assessment holds nothing for ``year``."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    lang = check_lang(lang)
+    out = Path(out)
+    if result.units.empty or not (result.units["year"] == year).any():
+        raise ValueError(fmt(MESSAGES, "empty", lang, year=year))
+    names = dataset.units.drop_duplicates("code", keep="last").set_index("code")["name"]
+    meta = dataset.meta or {}
+    sub = fmt(MESSAGES, "subtitle", lang, dataset=meta.get("name") or dataset.path or "",
+              catalogue=pick(catalogue.meta.get("name") or {"vi": catalogue.meta.get("id", "")}, lang),
+              version=catalogue.meta.get("version", ""))
+    if meta.get("synthetic"):
+        sub += pick(MESSAGES["synthetic"], lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    shown = set(result.units.loc[result.units["year"] == year, "tier"])
+    for tier in catalogue.tiers.sort_values("order").itertuples(index=False):  # a handful of tiers
+        if tier.tier in shown:
+            _tier_sheet(wb, result, catalogue, tier, year, names, sub, lang, used)
+    _indicator_sheet(wb, result, catalogue, year, names, sub, lang, used)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
