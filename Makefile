@@ -24,8 +24,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
+# The sample reports: every commune's report and the district overview for the latest year, then
+# the village map and trends of Tân Lập; one index (reports/index.html) lists them all.
+YEAR := 2024
 report: $(STAMP)
 	$(BIN)/ntm validate $(SAMPLE)
+	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --all --notebook commune_report --notebook district_overview --out reports
+	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --unit "Tân Lập" --notebook village_map --notebook trends --out reports
+	@echo "Mở / open: $(CURDIR)/reports/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -36,6 +42,7 @@ lab: $(STAMP)
 # Regenerate the synthetic sample dataset (deterministic: same files every time).
 sample: $(STAMP)
 	$(BIN)/python -m ntm_analysis.sample $(SAMPLE)
+	$(BIN)/python -m ntm_analysis.sample_geometry maps/sample
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
