@@ -192,7 +192,7 @@ def tier_counts(units_table: pd.DataFrame, codes: list[str], tier_names: dict[st
     ax.set_xticks(np.arange(len(years)) + width * (len(tier_names) - 1) / 2, [str(y) for y in years])
     ax.set_ylabel(fmt(MESSAGES, "tiers_y", lang))
     ax.set_title(fmt(MESSAGES, "tiers_title", lang), loc="left", fontweight="bold")
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(axis="y", alpha=0.3)
     _footer(fig, synthetic, lang)
     fig.tight_layout()

@@ -460,7 +460,7 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         recognitions=_text_columns(
             (recs if recs is not None else _with_columns(pd.DataFrame({"_row": []}), "recognitions"))
             .assign(year=lambda d: d["year"].astype("int64")), {"year"}).drop(columns="_row").reset_index(drop=True),
-        meta=meta, path=path, problems=problems)
+        meta=meta, path=Path(path).resolve(), problems=problems)  # absolute: notebooks run elsewhere
 
 
 SUMMARY: dict[str, tuple[str, str]] = {

@@ -150,12 +150,12 @@ def district_summary(ctx: ReportContext) -> Any:
     communes = communes_of(ctx)
     u = ctx.assessment.units
     u = u[u["code"].isin(communes) & u["year"].eq(ctx.year) & u["reached"].astype(bool)]
-    parts = [f"{name}: {int((u['tier'] == tier).sum())}" for tier, name in _commune_tiers(ctx).items()]
+    unit_word = "xã" if ctx.lang == "vi" else "communes"
+    parts = [f"{name}: {int((u['tier'] == tier).sum())} {unit_word}" for tier, name in _commune_tiers(ctx).items()]
     from .views import Summary  # noqa: PLC0415
 
     head = f"{ctx.name} {ctx.year}: {len(communes)} " + ("xã có dữ liệu" if ctx.lang == "vi" else "communes with data")
-    reached = "đạt chuẩn" if ctx.lang == "vi" else "reached"
-    return Summary([head] + [f"{reached} {p}" for p in parts])
+    return Summary([head] + parts)
 
 
 def matrix_chart(ctx: ReportContext, tier: str = "ntm") -> Any:
@@ -174,8 +174,11 @@ def ranking(ctx: ReportContext) -> Any:
     wide = u.pivot_table(index="code", columns="tier", values="criteria_met", aggfunc="first")
     total = u.pivot_table(index="code", columns="tier", values="criteria_total", aggfunc="first")
     reached = u[u["reached"].astype(bool)].groupby("code")["tier"].agg(list)
-    slipped = u[u["slipped"].fillna("").astype(str).ne("")].groupby("code")["slipped"].agg(
-        lambda s: "; ".join(s))
+    from .scorecard import tier_label  # noqa: PLC0415
+
+    slip = u[u["slipped"].fillna("").astype(str).ne("")]
+    slip = slip.assign(text=[f"{tier_label(ctx.assessment, tr, ctx.lang)}: {x}" for tr, x in zip(slip["tier"], slip["slipped"])])
+    slipped = slip.groupby("code")["text"].agg("; ".join)
     keys = [tier for tier in tiers if tier in wide.columns]
     wide = wide.sort_values(keys, ascending=False)
     out = pd.DataFrame({t(ctx, "rank"): range(1, len(wide) + 1), t(ctx, "commune"): [communes[c] for c in wide.index]})
