@@ -75,10 +75,22 @@ def tier_label(assessment: Assessment, tier: str, lang: str = "vi") -> str:
     return str(row[f"name_{lang}"].iloc[0]) if len(row) else tier
 
 
-def _unit_name(assessment: Assessment, code: str) -> str:
+def _valid(scope: pd.DataFrame, year: pd.Series | int) -> pd.Series:
+    """Rows of ``scope`` valid in ``year`` (codes are reused: code + validity identify a unit)."""
+    lo = scope["valid_from"].fillna(0) if "valid_from" in scope else 0
+    hi = scope["valid_to"].fillna(9999) if "valid_to" in scope else 9999
+    return (lo <= year) & (hi >= year)
+
+
+def _unit_name(assessment: Assessment, code: str, year: int | None = None) -> str:
     scope = assessment.scope
-    hit = scope.loc[scope["code"] == code, "name"] if "name" in scope else pd.Series(dtype="str")
-    return str(hit.iloc[0]) if len(hit) else code
+    if "name" not in scope:
+        return code
+    rows = scope[scope["code"] == code]
+    if year is not None and len(rows) > 1:
+        valid = rows[_valid(rows, int(year))]
+        rows = valid if len(valid) else rows
+    return str(rows["name"].iloc[0]) if len(rows) else code
 
 
 def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
@@ -124,8 +136,11 @@ def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str]
     names = assessment.catalogue.criteria[["tier", "criterion", f"name_{lang}"]].rename(
         columns={f"name_{lang}": "criterion_name"})
     rows = rows.merge(names, on=["tier", "criterion"], how="left")
-    scope = assessment.scope[["code", "name"]].rename(columns={"name": "unit_name"})
-    rows = rows.merge(scope, on="code", how="left")
+    cols = [c for c in ("code", "name", "valid_from", "valid_to") if c in assessment.scope]
+    scope = assessment.scope[cols].rename(columns={"name": "unit_name"})
+    rows = rows.reset_index(drop=True).reset_index(names="_r").merge(scope, on="code", how="left")
+    rows = rows[_valid(rows, rows["year"]) | rows["unit_name"].isna()].drop_duplicates("_r")
+    rows = rows.drop(columns=[c for c in ("_r", "valid_from", "valid_to") if c in rows])
     mask = pd.Series(True, index=rows.index)
     if year is not None:
         mask &= rows["year"].eq(int(year))
@@ -208,4 +223,4 @@ def summary_line(assessment: Assessment, code: str, year: int, tier: str | None 
             bits.append(fmt(MESSAGES, "since_recognition", lang, year=int(row.recognised),
                             items=_criterion_items(assessment, row.tier, row.slipped_since_recognition, lang)))
         parts.append("; ".join(bits))
-    return fmt(MESSAGES, "head", lang, name=_unit_name(assessment, code), year=year) + " — " + " | ".join(parts)
+    return fmt(MESSAGES, "head", lang, name=_unit_name(assessment, code, year), year=year) + " — " + " | ".join(parts)

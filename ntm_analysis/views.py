@@ -283,7 +283,7 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
     names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
     units = ctx.catalogue.measures.set_index("measure")["unit"].fillna("")
     ind = ind.assign(_o=ind["status"].ne("not_met")).sort_values(["_o", "criterion", "indicator"])
-    thr = ind["threshold"].map(lambda v: number(v, ctx.lang))
+    thr = ind["threshold"].map(lambda v: number(v, ctx.lang)).astype(object)  # object even when empty
     yes_no = {1.0: label(STATUS_LABELS, "met", ctx.lang), 0.0: label(STATUS_LABELS, "not_met", ctx.lang)}
     value = ind["value"].map(lambda v: number(v, ctx.lang)).where(
         ind["comparator"].ne("true"), ind["value"].map(yes_no).fillna(""))
@@ -292,8 +292,8 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
         ctx.t("col_indicator"): ind["indicator"].to_numpy(),
         ctx.t("col_name"): [names.get((t, i), "") for t, i in zip(ind["tier"], ind["indicator"])],
         ctx.t("col_value"): value.to_numpy(),
-        ctx.t("col_threshold"): (ind["comparator"].map(COMPARATOR_SIGNS).fillna("") + thr + " "
-                                 + ind["measure"].map(units).fillna("")).str.strip().to_numpy(),
+        ctx.t("col_threshold"): [f"{COMPARATOR_SIGNS.get(c, '')}{th} {units.get(m, '')}".strip()
+                                 for c, th, m in zip(ind["comparator"], thr, ind["measure"])],
         ctx.t("col_gap"): ind["gap"].map(lambda v: "" if pd.isna(v) or v == 0 else number(v, ctx.lang)).to_numpy(),
         ctx.t("col_covered"): ind["share_covered"].map(lambda v: "" if pd.isna(v) else f"{100 * v:.0f}").to_numpy(),
         ctx.t("col_status"): [label(STATUS_LABELS, s, ctx.lang) for s in ind["status"]],

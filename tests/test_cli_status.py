@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import io
 
 import pandas as pd
@@ -14,12 +16,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    from ntm_analysis.sample import write_sample
-
-    out = tmp_path_factory.mktemp("sample")
-    write_sample(out)
-    return out
+def sample():
+    """The committed sample (read only: loading never modifies input files)."""
+    return Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def test_table_has_summary_and_footnote(sample):

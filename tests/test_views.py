@@ -1,0 +1,69 @@
+"""Report sections work for every commune and year of the sample (empty tables included) and say
+what the reference plan says for Tân Lập."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from ntm_analysis import sections, views  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def district_2024():
+    return views.report_context(SAMPLE, 2024, "huyện Bắc Sơn")
+
+
+def _contexts(base: views.ReportContext, year: int) -> list[views.ReportContext]:
+    codes = sections.communes_of(views.ReportContext(base.dataset, base.catalogue, base.assessment, "185",
+                                                      base.name, year, base.lang, base.tier))
+    return [views.ReportContext(base.dataset, base.catalogue, base.assessment, code, name, year)
+            for code, name in codes.items()]
+
+
+@pytest.mark.parametrize("year", [2021, 2024])
+def test_every_commune_table_section_renders(district_2024, year: int) -> None:
+    for ctx in _contexts(district_2024, year):
+        for tier in ("ntm", "nang-cao"):
+            views.criteria_view(ctx, tier).to_html()
+            table = views.binding_table(ctx, tier)
+            assert list(table.columns)[:2] == ["Tiêu chí", "Chỉ tiêu"], ctx.name
+        views.styled(views.changes_table(ctx)).to_html()
+        views.styled(views.tier_summary(ctx)).to_html()
+        assert repr(views.summary(ctx)).startswith(ctx.name.split(" ", 1)[1])
+        views.data_quality(ctx)
+        sections.targets_view(ctx, "nang-cao")
+        sections.draft_view(ctx, "nang-cao")
+
+
+def test_binding_table_is_empty_when_every_criterion_is_met(district_2024) -> None:
+    long_dong = next(c for c in _contexts(district_2024, 2024) if c.name.endswith("Long Đống"))
+    assert views.binding_table(long_dong, "ntm").empty
+
+
+def test_tan_lap_2023_summary_names_the_slipped_criterion() -> None:
+    ctx = views.report_context(SAMPLE, 2023, "Tân Lập")
+    text = repr(views.summary(ctx))
+    assert "đạt 18/19 tiêu chí" in text and "bị tụt: tiêu chí 1 (Quy hoạch)" in text
+
+
+def test_english_labels_on_request() -> None:
+    ctx = views.report_context(SAMPLE, 2023, "Tân Lập", lang="en")
+    assert "18/19 criteria met" in repr(views.summary(ctx))
+    assert "Criterion" in views.binding_table(ctx, "ntm").columns
+    assert "Quy hoạch" in views.changes_table(ctx).to_string() or "Planning" in views.changes_table(ctx).to_string()
+
+
+def test_district_sections_render(district_2024) -> None:
+    ctx = district_2024
+    assert "17" in repr(sections.district_summary(ctx))
+    sections.ranking(ctx).to_html()
+    sections.slipped_communes(ctx)
+    for image in (sections.matrix_chart(ctx, "ntm"), sections.tier_counts_chart(ctx)):
+        assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
