@@ -330,7 +330,7 @@ def _criteria(rows: pd.DataFrame) -> pd.DataFrame:
         ["not_applicable", "not_met", "missing"], default="met"), index=crit.index, dtype="string")
     held = rows.assign(first=np.where(flags["not_met"], 0, 1))[flags["not_met"] | flags["miss"]]
     held = held.sort_values([*keys, "first", "ind_order"])
-    binding = held.groupby(keys, as_index=False)["indicator"].agg(lambda s: ", ".join(s.astype(str)))
+    binding = _join_sorted(held, keys, "indicator")
     crit = crit.merge(binding.rename(columns={"indicator": "binding"}), on=keys, how="left")
     crit["binding"] = crit["binding"].astype("str").fillna("")
     for col in ("n_indicators", "n_met", "n_missing"):
@@ -361,8 +361,31 @@ def _changes(crit: pd.DataFrame) -> pd.DataFrame:
 def _join_numbers(frame: pd.DataFrame, mask: pd.Series, keys: list[str], name: str) -> pd.DataFrame:
     """Comma-separated criterion numbers of the rows in ``mask``, per ``keys``."""
     sel = frame[mask].sort_values([*keys, "criterion"])
-    return sel.groupby(keys, as_index=False)["criterion"].agg(
-        lambda s: ", ".join(s.astype(str))).rename(columns={"criterion": name})
+    return _join_sorted(sel, keys, "criterion").rename(columns={"criterion": name})
+
+
+def _join_sorted(sel: pd.DataFrame, keys: list[str], col: str) -> pd.DataFrame:
+    """``keys`` plus ``col`` joined with ", " per group of ``sel`` (already sorted by ``keys``), in
+    row order: the same as ``groupby(keys)[col].agg(lambda s: ", ".join(s.astype(str)))`` but
+    vectorised (Arrow list join), because there are millions of groups at national scale."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    if sel.empty:
+        return pd.DataFrame({**{k: sel[k] for k in keys}, col: pd.Series(dtype="str")})
+    k = sel[keys].reset_index(drop=True)
+    new = np.zeros(len(k), dtype=bool)
+    new[0] = True
+    for key in keys:  # a group starts where any key differs from the row before
+        a = k[key].to_numpy()
+        new[1:] |= a[1:] != a[:-1]
+    starts = np.flatnonzero(new)
+    offsets = pa.array(np.append(starts, len(k)).astype("int32"))
+    texts = pa.array(sel[col].astype(str).to_numpy(dtype=object), pa.string())
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, texts), ", ")
+    out = k.iloc[starts].reset_index(drop=True)
+    out[col] = pd.Series(joined.to_numpy(zero_copy_only=False), dtype="str")
+    return out
 
 
 def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.DataFrame,
@@ -485,7 +508,7 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         text = [c for c in out if c in TEXT_COLUMNS]
         return out.astype({c: "str" for c in text})
 
-    scope_cols = [c for c in ("code", "name", "level", "parent_code", "region") if c in scope]
+    scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "valid_from", "valid_to") if c in scope]
     return Assessment(
         indicators=keep(rows, INDICATOR_COLUMNS),
         criteria=keep(crit, CRITERIA_COLUMNS),
@@ -494,3 +517,69 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         scope=scope[scope_cols].reset_index(drop=True),
         catalogue=catalogue,
     )
+
+
+#: Roll-up rules of boolean measures: a village's own value is judged "true = met" (comparator ``true``).
+BOOLEAN_ROLLUPS = ("share_true", "all", "any")
+
+
+def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: int | Iterable[int] | None = None,
+                    units: str | Iterable[str] | None = None, lang: str = "vi") -> pd.DataFrame:
+    """Each village's own value of the indicators of a commune ``tier`` whose measure is entered per
+    village, judged against the threshold its commune is judged by.
+
+    An aid to find the villages where the commune falls short, NOT an official assessment: the
+    commune is what is assessed (from the roll-up); a village has no status of its own for these
+    indicators. The threshold is the commune's (its region, the year's rule: :func:`pick_thresholds`)
+    and the comparison is :func:`indicator_status`. Boolean measures (kind ``boolean`` or rolled up
+    by ``share_true``/``all``/``any``, e.g. "≥ 100 % of villages have a cultural house") are judged
+    true = met (``comparator`` is ``true``; ``threshold`` keeps the commune's share for reference);
+    percents compare the village's percent with the threshold; ``sum`` measures compare the village's
+    count with a commune maximum (``<=``, ``==``, e.g. temporary houses == 0) and are
+    ``not_applicable`` with ``>=`` (a commune total is no target for one village).
+
+    Returns rows with :data:`INDICATOR_COLUMNS` (``code`` = village code, ``value_source`` ``direct``,
+    NA without a value): every village valid in the year under ``units`` (codes; default all) × year
+    (default: every year with values) × indicator. Raises :class:`AssessError` for an unknown tier or code.
+    """
+    check_lang(lang)
+    _tier_closure(catalogue, [tier], lang)  # unknown tier → AssessError
+    meas = catalogue.measures[["measure", "level", "kind", "rollup"]].rename(columns={"level": "m_level"})
+    inds = catalogue.indicators[catalogue.indicators["tier"].eq(tier)]
+    inds = inds.assign(ind_order=np.arange(len(inds))).merge(meas, on="measure")
+    inds = inds[inds["m_level"].eq("village") & (inds["unit_level"].map(LEVEL_RANK) < LEVEL_RANK["village"])]
+    want = (sorted(set(dataset.values["year"].astype("int64"))) if years is None
+            else sorted({int(y) for y in ([years] if isinstance(years, int) else years)}))
+    all_units = dataset.units
+    anc = ancestry(all_units)
+    scope = select_units(all_units, units, lang, anc)
+    validity = [c for c in ("valid_from", "valid_to") if c in all_units]
+    key = catalogue.meta.get("threshold_by") or "region"
+    keyed = all_units.assign(thr_key=(all_units[key] if key in all_units else pd.Series(pd.NA, index=all_units.index))
+                             .astype("string").str.strip().replace("", pd.NA))
+    villages = keyed.loc[keyed["code"].isin(scope["code"]) & keyed["level"].eq("village"), ["code", *validity, "thr_key"]]
+    rows = villages.merge(pd.DataFrame({"year": np.asarray(want, dtype="int64")}), how="cross")
+    rows = rows[_valid_in(rows, rows["year"])].drop(columns=validity).drop_duplicates(["code", "year"])
+    rows = rows.merge(inds, how="cross")
+
+    # the commune (ancestor at the indicator's level) valid that year gives the region key
+    up = anc.loc[anc["depth"].gt(0), ["code", "ancestor", "ancestor_level"]].drop_duplicates()
+    up = rows[["code", "year", "unit_level"]].drop_duplicates().merge(
+        up, left_on=["code", "unit_level"], right_on=["code", "ancestor_level"])
+    parent = keyed[["code", *validity, "thr_key"]].rename(columns={"code": "ancestor", "thr_key": "up_key"})
+    up = up.merge(parent, on="ancestor")
+    up = up[_valid_in(up, up["year"])].drop_duplicates(["code", "year", "unit_level"], keep="last")
+    rows = rows.merge(up[["code", "year", "unit_level", "up_key"]], on=["code", "year", "unit_level"], how="left")
+    region = rows["up_key"].fillna(rows["thr_key"]).fillna(str(catalogue.meta.get("default_region") or ""))
+
+    vals = dataset.values[["code", "year", "indicator", "value"]].rename(columns={"indicator": "measure"})
+    rows = rows.merge(vals.drop_duplicates(["code", "year", "measure"]), on=["code", "year", "measure"], how="left")
+    rows["value"] = rows["value"].astype("float64")
+    rows["threshold"] = pick_thresholds(rows.assign(region=region), catalogue)
+    boolean = rows["kind"].eq("boolean") | rows["rollup"].isin(BOOLEAN_ROLLUPS)
+    rows["comparator"] = rows["comparator"].astype("string").where(~boolean, "true")
+    applicable = ~(rows["rollup"].eq("sum") & rows["comparator"].eq(">=")).fillna(False).astype(bool)
+    rows["value_source"] = pd.Series(np.where(rows["value"].notna(), "direct", None), index=rows.index, dtype="string")
+    rows = pd.concat([rows, indicator_status(rows["value"], rows["threshold"], rows["comparator"], applicable)], axis=1)
+    out = rows.sort_values(["code", "year", "ind_order"])[INDICATOR_COLUMNS].reset_index(drop=True)
+    return out.astype({c: "str" for c in out if c in TEXT_COLUMNS})

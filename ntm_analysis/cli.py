@@ -50,7 +50,7 @@ def map_cmd(
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
     from ntm_analysis import maps
-    from ntm_analysis.assess import AssessError, assess
+    from ntm_analysis.assess import AssessError, assess, assess_villages
     from ntm_analysis.boundaries import BoundaryError, load_layers
     from ntm_analysis.catalogue import CatalogueError, load_catalogue
     from ntm_analysis.dataset import load_dataset
@@ -72,14 +72,16 @@ def map_cmd(
         if tier is not None and tier not in cat.tier_ids():
             _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
         code = resolve_unit(data.units, unit, year=year) if unit else None
-        tier_id, fill = maps.map_levels(cat, level, tier)
+        tier_id, fill = maps.map_levels(cat, level, tier, indicator)
         result = assess(data, cat, years=year, units=[code] if code else None, lang=lang)
+        village_rows = (assess_villages(data, cat, tier_id, years=year, units=[code] if code else None, lang=lang)
+                        if maps.village_indicator_map(cat, level, tier_id, indicator) else None)
         province = data.meta.get("province")
         layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province)
         source = data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name") or Path(dataset).name
         drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
-                              province=province)
+                              province=province, village_rows=village_rows)
     except DatasetError as exc:
         _fail(exc.render(lang))
     except CatalogueError as exc:

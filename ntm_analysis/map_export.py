@@ -28,7 +28,7 @@ def attainment_layer(joined: gpd.GeoDataFrame, assessment: Any, year: int,
         crit, summ, ind = (t[t["tier"].isin(tiers)] for t in (crit, summ, ind))
     crit, summ, ind = (t[t["code"].isin(joined["code"])] for t in (crit, summ, ind))
     prefix = crit["tier"].str.replace("-", "_", regex=False)
-    wide = crit.assign(col=prefix + "_c" + crit["criterion"].astype(int).map("{:02d}".format)).pivot(
+    wide = crit.assign(col=prefix + "_c" + crit["criterion"].astype(int).map("{:02d}".format).astype("str")).pivot(
         index="code", columns="col", values="status")
     summ = summ.assign(p=summ["tier"].str.replace("-", "_", regex=False))
     unver = ind.assign(u=ind["threshold_status"].ne("verified") & ind["status"].isin(["met", "not_met"]))

@@ -77,6 +77,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tier {tier} is assessed for {tier_level} units and cannot be mapped at {level} level; use --level "
         "{tier_level} or a tier of a lower level (e.g. kdc-kieu-mau).",
     ),
+    "title_village": ("Chỉ tiêu {indicator} theo từng thôn: {name}", "Indicator {indicator} village by village: {name}"),
+    "legend_village": ("Giá trị của thôn so với ngưỡng của xã", "Village value against the commune threshold"),
+    "village_threshold": ("Ngưỡng xã phải đạt: {comparator} {threshold}", "Threshold the commune must meet: {comparator} {threshold}"),
+    "pct_villages": ("% số thôn", "% of villages"),
+    "village_boolean": ("Mỗi thôn: có = đạt, không = chưa đạt.", "Each village: yes = met, no = not met."),
+    "village_aid": (
+        "Mỗi thôn được so với ngưỡng xã phải đạt để tìm nơi xã còn thiếu; đây không phải kết quả đánh giá "
+        "chính thức của thôn (xã được đánh giá theo giá trị tổng hợp các thôn).",
+        "Each village is compared with the threshold the commune must meet, to find where the commune falls "
+        "short; this is not an official assessment of the village (the commune is assessed on the roll-up).",
+    ),
+    "commune_value": ("Giá trị đánh giá của {place}: {value} — {status}", "Assessed value of {place}: {value} — {status}"),
+    "indicator_level": (
+        "Chỉ tiêu {indicator} của hạng {tier} không nhập theo thôn, không vẽ được ở cấp thôn; "
+        "các chỉ tiêu nhập theo thôn: {choices}.",
+        "Indicator {indicator} of tier {tier} is not entered per village and cannot be mapped at village level; "
+        "indicators entered per village: {choices}.",
+    ),
+    "no_village_rows": (
+        "Chưa có giá trị từng thôn của chỉ tiêu {indicator}; truyền village_rows=assess_villages(...).",
+        "No village values for indicator {indicator}; pass village_rows=assess_villages(...).",
+    ),
     "no_layer": (
         "Chưa có lớp ranh giới cấp {level}; khai báo [boundaries] {level} trong dataset.toml hoặc dùng --boundaries.",
         "No boundary layer for level {level}; set [boundaries] {level} in dataset.toml or pass --boundaries.",
@@ -232,11 +254,40 @@ def _tier_info(catalogue: Any, tier: str, lang: str) -> tuple[str, str]:
     return str(row["name_vi"] if lang == "vi" else row["name_en"]), str(row["unit_level"])
 
 
-def map_levels(catalogue: Any, level: str, tier: str | None = None) -> tuple[str, str]:
+def village_indicators(catalogue: Any, tier: str) -> list[str]:
+    """Codes of the indicators of a commune ``tier`` whose measure is entered per village (each
+    village's own value can be mapped against the commune threshold, see ``assess.assess_villages``)."""
+    if catalogue is None:
+        return []
+    ind = catalogue.indicators.merge(catalogue.measures[["measure", "level"]].rename(columns={"level": "m_level"}),
+                                     on="measure")
+    ok = ind["tier"].eq(tier) & ind["m_level"].eq("village") & ind["unit_level"].isin(["province", "district", "commune"])
+    return ind.loc[ok, "indicator"].astype(str).tolist()
+
+
+def village_indicator_map(catalogue: Any, level: str, tier: str | None, indicator: str | None) -> bool:
+    """True when the map colours villages by their own value of an indicator of a commune tier."""
+    tier = tier or DEFAULT_TIER.get(level, "ntm")
+    return (indicator is not None and level == "village"
+            and _tier_info(catalogue, tier, "vi")[1] in ("province", "district", "commune"))
+
+
+def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: str | None = None) -> tuple[str, str]:
     """``(tier, fill_level)``: the tier mapped (default per level) and the level whose units are
-    coloured (the hamlets of a hamlet-level tier on a village map, else ``level``)."""
+    coloured (the hamlets of a hamlet-level tier on a village map; the villages themselves for an
+    indicator of a commune tier entered per village; else ``level``). Without ``tier``, a village
+    map of an indicator the default hamlet tier lacks maps the ``ntm`` indicator entered per village."""
+    if tier is None and level == "village" and indicator is not None and catalogue is not None:
+        own = catalogue.indicators.loc[catalogue.indicators["tier"].eq(DEFAULT_TIER[level]), "indicator"].astype(str)
+        if str(indicator) not in set(own) and str(indicator) in village_indicators(catalogue, DEFAULT_TIER["commune"]):
+            tier = DEFAULT_TIER["commune"]
     tier = tier or DEFAULT_TIER.get(level, "ntm")
     _, tier_level = _tier_info(catalogue, tier, "vi")
+    if village_indicator_map(catalogue, level, tier, indicator):
+        choices = village_indicators(catalogue, tier)
+        if str(indicator) not in choices:
+            raise MapError("indicator_level", indicator=indicator, tier=tier, choices=", ".join(choices) or "—")
+        return tier, "village"
     fill = tier_level if level in ("village", "hamlet") and tier_level in ("village", "hamlet") else level
     if tier_level != fill:
         raise MapError("tier_level", tier=tier, tier_level=tier_level, level=level)
@@ -261,7 +312,8 @@ def descendants(units: pd.DataFrame, code: str) -> set[str]:
 
 def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], year: int,
              level: str = "commune", tier: str | None = None, indicator: str | None = None, unit: str | None = None,
-             lang: str = "vi", synthetic: bool = False, source: str = "", province: str | None = None) -> MapResult:
+             lang: str = "vi", synthetic: bool = False, source: str = "", province: str | None = None,
+             village_rows: pd.DataFrame | None = None) -> MapResult:
     """Draw the criteria-met map (``indicator`` None) or the indicator map of ``level`` units.
 
     ``units``: the dataset's units table; ``layers``: boundary layers by level (as read by
@@ -269,10 +321,15 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
     (default ``kdc-kieu-mau``) inside village outlines and names, and highlights model residential
     areas. ``unit`` limits the map to a unit and everything under it. Units without geometry are
     listed on the page, never dropped silently.
+
+    A ``village`` map of an ``indicator`` of a commune tier whose measure is entered per village
+    colours each village by its own value against the commune threshold: ``village_rows`` from
+    ``assess.assess_villages`` (else village rows already in ``assessment.indicators``).
     """
     check_lang(lang)
     cat = getattr(assessment, "catalogue", None)
-    tier, fill_level = map_levels(cat, level, tier)
+    tier, fill_level = map_levels(cat, level, tier, indicator)
+    by_village = village_indicator_map(cat, level, tier, indicator)
     tier_name, tier_level = _tier_info(cat, tier, lang)
     for lvl in {fill_level, level}:
         if lvl not in layers:
@@ -290,7 +347,13 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
         data = criteria_layer(joined, assessment.units, year, tier)
     else:
         measures = cat.measures if cat is not None else None
-        data = indicator_layer(joined, assessment.indicators, year, tier, indicator, measures, lang)
+        rows = assessment.indicators
+        if by_village:
+            rows = village_rows if village_rows is not None else rows[rows["code"].isin(joined["code"])]
+            if not (rows["indicator"].astype(str).eq(str(indicator)) & rows["year"].eq(year)).any():
+                raise MapError("no_village_rows", indicator=indicator)
+        data = indicator_layer(joined, rows, year, tier, indicator, measures, lang)
+    notes = _commune_note(assessment.indicators, units, year, tier, indicator, unit, measures, lang) if by_village else []
     models = model_areas(assessment.units, year, tier) if tier_level == "hamlet" else pd.DataFrame(columns=["code", "model_status", "recognised"])
     total = data.attrs.get("count_total", 0)
     data = data.merge(models[["code", "model_status"]], on="code", how="left")
@@ -298,16 +361,37 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
 
     fig = render(data, context, report, context_report, year=year, tier=tier, tier_name=tier_name, level=level,
                  fill_level=fill_level, indicator=indicator, cat=cat, units=units, unit=unit, lang=lang,
+                 by_village=by_village, extra_notes=notes,
                  synthetic=synthetic or bool(layers[fill_level].attrs.get("illustrative")), source=source,
                  boundaries=", ".join(dict.fromkeys(Path(str(layers[lv].attrs.get("path", ""))).name
                                                     for lv in (level, fill_level))), crs_name=crs.name)
     return MapResult(fig, data, report, context_report)
 
 
+def _commune_note(indicators: pd.DataFrame, units: pd.DataFrame, year: int, tier: str, indicator: str,
+                  unit: str | None, measures: pd.DataFrame | None, lang: str) -> list[str]:
+    """The mapped commune's own (rolled-up) value and status of ``indicator``, as assessed."""
+    rows = indicators[(indicators["code"].astype(str) == str(unit)) & (indicators["year"] == year)
+                      & (indicators["tier"] == tier) & (indicators["indicator"].astype(str) == str(indicator))]
+    if unit is None or rows.empty:
+        return []
+    r = rows.iloc[:1]
+    meas = measures.set_index("measure") if measures is not None and not measures.empty else pd.DataFrame()
+    m = meas.loc[r["measure"].iloc[0]] if r["measure"].iloc[0] in meas.index else {}
+    kind = "percent" if m.get("rollup") in ("ratio", "share_true") else str(m.get("kind", "number"))
+    unit_of = "%" if m.get("rollup") == "share_true" else str(m.get("unit", "") or "")
+    value = format_value(r["value"].reset_index(drop=True), kind, lang, unit=unit_of).iloc[0]
+    if value and not unit_of.startswith("%") and unit_of:
+        value = f"{value} {unit_of}"
+    return [fmt(MESSAGES, "commune_value", lang, place=_place(units, unit, year, lang), value=value or "–",
+                status=label(STATUS_LABELS, str(r["status"].iloc[0]), lang))]
+
+
 def render(data: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, report: JoinReport,
            context_report: JoinReport | None, *, year: int, tier: str, tier_name: str, level: str, fill_level: str,
            indicator: str | None, cat: Any, units: pd.DataFrame, unit: str | None, lang: str, synthetic: bool,
-           source: str, boundaries: str, crs_name: str) -> Figure:
+           source: str, boundaries: str, crs_name: str, by_village: bool = False,
+           extra_notes: list[str] | None = None) -> Figure:
     """Lay out one map page from a prepared layer (see :func:`make_map`)."""
     fig, ax, panel = draw.new_page()
     drawn = data[data.geometry.notna() & ~data.geometry.is_empty]
@@ -351,7 +435,8 @@ def render(data: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, report: Joi
 
     page = _page(data, context, report, context_report, year=year, tier=tier, tier_name=tier_name, level=level,
                  fill_level=fill_level, indicator=indicator, cat=cat, units=units, unit=unit, lang=lang,
-                 synthetic=synthetic, source=source, boundaries=boundaries, crs_name=crs_name)
+                 synthetic=synthetic, source=source, boundaries=boundaries, crs_name=crs_name,
+                 by_village=by_village, extra_notes=extra_notes)
     draw.finish_page(fig, ax, panel, page)
     return fig
 
@@ -381,7 +466,7 @@ def _place(units: pd.DataFrame, unit: str | None, year: int, lang: str) -> str:
 def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_report: JoinReport | None, *,
           year: int, tier: str, tier_name: str, level: str, fill_level: str, indicator: str | None, cat: Any,
           units: pd.DataFrame, unit: str | None, lang: str, synthetic: bool, source: str, boundaries: str,
-          crs_name: str) -> draw.Page:
+          crs_name: str, by_village: bool = False, extra_notes: list[str] | None = None) -> draw.Page:
     """Titles, legend entries and footnotes of a map page."""
     place = _place(units, unit, year, lang)
     legend: list[Any] = []
@@ -397,8 +482,8 @@ def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_repo
         ind = cat.indicators if cat is not None else pd.DataFrame()
         row = ind[(ind["tier"] == tier) & (ind["indicator"].astype(str) == str(indicator))] if not ind.empty else ind
         name = pick((row["name_vi"].iloc[0], row["name_en"].iloc[0]), lang) if len(row) else str(indicator)
-        title = fmt(MESSAGES, "title_indicator", lang, indicator=indicator, name=name)
-        legend_title = fmt(MESSAGES, "legend_status", lang) + f" — {tier_name}"
+        title = fmt(MESSAGES, "title_village" if by_village else "title_indicator", lang, indicator=indicator, name=name)
+        legend_title = fmt(MESSAGES, "legend_village" if by_village else "legend_status", lang) + f" — {tier_name}"
         present = set(data["status"])
         for status, style in STATUS_PALETTE.items():
             if status in present or status in ("met", "not_met", "missing"):
@@ -407,12 +492,21 @@ def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_repo
         if len(thr):
             t = thr.iloc[0]
             value = f"{t['threshold']:g}".replace(".", "," if lang == "vi" else ".")
-            comparator = {">=": "≥", "<=": "≤", "==": "="}.get(str(t["comparator"]), str(t["comparator"]))
+            comp = str(row["comparator"].iloc[0]) if by_village and len(row) else str(t["comparator"])
+            comparator = {">=": "≥", "<=": "≤", "==": "="}.get(comp, comp)
             meas = cat.measures.set_index("measure") if cat is not None else pd.DataFrame()
             unit_of = str(meas["unit"].get(t["measure"], "") or "") if "unit" in meas else ""
-            unit_of = "%" if unit_of.startswith("%") else unit_of
-            notes.append(fmt(MESSAGES, "threshold", lang, comparator=comparator, threshold=value).rstrip()
-                         + (f"{'' if unit_of == '%' else ' '}{unit_of}" if unit_of else ""))
+            boolean = by_village and str(t["comparator"]) == "true"
+            unit_of = (fmt(MESSAGES, "pct_villages", lang) if boolean and unit_of.startswith("%")
+                       else "%" if unit_of.startswith("%") else unit_of)
+            notes.append(fmt(MESSAGES, "village_threshold" if by_village else "threshold", lang, comparator=comparator,
+                             threshold=value).rstrip()
+                         + (f"{'' if unit_of.startswith('%') else ' '}{unit_of}" if unit_of else "")
+                         + (". " + fmt(MESSAGES, "village_boolean", lang) if boolean else ""))
+        elif by_village and data["comparator"].eq("true").any():
+            notes.append(fmt(MESSAGES, "village_boolean", lang))
+        if by_village:
+            notes = [*(extra_notes or []), *notes, fmt(MESSAGES, "village_aid", lang)]
         ts = data["threshold_status"].dropna() if "threshold_status" in data else pd.Series(dtype=str)
         if len(ts) and ts.ne("verified").any():
             notes.append(fmt(MESSAGES, "unverified", lang, status=label(THRESHOLD_STATUS_LABELS, ts[ts.ne("verified")].iloc[0], lang)))

@@ -86,13 +86,14 @@ def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
 
 
 def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = None,
-         indicator: str | None = None) -> Any:
-    """A map of ``level`` units under ``code`` drawn by ``maps.make_map`` (lower dpi for HTML)."""
+         indicator: str | None = None, village_rows: pd.DataFrame | None = None) -> Any:
+    """A map of ``level`` units under ``code`` drawn by ``maps.make_map`` (lower dpi for HTML);
+    ``village_rows`` (``assess.assess_villages``) for a village map of a commune tier's indicator."""
     from .boundaries import load_layers  # noqa: PLC0415
     from .maps import make_map, map_levels  # noqa: PLC0415
 
     try:
-        tier_id, fill = map_levels(ctx.catalogue, level, tier)
+        tier_id, fill = map_levels(ctx.catalogue, level, tier, indicator)
         layers = load_layers([fill, level], ctx.dataset.meta.get("boundaries"), ctx.dataset.path,
                              province=ctx.dataset.meta.get("province"))
         if fill not in layers or level not in layers:
@@ -100,7 +101,7 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
         source = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ""
         result = make_map(ctx.assessment, ctx.units, layers, ctx.year, level=level, tier=tier_id,
                           indicator=indicator, unit=code, lang=ctx.lang, synthetic=_synthetic(ctx), source=source,
-                          province=ctx.dataset.meta.get("province"))
+                          province=ctx.dataset.meta.get("province"), village_rows=village_rows)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
         return _md(t(ctx, "map_failed", error=str(exc)))
     return charts.to_image(result.figure, dpi=90)
@@ -263,11 +264,19 @@ def village_indicators(ctx: ReportContext, tier: str = "ntm") -> list[str]:
 
 
 def village_indicator_maps(ctx: ReportContext, tier: str = "ntm") -> list[Any]:
-    """One village map per village-level indicator of ``tier`` (met / not met / no data, values)."""
+    """One village map per village-level indicator of ``tier``: each village of the unit coloured by
+    its own value against the commune threshold (met / not met / no data, values as labels), from
+    ``assess.assess_villages`` — an aid to find where the commune falls short, not an official result."""
+    from .assess import assess_villages  # noqa: PLC0415
+
     codes = village_indicators(ctx, tier)
     if not codes:
         return [_md(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))]
-    return [_map(ctx, "village", ctx.code, tier=tier, indicator=code) for code in codes]
+    try:
+        rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
+    except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
+        return [_md(t(ctx, "map_failed", error=str(exc)))]
+    return [_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows) for code in codes]
 
 
 # --- trends ------------------------------------------------------------------------------------

@@ -380,3 +380,72 @@ def test_assess_end_to_end_rate_moves_toward_threshold(value, f, cat):
     before = status(value)
     after = status(value + f * (4.0 - value) if before == "met" else min(value, 4.0 * f))
     assert after == "met"
+
+
+# --- each village's own value against the commune threshold (assess_villages) ---------------------
+
+
+def village(rows, code, year, indicator):
+    sel = rows[(rows["code"] == code) & (rows["year"] == year) & (rows["indicator"] == indicator)]
+    assert len(sel) == 1, sel
+    return sel.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def villages(cat):
+    from ntm_analysis.assess import assess_villages
+
+    return assess_villages(tiny.dataset(), cat, "ntm")
+
+
+def test_villages_rows_have_the_indicator_columns_and_only_village_indicators(villages):
+    assert list(villages.columns) == INDICATOR_COLUMNS
+    assert set(villages["code"]) == {"V1", "V2", "V3"}
+    # only the indicators whose measure is entered per village: 2.1, 5.1, 5.2, 8.1
+    assert sorted(set(villages["indicator"])) == ["2.1", "5.1", "5.2", "8.1"]
+    assert set(villages["value_source"].dropna()) == {"direct"}
+
+
+def test_village_percent_on_both_sides_of_the_commune_threshold(villages):
+    # Tân Lập is in region mien-nui: its threshold for 2.1 is 60, so are its villages' (own region empty)
+    v1, v2 = village(villages, "V1", 2022, "2.1"), village(villages, "V2", 2022, "2.1")
+    assert (v1["value"], v1["threshold"], v1["status"]) == (90.0, 60.0, "met")
+    assert (v2["value"], v2["threshold"], v2["status"], v2["gap"]) == (20.0, 60.0, "not_met", 40.0)
+
+
+def test_village_uses_its_communes_default_region_threshold(villages):
+    # Xã Bình has no region → default trung-du → generic 70; V3 2022 60 → not met, 2023 70 → met
+    assert village(villages, "V3", 2022, "2.1")[["threshold", "status"]].tolist() == [70.0, "not_met"]
+    assert village(villages, "V3", 2023, "2.1")["status"] == "met"
+
+
+def test_share_true_boolean_is_judged_true_equals_met(villages):
+    # ho_van_hoa (share_true, commune threshold >= 70 %): V1 1 → met, V2 0 → not met in 2022
+    v1, v2 = village(villages, "V1", 2022, "5.2"), village(villages, "V2", 2022, "5.2")
+    assert (v1["comparator"], v1["status"]) == ("true", "met")
+    assert (v2["comparator"], v2["status"]) == ("true", "not_met")
+    assert v2["threshold"] == 70.0  # the commune's share, kept for reference
+    assert village(villages, "V2", 2023, "5.1")["status"] == "not_met"  # nha_van_hoa (all) 0
+    assert village(villages, "V3", 2022, "5.1")["status"] == "missing"
+
+
+def test_sum_measure_compares_the_village_count_with_a_commune_maximum(cat):
+    from ntm_analysis.assess import assess_villages
+
+    # lao_dong (sum) with "<= 55": V1 60 → not met, V2 50 → met; with the fixture's ">= 100": not applicable
+    inds = cat.indicators.assign(comparator=np.where(cat.indicators["indicator"].eq("8.1"), "<=", cat.indicators["comparator"]))
+    thr = cat.thresholds.assign(threshold=np.where(cat.thresholds["indicator"].eq("8.1"), 55.0, cat.thresholds["threshold"]))
+    rows = assess_villages(tiny.dataset(), dataclasses.replace(cat, indicators=inds, thresholds=thr), "ntm", years=2022)
+    assert village(rows, "V1", 2022, "8.1")["status"] == "not_met"
+    assert village(rows, "V2", 2022, "8.1")["status"] == "met"
+    base = assess_villages(tiny.dataset(), cat, "ntm", years=2022)
+    assert village(base, "V1", 2022, "8.1")["status"] == "not_applicable"
+
+
+def test_villages_scope_years_and_unknown_tier(cat):
+    from ntm_analysis.assess import assess_villages
+
+    rows = assess_villages(tiny.dataset(), cat, "ntm", years=2023, units="06352")
+    assert set(rows["code"]) == {"V1", "V2"} and set(rows["year"]) == {2023}
+    with pytest.raises(AssessError):
+        assess_villages(tiny.dataset(), cat, "no-such-tier")

@@ -339,3 +339,82 @@ def test_cli_map_writes_png_and_reports_bad_boundaries(tmp_path: Path) -> None:
                               "--lang", "en", "--out", str(tmp_path / "x.png")])
     assert res.exit_code == 2 and "declares no coordinate reference system" in res.output
     assert not (tmp_path / "x.png").exists()
+
+
+# --- village maps of a commune tier's indicator entered per village -------------------------------
+
+
+def _tiny():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tiny_assess", ROOT / "tests" / "fixtures" / "tiny_assess.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def test_village_indicator_map_colours_each_village_by_its_own_status(tmp_path: Path) -> None:
+    from ntm_analysis.assess import assess, assess_villages
+
+    tiny = _tiny()
+    cat, ds = tiny.catalogue(), tiny.dataset()
+    rows = assess_villages(ds, cat, "ntm", years=2022, units="06352")
+    layer = squares(["V1", "V2"], ["Nà Yêu", "Nà Nâm"])
+    # 2.1 in 2022 (Tân Lập threshold 60): V1 90 → met, V2 20 → not met
+    result = maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": layer}, 2022, level="village",
+                           tier="ntm", indicator="2.1", unit="06352", village_rows=rows, synthetic=True)
+    got = result.layer.set_index("code")
+    assert got.loc["V1", "color"] == maps.STATUS_PALETTE["met"]["color"]
+    assert got.loc["V2", "color"] == maps.STATUS_PALETTE["not_met"]["color"]
+    assert got["value_label"].tolist() == ["90%", "20%"]
+    img = mpimg.imread(maps.save_figure(result.figure, tmp_path / "v.png", dpi=100))[:, :, :3]
+    ax = result.figure.axes[0]
+    for code, status in (("V1", "met"), ("V2", "not_met")):
+        x0, y0, _, _ = got.loc[code, "geometry"].bounds
+        px, py = ax.transData.transform((x0 + 150, y0 + 150))
+        pixel = img[img.shape[0] - int(round(py)), int(round(px))]
+        assert np.allclose(pixel, to_rgb(maps.STATUS_PALETTE[status]["color"]), atol=0.03), (code, pixel)
+    text = " ".join(t.get_text().replace("\n", " ") for t in result.figure.findobj(lambda o: hasattr(o, "get_text")))
+    assert "theo từng thôn" in text and "Ngưỡng xã phải đạt: ≥ 60%" in text
+    assert "không phải kết quả đánh giá chính thức" in text
+
+
+def test_village_map_of_a_share_true_indicator_labels_yes_no(tmp_path: Path) -> None:
+    from ntm_analysis.assess import assess, assess_villages
+
+    tiny = _tiny()
+    cat, ds = tiny.catalogue(), tiny.dataset()
+    rows = assess_villages(ds, cat, "ntm", years=2022)
+    result = maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])},
+                           2022, level="village", tier="ntm", indicator="5.2", unit="06352", village_rows=rows,
+                           lang="en")
+    got = result.layer.set_index("code")
+    assert got.loc[["V1", "V2"], "status"].tolist() == ["met", "not_met"]
+    assert got.loc[["V1", "V2"], "value_label"].tolist() == ["yes", "no"]
+
+
+def test_village_map_of_a_commune_indicator_or_without_village_rows_is_an_error() -> None:
+    from ntm_analysis.assess import assess
+
+    tiny = _tiny()
+    cat, ds = tiny.catalogue(), tiny.dataset()
+    with pytest.raises(maps.MapError) as err:
+        maps.map_levels(cat, "village", "ntm", "3.1")  # thu_nhap is entered per commune
+    assert err.value.key == "indicator_level" and "2.1" in err.value.message("en")
+    assert maps.map_levels(cat, "village", "ntm", "2.1") == ("ntm", "village")
+    with pytest.raises(maps.MapError) as err:
+        maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])}, 2022,
+                      level="village", tier="ntm", indicator="2.1", unit="06352")
+    assert err.value.key == "no_village_rows"
+
+
+def test_cli_village_map_of_an_ntm_indicator(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ntm_analysis.cli import app
+
+    out = tmp_path / "v22.png"
+    res = CliRunner().invoke(app, ["map", str(ROOT / "data" / "sample"), "--year", "2023", "--level", "village",
+                                   "--unit", "Tân Lập", "--indicator", "2.2", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.exists()
