@@ -55,7 +55,7 @@ CRITERIA_COLUMNS = [
     "code", "year", "tier", "criterion", "status", "n_indicators", "n_met", "n_missing", "binding", "change",
 ]
 UNIT_COLUMNS = [
-    "code", "year", "tier", "criteria_met", "criteria_total", "reached", "recognised", "newly_met",
+    "code", "year", "tier", "criteria_met", "criteria_total", "criteria_missing", "reached", "recognised", "newly_met",
     "slipped", "slipped_since_recognition",
 ]
 TEXT_COLUMNS = {
@@ -393,9 +393,10 @@ def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.D
     """Unit summary per (code, year, tier): counts, reached, recognised, newly met and slipped."""
     keys = ["code", "year", "tier"]
     app = crit[crit["status"].ne("not_applicable")]
-    summ = app.assign(met=app["status"].eq("met")).groupby(keys, as_index=False).agg(
-        criteria_met=("met", "sum"), criteria_total=("criterion", "size"))
-    summ = summ.astype({"criteria_met": "int64", "criteria_total": "int64"})
+    summ = app.assign(met=app["status"].eq("met"), miss=app["status"].eq("missing")).groupby(
+        keys, as_index=False).agg(criteria_met=("met", "sum"), criteria_total=("criterion", "size"),
+                                  criteria_missing=("miss", "sum"))
+    summ = summ.astype({"criteria_met": "int64", "criteria_total": "int64", "criteria_missing": "int64"})
     summ["all_met"] = summ["criteria_total"].gt(0) & summ["criteria_met"].eq(summ["criteria_total"])
     summ = _reached(summ, catalogue, anc, tiers)
 

@@ -145,6 +145,8 @@ def criteria_layer(joined: gpd.GeoDataFrame, units_table: pd.DataFrame, year: in
     """Units with ``criteria_met``/``criteria_total``/``reached``/``recognised`` of ``tier`` in ``year``,
     a sequential ``color`` (no-data colour and hatch when the unit was not assessed) and a ``value_label``."""
     rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)]
+    if "criteria_missing" in rows:  # a unit with no data at all (e.g. a town) is "no data", not 0/19
+        rows = rows[rows["criteria_missing"].lt(rows["criteria_total"])]
     out = joined.merge(rows[["code", "criteria_met", "criteria_total", "reached", "recognised"]], on="code", how="left")
     total = int(pd.to_numeric(out["criteria_total"], errors="coerce").max()) if out["criteria_total"].notna().any() else 0
     out["color"] = count_colors(out["criteria_met"], total)

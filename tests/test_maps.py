@@ -418,3 +418,20 @@ def test_cli_village_map_of_an_ntm_indicator(tmp_path: Path) -> None:
                                    "--unit", "Tân Lập", "--indicator", "2.2", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert out.exists()
+
+
+def test_a_unit_without_any_data_is_no_data_on_the_criteria_map_not_zero() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from ntm_analysis.maps import STATUS_PALETTE, criteria_layer
+
+    joined = gpd.GeoDataFrame({"code": ["A", "B"], "name": ["An", "Bình"]},
+                              geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:9215")
+    units = pd.DataFrame({"code": ["A", "B"], "year": [2023, 2023], "tier": ["ntm", "ntm"],
+                          "criteria_met": [0, 0], "criteria_total": [19, 19], "criteria_missing": [19, 2],
+                          "reached": [False, False], "recognised": [pd.NA, pd.NA]})
+    layer = criteria_layer(joined, units, 2023, "ntm").set_index("code")
+    assert layer.loc["A", "value_label"] == "–"
+    assert layer.loc["A", "hatch"] == STATUS_PALETTE["missing"]["hatch"]
+    assert layer.loc["B", "value_label"] == "0/19"
