@@ -129,7 +129,9 @@ def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     name = ctx.units.loc[ctx.units["code"].eq(ctx.code), "name"].iloc[0]
     text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
-    return _md("> " + text.replace("\n", "\n> "))
+    from .views import _escape_md  # noqa: PLC0415
+
+    return _md("> " + _escape_md(text).replace("\n", "\n> "))
 
 
 # --- district overview -----------------------------------------------------------------------

@@ -151,15 +151,24 @@ def title(ctx: ReportContext, notebook: str) -> Any:
     """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning."""
     cat_name = pick(ctx.catalogue.meta.get("name") or {"vi": ctx.catalogue.meta.get("id", "")}, ctx.lang)
     ds_name = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ctx.dataset.meta.get("name", "")
-    text = f"# {ctx.t(notebook, name=ctx.name, year=ctx.year)}\n\n{ctx.t('subtitle', catalogue=cat_name, dataset=ds_name)}"
+    esc = _escape_md
+    text = (f"# {esc(ctx.t(notebook, name=ctx.name, year=ctx.year))}\n\n"
+            f"{esc(ctx.t('subtitle', catalogue=cat_name, dataset=ds_name))}")
     if ctx.dataset.meta.get("synthetic"):
         text += f"\n\n> **{ctx.t('synthetic')}**"
     return _md(text)
 
 
+def _escape_md(text: str) -> str:
+    """Text safe inside Markdown: HTML escaped (unit names come from user files) and Markdown
+    punctuation that could start a link, emphasis or code neutralised."""
+    text = html.escape(str(text), quote=False)
+    return "".join("\\" + ch if ch in "\\`*_[]<>|" else ch for ch in text)
+
+
 def heading(ctx: ReportContext, key: str, level: int = 2, **kwargs: object) -> Any:
     """A section heading in the report's language."""
-    return _md("#" * level + " " + ctx.t(key, **kwargs))
+    return _md("#" * level + " " + _escape_md(ctx.t(key, **kwargs)))
 
 
 def tier_name(ctx: ReportContext, tier: str) -> str:
@@ -256,7 +265,7 @@ def styled(frame: pd.DataFrame, status_columns: list[str] | None = None) -> Any:
     """A Styler without index whose status cells take the palette's colour; long text wraps."""
     colours = status_colours()
     cols = [c for c in (status_columns or []) if c in frame.columns]
-    sty = frame.style.hide(axis="index")
+    sty = frame.style.hide(axis="index").format(escape="html")  # cell text comes from user files
     if cols:
         sty = sty.map(lambda v: _status_css(v, colours), subset=cols)
     return sty.set_properties(**{"text-align": "left", "white-space": "pre-wrap"}).set_table_styles(

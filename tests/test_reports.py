@@ -98,3 +98,30 @@ def test_batch_runs_on_a_dask_local_cluster(tmp_path: Path) -> None:
 def test_unknown_notebook_is_refused() -> None:
     with pytest.raises(ValueError, match="no notebook named"):
         reports.plan_jobs(SAMPLE, 2023, ["Tân Lập"], notebooks=["nope"], out_dir=Path("/nonexistent"))
+
+
+def test_a_unit_name_with_quotes_slashes_and_script_is_escaped_in_the_report(tmp_path: Path) -> None:
+    import shutil
+
+    import pandas as pd
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    units = pd.read_csv(data / "units.csv", dtype=str, keep_default_na=False)
+    evil = 'Tân Lập "A/B" <script>alert(1)</script>'
+    units.loc[units["code"].eq("06352"), "name"] = evil
+    units.to_csv(data / "units.csv", index=False)
+    (data / "dataset.toml").write_text(
+        (SAMPLE / "dataset.toml").read_text(encoding="utf-8").replace("../../maps/", str(SAMPLE.parents[1] / "maps") + "/"),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    jobs = plan_jobs(data, 2023, ["06352"], notebooks=["commune_report"], out_dir=out)
+    [result] = run_batch(jobs, workers=1, progress=False)
+    assert result.ok, result.error
+    assert result.html.parent.parent == out / "2023"  # no path traversal from the name
+    assert result.html.parent.name.isascii() and "/" not in result.html.parent.name
+    text = result.html.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    index = write_index(collect_results(out), out).read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in index
