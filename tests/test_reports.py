@@ -125,3 +125,33 @@ def test_a_unit_name_with_quotes_slashes_and_script_is_escaped_in_the_report(tmp
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     index = write_index(collect_results(out), out).read_text(encoding="utf-8")
     assert "<script>alert(1)" not in index
+
+
+def test_cli_report_renders_one_unit_and_prints_the_index(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ntm_analysis.cli import app
+
+    res = CliRunner().invoke(app, ["report", str(SAMPLE), "--year", "2024", "--unit", "Tân Lập",
+                                   "--notebook", "trends", "--out", str(tmp_path), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "1/1" in res.output and "index.html" in res.output
+    assert (tmp_path / "2024" / "06352-xa-tan-lap" / "trends.html").exists()
+    assert not list(tmp_path.glob(".context.*"))  # the batch's cache is removed
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--unit", "Nowhere"], "Không tìm thấy đơn vị"),
+    ([], "--unit"),
+    (["--unit", "Bắc Sơn"], "ứng với 2 đơn vị"),
+    (["--unit", "Tân Lập", "--notebook", "nope"], "nope"),
+])
+def test_cli_report_bad_input_exits_2_with_a_message(tmp_path: Path, args: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from ntm_analysis.cli import app
+
+    res = CliRunner().invoke(app, ["report", str(SAMPLE), "--year", "2024", "--out", str(tmp_path), *args])
+    assert res.exit_code == 2
+    assert message in res.output
+    assert not list(tmp_path.iterdir())  # nothing written
