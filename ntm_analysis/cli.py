@@ -7,8 +7,9 @@ and exit code 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 
@@ -27,6 +28,48 @@ def _fail(message: str, code: int = 2) -> None:
     """Print ``message`` to stderr and exit with ``code`` (2 = bad input)."""
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
+    """Exit 2 naming the allowed values when ``value`` is not one of them."""
+    if value not in allowed:
+        _fail(f"{option}: {' | '.join(allowed)} ({value!r})")
+
+
+@contextmanager
+def _input_errors(lang: str) -> Iterator[None]:
+    """Turn the package's bad-input errors into their message (in ``lang``) and exit code 2:
+    every command reads files a user wrote, and none may end in a traceback."""
+    from ntm_analysis.assess import AssessError
+    from ntm_analysis.boundaries import BoundaryError
+    from ntm_analysis.catalogue import CatalogueError
+    from ntm_analysis.maps import MapError
+    from ntm_analysis.names import UnitLookupError
+    from ntm_analysis.validation import DatasetError
+
+    try:
+        yield
+    except (DatasetError, CatalogueError) as exc:
+        _fail(exc.render(lang))
+    except (UnitLookupError, BoundaryError, MapError) as exc:
+        _fail(exc.message(lang))
+    except (AssessError, ValueError, OSError) as exc:
+        _fail(str(exc))
+
+
+def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None):
+    """The dataset and its catalogue (``--catalogue`` or the one named in dataset.toml); exit 2 on
+    bad input or a tier the catalogue does not have."""
+    from ntm_analysis.catalogue import load_catalogue
+    from ntm_analysis.dataset import load_dataset
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    with _input_errors(lang):
+        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
+        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+    if tier is not None and tier not in cat.tier_ids():
+        _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
+    return data, cat
 
 
 # --- commands are added below, one function each ---------------------------------------------
@@ -50,15 +93,11 @@ def map_cmd(
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
     from ntm_analysis import maps
-    from ntm_analysis.assess import AssessError, assess, assess_villages
-    from ntm_analysis.boundaries import BoundaryError, load_layers
-    from ntm_analysis.catalogue import CatalogueError, load_catalogue
-    from ntm_analysis.dataset import load_dataset
-    from ntm_analysis.names import UnitLookupError, resolve_unit
-    from ntm_analysis.validation import DatasetError
+    from ntm_analysis.assess import assess, assess_villages
+    from ntm_analysis.boundaries import load_layers
+    from ntm_analysis.names import resolve_unit
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     if level not in ("commune", "village", "hamlet"):
         _fail(f"--level: commune | village | hamlet ({level!r})")
     if criteria and indicator:
@@ -66,11 +105,8 @@ def map_cmd(
     kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
-    try:
-        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
-        if tier is not None and tier not in cat.tier_ids():
-            _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
+    data, cat = _open(dataset, catalogue, lang, tier)
+    with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         tier_id, fill = maps.map_levels(cat, level, tier, indicator)
         result = assess(data, cat, years=year, units=[code] if code else None, lang=lang)
@@ -82,14 +118,6 @@ def map_cmd(
         drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
                               province=province, village_rows=village_rows)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
-    except (UnitLookupError, BoundaryError, maps.MapError) as exc:
-        _fail(exc.message(lang))
-    except AssessError as exc:
-        _fail(str(exc))
     target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
     written = [maps.save_figure(drawn.figure, target, kind)]
     if gpkg is not None:
@@ -105,32 +133,16 @@ def map_cmd(
 def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Optional[str], lang: str,
                    year: Optional[int] = None):
     """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message."""
-    from ntm_analysis.assess import AssessError, assess
-    from ntm_analysis.catalogue import CatalogueError, load_catalogue
-    from ntm_analysis.dataset import load_dataset
-    from ntm_analysis.names import UnitLookupError, resolve_unit
-    from ntm_analysis.validation import DatasetError
+    from ntm_analysis.assess import assess
+    from ntm_analysis.names import resolve_unit
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
-    try:
-        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
-        if tier is not None and tier not in cat.tier_ids():
-            _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
-        years = sorted(set(data.values["year"].astype(int)))
-        if year is not None and year not in years:
-            _fail(f"--year {year}: {', '.join(map(str, years))}")
+    data, cat = _open(dataset, catalogue, lang, tier)
+    years = sorted(set(data.values["year"].astype(int)))
+    if year is not None and year not in years:
+        _fail(f"--year {year}: {', '.join(map(str, years))}")
+    with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year)
         result = assess(data, cat, units=[code], lang=lang)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
-    except UnitLookupError as exc:
-        _fail(exc.message(lang))
-    except AssessError as exc:
-        _fail(str(exc))
     return data, cat, code, result
 
 
@@ -163,8 +175,7 @@ def trends_cmd(
 
     from ntm_analysis.trends import history, progress, progress_display, progress_table, unit_period, wide_history
 
-    if fmt_ not in ("table", "csv", "json"):
-        _fail(f"--format: table | csv | json ({fmt_!r})")
+    _check_choice(fmt_, ("table", "csv", "json"), "--format")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
     data_years = sorted(set(data.values["year"].astype(int)))
     lo, hi = from_ or data_years[0], to or data_years[-1]
@@ -211,8 +222,7 @@ def targets_cmd(
 
     from ntm_analysis.targets import draft_paragraph, rank_targets, ranked_display, unit_label
 
-    if fmt_ not in ("table", "csv", "json"):
-        _fail(f"--format: table | csv | json ({fmt_!r})")
+    _check_choice(fmt_, ("table", "csv", "json"), "--format")
     if count is not None and count < 1:
         _fail(f"--count >= 1 ({count})")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year)
@@ -240,28 +250,15 @@ def template_cmd(
     lang: str = LangOption,
 ) -> None:
     """Tạo mẫu Excel nhập số liệu cho một xã và một năm / write an Excel entry template for a unit and year."""
-    from ntm_analysis.catalogue import CatalogueError, load_catalogue
-    from ntm_analysis.dataset import load_dataset
     from ntm_analysis.excel_template import MESSAGES, build_template
     from ntm_analysis.i18n import fmt
-    from ntm_analysis.names import UnitLookupError, resolve_unit
-    from ntm_analysis.validation import DatasetError
+    from ntm_analysis.names import resolve_unit
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
-    try:
-        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+    _check_choice(lang, ("vi", "en"), "--lang")
+    data, cat = _open(dataset, catalogue, lang)
+    with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year)
         path = build_template(data, cat, code, year, out)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
-    except UnitLookupError as exc:
-        _fail(exc.message(lang))
-    except (ValueError, OSError) as exc:
-        _fail(str(exc))
     from openpyxl import load_workbook
 
     sheets = ", ".join(s for s in load_workbook(path, read_only=True).sheetnames if not s.startswith("_"))
@@ -278,8 +275,7 @@ def import_cmd(
     """Nhập mẫu Excel đã điền vào values.csv, xem trước thay đổi / import a filled template into values.csv, with a preview."""
     from ntm_analysis.excel import ExcelError, ImportRefused, apply_import, plan_import, render_preview
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     try:
         plan = plan_import(workbook, into)
     except ExcelError as exc:
@@ -307,34 +303,21 @@ def export_cmd(
     lang: str = LangOption,
 ) -> None:
     """Phụ lục Excel: tiêu chí theo đơn vị và hạng, từng chỉ tiêu / Excel annex: criteria per unit and tier, indicators."""
-    from ntm_analysis.assess import AssessError, assess
-    from ntm_analysis.catalogue import CatalogueError, load_catalogue
-    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.assess import assess
     from ntm_analysis.excel_export import MESSAGES, export_annex
     from ntm_analysis.i18n import fmt
-    from ntm_analysis.names import UnitLookupError, resolve_unit
-    from ntm_analysis.validation import DatasetError
+    from ntm_analysis.names import resolve_unit
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
         _fail("Chọn một trong --unit U hoặc --all / give either --unit U or --all")
-    try:
-        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
-        if not (data.values["year"] == year).any():
-            _fail(fmt(MESSAGES, "empty", lang, year=year))
+    data, cat = _open(dataset, catalogue, lang)
+    if not (data.values["year"] == year).any():
+        _fail(fmt(MESSAGES, "empty", lang, year=year))
+    with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], units=[code] if code else None, lang=lang)
         path = export_annex(result, data, cat, year, out, lang=lang)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
-    except UnitLookupError as exc:
-        _fail(exc.message(lang))
-    except (AssessError, ValueError, OSError) as exc:
-        _fail(str(exc))
     n = result.units.loc[result.units["year"] == year, "code"].nunique()
     typer.echo(fmt(MESSAGES, "written", lang, path=path, n=n, year=year))
 
@@ -350,37 +333,21 @@ def status_cmd(
     lang: str = LangOption,
 ) -> None:
     """Mức đạt tiêu chí theo đơn vị và năm / criteria attainment per unit and year."""
-    from ntm_analysis.assess import AssessError, assess
-    from ntm_analysis.catalogue import CatalogueError, load_catalogue
-    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.assess import assess
     from ntm_analysis.i18n import fmt
-    from ntm_analysis.names import UnitLookupError, resolve_unit
+    from ntm_analysis.names import resolve_unit
     from ntm_analysis.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
-    from ntm_analysis.validation import DatasetError
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
-    if fmt_ not in ("table", "csv", "json"):
-        _fail(f"--format: table | csv | json ({fmt_!r})")
-    try:
-        data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
-        if tier is not None and tier not in cat.tier_ids():
-            _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
-        years = sorted(set(data.values["year"].astype(int)))
-        if year not in years:
-            _fail(fmt(MESSAGES, "no_year", lang, year=year, years=", ".join(map(str, years))))
+    _check_choice(lang, ("vi", "en"), "--lang")
+    _check_choice(fmt_, ("table", "csv", "json"), "--format")
+    data, cat = _open(dataset, catalogue, lang, tier)
+    years = sorted(set(data.values["year"].astype(int)))
+    if year not in years:
+        _fail(fmt(MESSAGES, "no_year", lang, year=year, years=", ".join(map(str, years))))
+    with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], tiers=[tier] if tier else None,
                         units=[code] if code else None, lang=lang)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
-    except UnitLookupError as exc:
-        _fail(exc.message(lang))
-    except AssessError as exc:
-        _fail(str(exc))
     if fmt_ in ("csv", "json"):
         frame = tidy_table(result, year=year, lang=lang)
         text = (frame.to_csv(index=False, lineterminator="\n") if fmt_ == "csv"
@@ -415,8 +382,7 @@ def validate_cmd(
     from ntm_analysis.dataset import load_dataset, summarise_dataset
     from ntm_analysis.validation import DatasetError
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     try:
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
     except DatasetError as exc:
@@ -434,8 +400,7 @@ def catalogue_check_cmd(
     """Kiểm tra một tệp bộ tiêu chí, liệt kê mọi lỗi / validate a catalogue file, list every problem."""
     from ntm_analysis.catalogue import CatalogueError, load_catalogue, summarise_catalogue
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     if not path.is_file():
         _fail(f"Không tìm thấy tệp / file not found: {path}")
     try:
@@ -458,8 +423,7 @@ def catalogue_show_cmd(
     from ntm_analysis.catalogue import CatalogueError, catalogue_to_frame, load_catalogue
     from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     if fmt_ not in ("table", "csv"):
         _fail(f"--format: table | csv ({fmt_!r})")
     try:
@@ -512,8 +476,7 @@ def report_cmd(
     from ntm_analysis.names import UnitLookupError
     from ntm_analysis.validation import DatasetError
 
-    if lang not in ("vi", "en"):
-        _fail(f"--lang: vi | en ({lang!r})")
+    _check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if workers is not None and workers < 1:
