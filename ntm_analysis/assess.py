@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.catalogue import Catalogue
+from ntm_analysis.catalogue import Catalogue, region_ids
 from ntm_analysis.dataset import Dataset
 from ntm_analysis.i18n import check_lang, fmt
 
@@ -299,14 +299,18 @@ def _indicator_rows(dataset: Dataset, catalogue: Catalogue, compute_units: pd.Da
     tiers_t = catalogue.tiers.loc[catalogue.tiers["tier"].isin(tiers), ["tier", "unit_level"]]
     inds = catalogue.indicators[catalogue.indicators["tier"].isin(tiers)].copy()
     inds["ind_order"] = np.arange(len(inds))
+    # only the columns the assessment keeps: names, sources and notes would be copied to every
+    # unit × year × indicator row (millions at national scale) and are read from the catalogue instead
+    inds = inds[[c for c in inds if c in INDICATOR_COLUMNS or c in ("unit_level", "ind_order")]]
     levels = pd.concat([tiers_t, inds[["tier", "unit_level"]]]).drop_duplicates()
     levels = levels.rename(columns={"unit_level": "level"})
     meta = catalogue.meta
     key = meta.get("threshold_by") or "region"
     cols = ["code", "level", *[c for c in ("valid_from", "valid_to") if c in compute_units]]
+    raw_key = compute_units[key] if key in compute_units else pd.Series(pd.NA, index=compute_units.index)
     base = compute_units[cols].assign(
-        thr_key=(compute_units[key] if key in compute_units else pd.Series(pd.NA, index=compute_units.index))
-        .astype("string").fillna(str(meta.get("default_region") or "")).str.strip())
+        thr_key=region_ids(catalogue, raw_key.astype("string").str.strip())
+        .fillna(str(meta.get("default_region") or "")).str.strip())
     uy = base.merge(pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
     uy = uy[_valid_in(uy, uy["year"])].drop(columns=[c for c in ("valid_from", "valid_to") if c in uy])
     rows = uy.merge(levels, on="level").merge(inds, on="tier")
@@ -556,8 +560,9 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
     scope = select_units(all_units, units, lang, anc)
     validity = [c for c in ("valid_from", "valid_to") if c in all_units]
     key = catalogue.meta.get("threshold_by") or "region"
-    keyed = all_units.assign(thr_key=(all_units[key] if key in all_units else pd.Series(pd.NA, index=all_units.index))
-                             .astype("string").str.strip().replace("", pd.NA))
+    keyed = all_units.assign(thr_key=region_ids(catalogue, (
+        all_units[key] if key in all_units else pd.Series(pd.NA, index=all_units.index))
+        .astype("string").str.strip()).replace("", pd.NA))
     villages = keyed.loc[keyed["code"].isin(scope["code"]) & keyed["level"].eq("village"), ["code", *validity, "thr_key"]]
     rows = villages.merge(pd.DataFrame({"year": np.asarray(want, dtype="int64")}), how="cross")
     rows = rows[_valid_in(rows, rows["year"])].drop(columns=validity).drop_duplicates(["code", "year"])

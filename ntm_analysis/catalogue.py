@@ -299,3 +299,22 @@ def summarise_catalogue(catalogue: Catalogue, lang: str = "vi") -> str:
             statuses="; ".join(f"{label(THRESHOLD_STATUS_LABELS, k, lang)}: {int(v)}" for k, v in st.items()) or "-"))
     lines.append(pick(SUMMARY["ok"], lang))
     return "\n".join(lines)
+
+
+def region_ids(catalogue: Catalogue, values: pd.Series) -> pd.Series:
+    """Region ids for the ``region`` values users write: the id itself, or the region's Vietnamese or
+    English name in any Unicode form, case or tone placement ("Trung du và miền núi phía Bắc" →
+    ``trung-du-mien-nui-phia-bac``). Values that name no region of the catalogue pass unchanged."""
+    from .names import name_key  # noqa: PLC0415
+
+    lookup: dict[str, str] = {}
+    for region in catalogue.meta.get("regions") or []:
+        rid = str(region.get("id", ""))
+        for text in (rid, region.get("vi"), region.get("en")):
+            if isinstance(text, str) and text:
+                lookup[name_key(text)] = rid
+    if not lookup:
+        return values
+    text = values.astype("string")
+    found = {v: lookup.get(name_key(v)) for v in text.dropna().unique()}  # a handful of distinct values
+    return text.map(found).astype("string").fillna(text)

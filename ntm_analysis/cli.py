@@ -191,9 +191,12 @@ def trends_cmd(
                "progress": json.loads(progress_table(prog, lang).to_json(orient="records", force_ascii=False))}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
-    if fmt_ == "csv":
-        typer.echo(hist.to_csv(index=False, lineterminator="\n"))
-        typer.echo(progress_table(prog, lang).to_csv(index=False, lineterminator="\n"))
+    if fmt_ == "csv":  # one CSV: history rows then progress rows, told apart by the ``table`` column
+        import pandas as pd
+
+        both = pd.concat([hist.assign(table="history"), progress_table(prog, lang).assign(table="progress")],
+                         ignore_index=True)
+        typer.echo(both[["table", *[c for c in both.columns if c != "table"]]].to_csv(index=False, lineterminator="\n"))
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
     _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")

@@ -449,3 +449,25 @@ def test_villages_scope_years_and_unknown_tier(cat):
     assert set(rows["code"]) == {"V1", "V2"} and set(rows["year"]) == {2023}
     with pytest.raises(AssessError):
         assess_villages(tiny.dataset(), cat, "no-such-tier")
+
+
+def test_region_written_as_its_vietnamese_name_selects_the_region_thresholds() -> None:
+    import dataclasses
+    import unicodedata
+    from pathlib import Path
+
+    from ntm_analysis.catalogue import load_catalogue, region_ids
+    from ntm_analysis.dataset import load_dataset
+
+    cat = load_catalogue()
+    name = "Trung du và miền núi phía Bắc"
+    written = pd.Series([name, unicodedata.normalize("NFD", name.upper()), "trung-du-mien-nui-phia-bac", "Nơi khác"])
+    assert list(region_ids(cat, written)) == ["trung-du-mien-nui-phia-bac"] * 3 + ["Nơi khác"]
+
+    ds = load_dataset(Path(__file__).resolve().parents[1] / "data" / "sample", cat)
+    named = dataclasses.replace(ds, units=ds.units.assign(region=ds.units["region"].where(ds.units["region"].isna(), name)))
+    by_id = assess(ds, cat, years=2023, units=["06352"])
+    by_name = assess(named, cat, years=2023, units=["06352"])
+    income = by_name.indicators.query("indicator == '10' and tier == 'ntm'")
+    assert income["threshold"].notna().all()  # income thresholds exist only for the region
+    pd.testing.assert_frame_equal(by_id.units, by_name.units)
