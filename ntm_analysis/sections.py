@@ -328,7 +328,11 @@ def series_view(ctx: ReportContext) -> list[Any]:
     if combined.empty:
         return [_md(text)]
     wide = combined.pivot_table(index="indicator", columns="year", values="value", aggfunc="first")
-    wide = wide.map(lambda v: number(v, ctx.lang)).reset_index()
+    wide = wide.map(lambda v: number(v, ctx.lang))
+    names = ctx.catalogue.measures.set_index("measure")[f"name_{ctx.lang}"]
+    wide.index = [names.get(m, m) for m in wide.index]
+    wide = wide.rename_axis(VIEW_MESSAGES["col_indicator"][0 if ctx.lang == "vi" else 1]).reset_index()
+    wide.columns = [str(c) for c in wide.columns]
     return [_md(text), styled(wide)]
 
 
