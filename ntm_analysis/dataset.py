@@ -83,7 +83,15 @@ def decode_text(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """Tab, ';' or ',' — whichever the header line has most of (the header has no decimal commas)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    size = 1 << 16  # look at a growing prefix, not every line of a large file
+    while True:
+        lines = text[:size].splitlines()
+        if size >= len(text):
+            break
+        if any(line.strip() for line in lines[:-1]):  # the last line of a prefix may be cut
+            break
+        size *= 4
+    header = next((line for line in lines if line.strip()), "")
     counts = {d: header.count(d) for d in ("\t", ";", ",")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -109,11 +117,19 @@ def read_text_table(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _ReadError("encoding", f"byte 0x{data[exc.start]:02x}", line) from None
-    if not text.strip():
+    if not text or text.isspace():  # same as ``not text.strip()`` without copying a large text
         raise _ReadError("file_unreadable", "tệp rỗng / empty file")
+    sep = sniff_delimiter(text)
+    utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
+        len(data) >= 4 and (data[1] == 0 and data[3] == 0 or data[0] == 0 and data[2] == 0))
+    if utf8:  # parse the bytes: a StringIO of the text would hold a third, 4-byte-per-character copy
+        del text
+        source: Any = io.BytesIO(data)
+    else:
+        source = io.StringIO(text)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sniff_delimiter(text), dtype=str, keep_default_na=False,
-                            na_values=[], skip_blank_lines=False)
+        frame = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False, na_values=[],
+                            skip_blank_lines=False, encoding="utf-8-sig" if utf8 else None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise _ReadError("file_unreadable", str(exc).strip(), int(line.group(1)) if line else None) from None
@@ -254,9 +270,9 @@ def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
 
 def _map_unique(s: pd.Series, func: Any) -> pd.Series:
     """Apply ``func`` once per distinct value (text keys are few; rows are many)."""
-    uniq = list(s.dropna().unique())
-    table = {x: func(x) for x in uniq}
-    return s.astype(object).map(table).astype(object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    mapped = np.array([func(x) for x in uniq] + [np.nan], dtype=object)  # last slot: NA (code -1)
+    return pd.Series(mapped[codes], index=s.index, dtype=object)
 
 
 def _map_text(s: pd.Series, func: Any) -> pd.Series:
@@ -266,7 +282,21 @@ def _map_text(s: pd.Series, func: Any) -> pd.Series:
 
 def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers written 95.5, 95,5, 95,5%, 1.234,5, 1,234.5 or 1.234.567 → float64; and the mask of
-    cells that are not numbers. A lone comma is a decimal comma (Vietnamese usage)."""
+    cells that are not numbers. A lone comma is a decimal comma (Vietnamese usage).
+
+    Parses each distinct text once (``pd.factorize``) and maps back: columns have few distinct
+    cells, and the string steps below run in Python per element."""
+    codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    num_u, bad_u = _parse_distinct_numbers(pd.Series(uniq, dtype="string"))
+    valid = codes >= 0
+    take = np.where(valid, codes, 0)
+    num = np.where(valid, num_u.to_numpy(dtype="float64", na_value=np.nan)[take] if len(uniq) else np.nan, np.nan)
+    bad = valid & (bad_u.to_numpy(dtype=bool)[take] if len(uniq) else False)
+    return pd.Series(num, index=s.index, dtype="float64"), pd.Series(bad, index=s.index, dtype=bool)
+
+
+def _parse_distinct_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The parsing rules of :func:`parse_numbers`, applied to a Series of text (no NA)."""
     t = s.astype("string").str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
     has_comma, has_dot = t.str.contains(",", regex=False), t.str.contains(".", regex=False)
     comma_decimal = has_comma & (~has_dot | (t.str.rfind(",") > t.str.rfind(".")))

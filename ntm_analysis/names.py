@@ -86,14 +86,21 @@ def normalise_text(s: Any) -> Any:
 
 
 def normalise_series(s: pd.Series) -> pd.Series:
-    """``normalise_text`` over a Series of text, vectorised; empty strings become NA."""
+    """``normalise_text`` over a Series of text, vectorised; empty strings become NA.
+
+    Works on the distinct values only (``pd.factorize``) and maps back: a data column has far fewer
+    distinct cells than rows (codes, years, indicator ids, yes/no words), and pandas' ``normalize``
+    and ``\\s`` replace run in Python per element."""
+    codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
     out = (
-        s.astype("string")
+        pd.Series(uniq, dtype="string")
         .str.normalize("NFC")
         .str.replace(r"\s+", " ", regex=True)
         .str.strip()
     )
-    return out.mask(out == "")
+    out = out.mask(out == "")
+    mapped = out.take(codes).set_axis(s.index) if len(out) else pd.Series(pd.NA, index=s.index, dtype="string")
+    return mapped.where(codes >= 0, pd.NA).rename(s.name)
 
 
 def name_key(s: Any) -> str:
