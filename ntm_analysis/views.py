@@ -134,8 +134,17 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
         assessment = assess(ds, cat)
     units = ds.units
     valid = units[units["valid_from"].fillna(0).le(year) & units["valid_to"].fillna(9999).ge(year)]
-    code = resolve_unit(valid, str(unit), year=year)
+    code = resolve_unit(valid, _code_text(unit, valid), year=year)
     return ReportContext(ds, cat, assessment, code, unit_display_name(units, code, year), int(year), lang, tier)
+
+
+def _code_text(unit: object, units: pd.DataFrame) -> str:
+    """The unit as text; a number (papermill's ``-p unit 06352`` arrives as 6352) gets back the
+    leading zeros of the code it stands for (GSO codes have 2, 3 or 5 digits)."""
+    if isinstance(unit, bool) or not isinstance(unit, int):
+        return str(unit)
+    codes = set(units["code"].astype(str))
+    return next((str(unit).zfill(w) for w in (0, 2, 3, 5) if str(unit).zfill(w) in codes), str(unit))
 
 
 # --- headings and text -----------------------------------------------------------------------

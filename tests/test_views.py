@@ -67,3 +67,8 @@ def test_district_sections_render(district_2024) -> None:
     sections.slipped_communes(ctx)
     for image in (sections.matrix_chart(ctx, "ntm"), sections.tier_counts_chart(ctx)):
         assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_unit_code_given_as_a_number_gets_its_leading_zero_back() -> None:
+    ctx = views.report_context(SAMPLE, 2023, 6352)  # papermill -p unit 06352 passes the int 6352
+    assert ctx.code == "06352" and ctx.name == "Xã Tân Lập"
