@@ -225,7 +225,7 @@ def _summary_from(nb: Any) -> str:
             for out in cell.get("outputs", []):
                 text = out.get("text") or out.get("data", {}).get("text/plain")
                 if text:
-                    return str(text).strip().strip("'\"")[:300]
+                    return str(text).strip().strip("'\"")[:1000]
     return ""
 
 
@@ -319,7 +319,7 @@ def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: s
         if r.ok and r.html:
             link = f'<a href="{esc(r.html.relative_to(out_dir).as_posix())}">{esc(title)}</a>'
             status = f'<span class="ok">{esc(fmt(MESSAGES, "ok", lang))}</span>'
-            detail = esc(r.summary)
+            detail = esc(r.summary).replace("\n", "<br>")
         else:
             link = esc(title)
             if r.notebook:

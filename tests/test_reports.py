@@ -79,6 +79,7 @@ def test_index_links_every_report_with_its_status(tan_lap_batch) -> None:
     assert 'href="2023/06352-xa-tan-lap/commune_report.html"' in text
     manifest = json.loads((out / "2023" / "06352-xa-tan-lap" / "commune_report.json").read_text(encoding="utf-8"))
     assert manifest["ok"] is True and "18/19" in manifest["summary"]
+    assert "18/19 tiêu chí" in text and "<br>NTM nâng cao: đạt 8/19" in text  # one line per tier
 
 
 def test_no_temporary_files_remain(tan_lap_batch) -> None:
