@@ -325,3 +325,15 @@ def __getattr__(name: str) -> Any:
 
             return getattr(import_module(f"ntm_analysis.{module}"), name)
     raise AttributeError(f"module 'ntm_analysis.excel' has no attribute {name!r}")
+
+
+def save_workbook(wb: Any, out: Path) -> Path:
+    """Save ``wb`` to ``out`` through a temporary file and a rename: never a half-written workbook."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.excel import TIER_SHORT, neutralise, number_text
+from ntm_analysis.excel import TIER_SHORT, neutralise, number_text, save_workbook
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 
 #: Symbol of a criterion status in the annex grid (as plan annexes write it).
@@ -212,12 +212,5 @@ def export_annex(result: Any, dataset: Any, catalogue: Any, year: int, out: Path
         if tier.tier in shown:
             _tier_sheet(wb, result, catalogue, tier, year, names, sub, lang, used)
     _indicator_sheet(wb, result, catalogue, year, names, sub, lang, used)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return save_workbook(wb, out)
 

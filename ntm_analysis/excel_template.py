@@ -25,6 +25,7 @@ from ntm_analysis.excel import (
     TEMPLATE_FORMAT,
     TIER_SHORT,
     neutralise,
+    save_workbook,
     structure_hash,
     tool_version,
 )
@@ -327,11 +328,4 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
     hash_row = list(marker).index("structure_hash") + 1
     wb.defined_names[MARKER_NAME] = DefinedName(MARKER_NAME, attr_text=f"'{MARKER_SHEET}'!$B${hash_row}")
     wb.security = WorkbookProtection(lockStructure=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return save_workbook(wb, out)
