@@ -473,6 +473,7 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
     units, values, recs = tables["units"], tables["values"], tables["recognitions"]
     if units is not None:
         problems += v.check_units(units, files["units"])
+        problems += v.check_regions(units, cat, files["units"])
     if values is not None:
         found, values = v.check_values(values, units, measures, files["values"], cat_id)
         problems += found

@@ -92,6 +92,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value_conflict.fix": ("Giữ một dòng với giá trị đúng.", "Keep one row with the right value."),
     "value_duplicate": ("Dòng lặp lại y hệt dòng {other}; chỉ dùng một lần.", "Row repeats row {other} exactly; used once."),
     "value_duplicate.fix": ("Xóa dòng lặp.", "Delete the repeated row."),
+    "region_unknown": ("Vùng «{value}» không có trong bộ tiêu chí {catalogue}: các ngưỡng riêng theo vùng (như thu nhập) "
+                       "sẽ không áp dụng được.",
+                       "Region «{value}» is not in catalogue {catalogue}: region-specific thresholds (such as income) "
+                       "cannot apply."),
+    "region_unknown.fix": ("Dùng mã hoặc tên vùng của bộ tiêu chí: {expected}; để trống để dùng vùng mặc định.",
+                           "Use a region id or name of the catalogue: {expected}; leave it empty for the default region."),
     "code_unknown": ("Mã đơn vị «{value}» không có trong bảng units.", "Unit code «{value}» is not in the units table."),
     "code_unknown.fix": ("Thêm đơn vị vào units hoặc sửa mã (giữ số 0 ở đầu, ví dụ 06352).", "Add the unit to units or fix the code (keep leading zeros, e.g. 06352)."),
     "outside_validity": ("Đơn vị «{value}» không có hiệu lực năm {year} (hiệu lực {detail}).", "Unit «{value}» is not valid in {year} (valid {detail})."),
@@ -452,3 +458,20 @@ def check_recognitions(recs: pd.DataFrame, units: pd.DataFrame | None, tiers: li
     if tiers is not None:
         out += _unknown_ids(recs, "tier", set(tiers), "tier_unknown", file, catalogue, expected=", ".join(tiers))
     return out
+
+
+def check_regions(units: pd.DataFrame, catalogue: Any, file: str) -> list[Problem]:
+    """A warning for each distinct ``region`` that names no region of the catalogue (by id or name):
+    thresholds set for a region would silently not apply to that unit."""
+    from .catalogue import region_ids  # noqa: PLC0415
+
+    regions = catalogue.meta.get("regions") or [] if catalogue is not None else []
+    if "region" not in units or not regions:
+        return []
+    written = units["region"].astype("string").str.strip()
+    known = {str(r.get("id")) for r in regions}
+    bad = units.assign(_id=region_ids(catalogue, written))
+    bad = bad[written.notna() & written.ne("") & ~bad["_id"].isin(known)].drop_duplicates("region")
+    expected = ", ".join(f"{r.get('id')} ({r.get('vi')})" for r in regions)
+    return problems_at("region_unknown", file, bad, "region", severity="warning",
+                       catalogue=str(catalogue.meta.get("id", "")), expected=expected)

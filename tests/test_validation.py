@@ -147,3 +147,26 @@ def test_render_groups_by_file_and_defaults_to_vietnamese():
 def test_render_problems_english():
     err = _errors("year_range")
     assert "Year 1890 is outside" in render_problems(err.problems, "en")
+
+
+def test_a_region_the_catalogue_does_not_know_is_a_warning_naming_the_row(tmp_path) -> None:
+    import shutil
+
+    import pandas as pd
+
+    from ntm_analysis.catalogue import load_catalogue
+    from ntm_analysis.dataset import load_dataset
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    data = tmp_path / "data"
+    shutil.copytree(sample, data)
+    units = pd.read_csv(data / "units.csv", dtype=str, keep_default_na=False)
+    row = units.index[units["code"].eq("06352")][0]
+    units.loc[row, "region"] = "Tây Bắc xa"
+    units.loc[units["code"].eq("06328"), "region"] = "Trung du và miền núi phía Bắc"  # a name is fine
+    units.to_csv(data / "units.csv", index=False)
+    ds = load_dataset(data, load_catalogue())
+    found = [p for p in ds.problems if p.rule == "region_unknown"]
+    assert len(found) == 1
+    assert (found[0].file, found[0].row, found[0].column, found[0].value) == ("units.csv", row + 2, "region", "Tây Bắc xa")
+    assert found[0].severity == "warning" and "trung-du-mien-nui-phia-bac" in found[0].fix("vi")
