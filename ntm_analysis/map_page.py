@@ -68,7 +68,8 @@ def render(data: gpd.GeoDataFrame, context: gpd.GeoDataFrame | None, report: Joi
     mark = drawn["model_status"].map({"recognised": "★ ", "in_progress": "◯ "}).fillna("")
     rec = pd.to_numeric(drawn["recognised"], errors="coerce") if "recognised" in drawn else pd.Series(np.nan, index=drawn.index)
     rec_text = rec.map(lambda y: "" if pd.isna(y) else " · " + fmt(MESSAGES, "recognised_year", lang, year=int(y)))
-    rec_text = rec_text.where(drawn["model_status"].eq("recognised").fillna(False), "")
+    rec_text = rec_text.where(drawn["model_status"].eq("recognised").fillna(False), "").astype(str)
+    mark = mark.astype(str)  # text even when no unit is drawn (an empty map keeps numeric dtypes)
     texts = (mark + drawn["name"].astype(str) + "\n" + drawn["value_label"].astype(str) + rec_text).tolist()
     colors = [draw.TEXT_LIGHT if draw.luminance(c) < 0.35 else draw.TEXT_DARK for c in drawn["color"]]
     avoid = []

@@ -108,8 +108,24 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
 
 
 def village_map(ctx: ReportContext) -> Any:
-    """The unit's villages and hamlets, model residential areas highlighted by name."""
-    return _map(ctx, "village", ctx.code)
+    """The unit's villages and hamlets, model residential areas highlighted by name; for a commune
+    without assessed hamlets, its villages on the village-level NTM indicator most of them miss."""
+    from .assess import assess_villages  # noqa: PLC0415
+    from .maps import MODEL_TIER, descendants  # noqa: PLC0415
+
+    below = descendants(ctx.units, ctx.code)
+    u = ctx.assessment.units
+    if (u["code"].isin(below) & u["tier"].eq(MODEL_TIER) & u["year"].eq(ctx.year)).any():
+        return _map(ctx, "village", ctx.code)
+    try:
+        rows = assess_villages(ctx.dataset, ctx.catalogue, "ntm", years=ctx.year, units=ctx.code, lang=ctx.lang)
+    except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
+        return _md(t(ctx, "map_failed", error=str(exc)))
+    if rows.empty:
+        return _map(ctx, "village", ctx.code)
+    short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
+    code = str(short.idxmax()) if len(short) else str(rows["indicator"].iloc[0])
+    return _map(ctx, "village", ctx.code, tier="ntm", indicator=code, village_rows=rows)
 
 
 def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:

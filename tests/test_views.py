@@ -72,3 +72,10 @@ def test_district_sections_render(district_2024) -> None:
 def test_a_unit_code_given_as_a_number_gets_its_leading_zero_back() -> None:
     ctx = views.report_context(SAMPLE, 2023, 6352)  # papermill -p unit 06352 passes the int 6352
     assert ctx.code == "06352" and ctx.name == "Xã Tân Lập"
+
+
+@pytest.mark.parametrize("unit", ["Tân Lập", "Long Đống"])  # with hamlets / villages only
+def test_village_map_section_draws_a_map_for_communes_with_and_without_hamlets(unit: str) -> None:
+    ctx = views.report_context(SAMPLE, 2024, unit)
+    image = sections.village_map(ctx)
+    assert getattr(image, "data", b"")[:8] == b"\x89PNG\r\n\x1a\n", getattr(image, "data", image)
