@@ -70,7 +70,8 @@ def _synthetic(ctx: ReportContext) -> bool:
 def history_chart(ctx: ReportContext) -> Any:
     """Criteria met per tier over the years, slipped years ringed."""
     tiers = {k: v for k, v in _commune_tiers(ctx).items() if k in unit_tiers(ctx)}
-    fig = charts.criteria_history(ctx.assessment.units, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx))
+    upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]  # a report shows no later year
+    fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx))
     return charts.to_image(fig)
 
 
@@ -78,7 +79,8 @@ def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
     """The numeric indicators of ``tier`` not met this year, their values over the years and threshold."""
     names = ctx.catalogue.indicators
     names = names[names["tier"].eq(tier)].set_index("indicator")[f"name_{ctx.lang}"].to_dict()
-    fig = charts.indicator_trends(ctx.assessment.indicators, ctx.code, ctx.year, tier, ctx.name,
+    upto = ctx.assessment.indicators[ctx.assessment.indicators["year"].le(ctx.year)]
+    fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name,
                                   tier_name(ctx, tier), names, ctx.lang, synthetic=_synthetic(ctx))
     if fig is None:
         return _md(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))

@@ -301,17 +301,31 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
     names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
     units = ctx.catalogue.measures.set_index("measure")["unit"].fillna("")
     ind = ind.assign(_o=ind["status"].ne("not_met")).sort_values(["_o", "criterion", "indicator"])
-    thr = ind["threshold"].map(lambda v: number(v, ctx.lang)).astype(object)  # object even when empty
+    levels = ctx.catalogue.measures.set_index("measure")["levels"] if "levels" in ctx.catalogue.measures else {}
+
+    def is_level(measure: str) -> bool:
+        names = levels.get(measure) if hasattr(levels, "get") else None
+        return isinstance(names, (list, tuple)) and len(names) > 0
+
+    def shown(v: Any, measure: str) -> str:
+        """A level measure's rank as its label (``khá``), other numbers as numbers."""
+        names = levels.get(measure) if hasattr(levels, "get") else None
+        if isinstance(names, (list, tuple)) and len(names) and not pd.isna(v) and 1 <= int(v) <= len(names):
+            return str(names[int(v) - 1])
+        return number(v, ctx.lang)
+
+    thr = pd.Series([shown(v, m) for v, m in zip(ind["threshold"], ind["measure"])], index=ind.index, dtype=object)
     yes_no = {1.0: label(STATUS_LABELS, "met", ctx.lang), 0.0: label(STATUS_LABELS, "not_met", ctx.lang)}
-    value = ind["value"].map(lambda v: number(v, ctx.lang)).where(
-        ind["comparator"].ne("true"), ind["value"].map(yes_no).fillna(""))
+    value = pd.Series([shown(v, m) for v, m in zip(ind["value"], ind["measure"])], index=ind.index, dtype=object)
+    value = value.where(ind["comparator"].ne("true"), ind["value"].map(yes_no).fillna(""))
     return pd.DataFrame({
         ctx.t("col_criterion"): ind["criterion"].to_numpy(),
         ctx.t("col_indicator"): ind["indicator"].to_numpy(),
         ctx.t("col_name"): [names.get((t, i), "") for t, i in zip(ind["tier"], ind["indicator"])],
         ctx.t("col_value"): value.to_numpy(),
-        ctx.t("col_threshold"): [f"{COMPARATOR_SIGNS.get(c, '')}{th} {units.get(m, '')}".strip()
-                                 for c, th, m in zip(ind["comparator"], thr, ind["measure"])],
+        ctx.t("col_threshold"): [
+            f"{COMPARATOR_SIGNS.get(c, '')}{th} {'' if is_level(m) else units.get(m, '')}".strip()
+            for c, th, m in zip(ind["comparator"], thr, ind["measure"])],
         ctx.t("col_gap"): ind["gap"].map(lambda v: "" if pd.isna(v) or v == 0 else number(v, ctx.lang)).to_numpy(),
         ctx.t("col_covered"): ind["share_covered"].map(lambda v: "" if pd.isna(v) else f"{100 * v:.0f}").to_numpy(),
         ctx.t("col_status"): [label(STATUS_LABELS, s, ctx.lang) for s in ind["status"]],
@@ -340,6 +354,12 @@ def changes_table(ctx: ReportContext) -> pd.DataFrame:
         ctx.t("col_criterion"): [f"{n}. {names.get((t, n), '')}" for t, n in zip(c["tier"], c["criterion"])],
         ctx.t("col_change"): [label(CHANGE_LABELS, s, ctx.lang) for s in c["change"]],
     })
+
+
+def changes_view(ctx: ReportContext) -> Any:
+    """:func:`changes_table` as a table, or a short sentence when nothing changed this year."""
+    table = changes_table(ctx)
+    return styled(table) if len(table) else _md(ctx.t("none"))
 
 
 def data_quality(ctx: ReportContext, code: str | None = None) -> Any:

@@ -79,3 +79,33 @@ def test_village_map_section_draws_a_map_for_communes_with_and_without_hamlets(u
     ctx = views.report_context(SAMPLE, 2024, unit)
     image = sections.village_map(ctx)
     assert getattr(image, "data", b"")[:8] == b"\x89PNG\r\n\x1a\n", getattr(image, "data", image)
+
+
+def test_level_values_and_thresholds_show_their_labels_not_ranks() -> None:
+    ctx = views.report_context(SAMPLE, 2021, "Trấn Yên")
+    table = views.binding_table(ctx, "nang-cao").set_index("Chỉ tiêu")
+    assert table.loc["19.1", "Ngưỡng"] == "≥ khá"
+    assert table.loc["19.1", "Giá trị"] in {"không đạt", "đạt", "khá", "giỏi"}
+    assert table.loc["9", "Ngưỡng"].endswith("% (hộ)")
+
+
+def test_no_change_this_year_reads_as_a_sentence() -> None:
+    ctx = views.report_context(SAMPLE, 2021, "Trấn Yên")
+    assert views.changes_table(ctx).empty
+    assert views.changes_view(ctx).data == "Không có."
+
+
+def test_charts_of_a_report_show_no_later_year(monkeypatch) -> None:
+    from ntm_analysis import charts
+
+    seen: list[int] = []
+    real = charts.criteria_history
+
+    def spy(units_table, *args, **kwargs):
+        seen.append(int(units_table["year"].max()))
+        return real(units_table, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "criteria_history", spy)
+    ctx = views.report_context(SAMPLE, 2022, "Tân Lập")
+    assert type(sections.history_chart(ctx)).__name__ == "Image"
+    assert seen == [2022]  # the sample goes to 2024; a 2022 report stops at 2022
