@@ -365,7 +365,8 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     all_units = dataset.units
     anc = ancestry(all_units)
     scope = select_units(all_units, units, lang, anc)
-    compute_units = all_units[all_units["code"].isin(anc.loc[anc["code"].isin(scope["code"]), "ancestor"])]
+    compute_units = all_units if units is None else all_units[
+        all_units["code"].isin(anc.loc[anc["code"].isin(scope["code"].unique()), "ancestor"].unique())]
     data_years = set(dataset.values["year"].astype("int64"))
     horizon = max(want_years) if want_years else None
     years_all = sorted({y for y in data_years if horizon is None or y <= horizon} | set(want_years or []))
@@ -388,10 +389,14 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
 
     def keep(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
         """Rows in the requested scope, years and tiers, sorted, text columns as ``str``."""
-        mask = frame["code"].isin(scope["code"])
+        # (Arrow-backed text: ``isin``/``map`` with many values walk them in Python; a whole-dataset
+        # scope needs no mask, and the tier order comes from categorical codes)
+        mask = (pd.Series(True, index=frame.index) if units is None
+                else frame["code"].isin(scope["code"].unique()))
         if "tier" in frame:
-            mask &= frame["tier"].isin(want_tiers)
-            frame = frame.assign(tier_order=frame["tier"].map(tier_order))
+            order = pd.Categorical(frame["tier"], categories=list(tier_order)).codes
+            mask &= pd.Series(np.isin(order, [tier_order[t] for t in want_tiers if t in tier_order]), index=frame.index)
+            frame = frame.assign(tier_order=order)
         if want_years is not None:
             mask &= frame["year"].isin(want_years)
         sort = [c for c in ("code", "year", "tier_order", "criterion", "ind_order", "measure") if c in frame]

@@ -65,7 +65,9 @@ def _rollup(needed: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame,
     level of the measure) and ``rollup``. Returns ``code``, ``year``, ``measure``, ``rollup_value``,
     ``n_villages``.
     """
-    deeper = needed["m_level"].map(LEVEL_RANK) > needed["level"].map(LEVEL_RANK)
+    levels = list(LEVEL_RANK)  # categorical codes: a dict ``map`` over Arrow text runs in Python
+    deeper = (pd.Categorical(needed["m_level"], categories=levels).codes
+              > pd.Categorical(needed["level"], categories=levels).codes)
     todo = needed[deeper & needed["rollup"].ne("none") & needed["rollup"].notna()]
     kids = anc[anc["depth"] > 0].rename(columns={"code": "child", "level": "child_level", "ancestor": "code"})
     kids = todo.merge(kids[["child", "child_level", "code"]], on="code")
