@@ -28,7 +28,7 @@ from ntm_analysis.catalogue import Catalogue, region_ids
 from ntm_analysis.dataset import Dataset
 from ntm_analysis.i18n import check_lang, fmt
 from ntm_analysis.rollup import (  # noqa: F401 (re-exported: part of this module's API)
-    CONFLICT_COLUMNS, EPS, LEVEL_RANK, _valid_in, ancestry, resolve_values,
+    CONFLICT_COLUMNS, EPS, LEVEL_RANK, valid_in, ancestry, resolve_values,
 )
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -198,7 +198,7 @@ def _indicator_rows(dataset: Dataset, catalogue: Catalogue, compute_units: pd.Da
         thr_key=region_ids(catalogue, raw_key.astype("string").str.strip())
         .fillna(str(meta.get("default_region") or "")).str.strip())
     uy = base.merge(pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
-    uy = uy[_valid_in(uy, uy["year"])].drop(columns=[c for c in ("valid_from", "valid_to") if c in uy])
+    uy = uy[valid_in(uy, uy["year"])].drop(columns=[c for c in ("valid_from", "valid_to") if c in uy])
     rows = uy.merge(levels, on="level").merge(inds, on="tier")
     rows["applicable"] = rows["unit_level"].eq(rows["level"]).fillna(False).astype(bool)
     return rows.reset_index(drop=True)
@@ -456,7 +456,7 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
         .astype("string").str.strip()).replace("", pd.NA))
     villages = keyed.loc[keyed["code"].isin(scope["code"]) & keyed["level"].eq("village"), ["code", *validity, "thr_key"]]
     rows = villages.merge(pd.DataFrame({"year": np.asarray(want, dtype="int64")}), how="cross")
-    rows = rows[_valid_in(rows, rows["year"])].drop(columns=validity).drop_duplicates(["code", "year"])
+    rows = rows[valid_in(rows, rows["year"])].drop(columns=validity).drop_duplicates(["code", "year"])
     rows = rows.merge(inds, how="cross")
 
     # the commune (ancestor at the indicator's level) valid that year gives the region key
@@ -465,7 +465,7 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
         up, left_on=["code", "unit_level"], right_on=["code", "ancestor_level"])
     parent = keyed[["code", *validity, "thr_key"]].rename(columns={"code": "ancestor", "thr_key": "up_key"})
     up = up.merge(parent, on="ancestor")
-    up = up[_valid_in(up, up["year"])].drop_duplicates(["code", "year", "unit_level"], keep="last")
+    up = up[valid_in(up, up["year"])].drop_duplicates(["code", "year", "unit_level"], keep="last")
     rows = rows.merge(up[["code", "year", "unit_level", "up_key"]], on=["code", "year", "unit_level"], how="left")
     region = rows["up_key"].fillna(rows["thr_key"]).fillna(str(catalogue.meta.get("default_region") or ""))
 

@@ -476,27 +476,20 @@ def report_cmd(
 ) -> None:
     """Chạy các sổ tính báo cáo và xuất HTML + chỉ mục / render the report notebooks to HTML with an index."""
     from ntm_analysis import reports
-    from ntm_analysis.names import UnitLookupError
-    from ntm_analysis.validation import DatasetError
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
-    try:
-        jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except UnitLookupError as exc:
-        _fail(exc.message(lang))
-    except (ValueError, OSError) as exc:
-        _fail(str(exc))
+    data, cat = _open(dataset, catalogue, lang)  # read and validated once for the whole batch
+    with _input_errors(lang):
+        jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, data=data)
     if not jobs:
         _fail(f"Không có đơn vị nào có dữ liệu năm {year} / no unit with data in {year}")
     cache = None
     try:
-        cache = reports.write_context_cache(dataset, catalogue, out)
+        cache = reports.write_context_cache(dataset, catalogue, out, data=data, cat=cat)
         jobs = [reports.ReportJob(j.notebook, j.code, j.name, j.year, j.parameters | {"context_cache": str(cache.resolve())},
                                   j.out_dir) for j in jobs]
         results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
@@ -505,9 +498,7 @@ def report_cmd(
     finally:
         if cache is not None:
             cache.unlink(missing_ok=True)
-    from ntm_analysis.dataset import load_dataset
-
-    meta = load_dataset(dataset, catalogue).meta
+    meta = data.meta
     index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
                                 bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]

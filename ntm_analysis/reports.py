@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .rollup import valid_in
+
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
 #: Notebooks that make one report per commune-level unit, and those that make one per district.
@@ -363,7 +365,7 @@ th {{ background: #f2f2f2; }}
 def unit_display_name(units: Any, code: str, year: int) -> str:
     """``Xã Tân Lập``-style name of the unit valid in ``year`` (type word + name)."""
     rows = units[units["code"].eq(code)]
-    valid = rows[rows["valid_from"].fillna(0).le(year) & rows["valid_to"].fillna(9999).ge(year)]
+    valid = rows[valid_in(rows, year)]
     row = (valid if len(valid) else rows).iloc[0]
     kind = row.get("type")
     return f"{kind} {row['name']}" if isinstance(kind, str) and kind else str(row["name"])
@@ -371,12 +373,14 @@ def unit_display_name(units: Any, code: str, year: int) -> str:
 
 def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, all_units: bool = False,
               notebooks: list[str] | None = None, out_dir: Path = Path("reports"), lang: str = "vi",
-              catalogue: str | None = None, tier: str = "ntm", context_cache: Path | None = None) -> list[ReportJob]:
+              catalogue: str | None = None, tier: str = "ntm", context_cache: Path | None = None,
+              data: Any = None) -> list[ReportJob]:
     """The jobs of a batch: each per-unit notebook for every commune asked for (``--all``: every
     commune with values in ``year``; a district name expands to its communes), and each group
     notebook (district overview) for the districts those communes belong to.
 
-    Raises ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
+    ``data``: the dataset already loaded from ``dataset_path`` (read here otherwise). Raises
+    ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
     """
     from .dataset import load_dataset  # noqa: PLC0415
     from .names import resolve_unit  # noqa: PLC0415
@@ -386,9 +390,9 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     if unknown:
         raise ValueError(f"Không có sổ tính / no notebook named: {', '.join(unknown)} "
                          f"({', '.join(ALL_NOTEBOOKS)})")
-    ds = load_dataset(dataset_path, catalogue)
+    ds = data if data is not None else load_dataset(dataset_path, catalogue)
     units = ds.units
-    valid = units[units["valid_from"].fillna(0).le(year) & units["valid_to"].fillna(9999).ge(year)]
+    valid = units[valid_in(units, year)]
     with_values = set(ds.values.loc[ds.values["year"].eq(year), "code"])
     communes = valid[valid["level"].eq("commune")]
     if all_units:
@@ -420,17 +424,20 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     return jobs
 
 
-def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path) -> Path:
+def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path, data: Any = None,
+                        cat: Any = None) -> Path:
     """Load, validate and assess the dataset once for a whole batch; workers read this pickle
-    instead of repeating the work in every report (see benchmarks/)."""
+    instead of repeating the work in every report (see benchmarks/). ``data``/``cat``: the dataset
+    and catalogue already loaded from ``dataset_path`` / ``catalogue`` (read here otherwise)."""
     import pickle  # noqa: PLC0415
 
     from .assess import assess  # noqa: PLC0415
     from .catalogue import load_catalogue  # noqa: PLC0415
     from .dataset import load_dataset  # noqa: PLC0415
 
-    cat = load_catalogue(catalogue) if catalogue else None
-    ds = load_dataset(dataset_path, cat)
+    if cat is None and catalogue:
+        cat = load_catalogue(catalogue)
+    ds = data if data is not None else load_dataset(dataset_path, cat)
     cat = cat or load_catalogue(ds.meta.get("catalogue"))
     assessment = assess(ds, cat)
     out_dir.mkdir(parents=True, exist_ok=True)

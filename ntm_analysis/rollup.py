@@ -44,7 +44,7 @@ def ancestry(units: pd.DataFrame) -> pd.DataFrame:
     return out.merge(levels, on="ancestor", how="left")
 
 
-def _valid_in(frame: pd.DataFrame, year: pd.Series) -> pd.Series:
+def valid_in(frame: pd.DataFrame, year: pd.Series | int) -> pd.Series:
     """True where the unit row (``valid_from``/``valid_to``, NA = open) exists in ``year``."""
     ok = pd.Series(True, index=frame.index)
     if "valid_from" in frame:
@@ -74,7 +74,7 @@ def _rollup(needed: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame,
     kids = kids[kids["child_level"] == kids["m_level"]]
     validity = [c for c in ("valid_from", "valid_to") if c in units]
     kids = kids.merge(units[["code", *validity]].rename(columns={"code": "child"}), on="child", how="left")
-    kids = kids[_valid_in(kids, kids["year"])]
+    kids = kids[valid_in(kids, kids["year"])]
     vals = values.rename(columns={"code": "child", "indicator": "measure"})
     kids = kids.merge(vals[["child", "year", "measure", "value", "numerator", "denominator"]],
                       on=["child", "year", "measure"], how="left")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ntm_analysis.assess import Assessment
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, pick
+from ntm_analysis.rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "col_no": ("TT", "No."),
@@ -75,20 +76,13 @@ def tier_label(assessment: Assessment, tier: str, lang: str = "vi") -> str:
     return str(row[f"name_{lang}"].iloc[0]) if len(row) else tier
 
 
-def _valid(scope: pd.DataFrame, year: pd.Series | int) -> pd.Series:
-    """Rows of ``scope`` valid in ``year`` (codes are reused: code + validity identify a unit)."""
-    lo = scope["valid_from"].fillna(0) if "valid_from" in scope else 0
-    hi = scope["valid_to"].fillna(9999) if "valid_to" in scope else 9999
-    return (lo <= year) & (hi >= year)
-
-
 def _unit_name(assessment: Assessment, code: str, year: int | None = None) -> str:
     scope = assessment.scope
     if "name" not in scope:
         return code
     rows = scope[scope["code"] == code]
     if year is not None and len(rows) > 1:
-        valid = rows[_valid(rows, int(year))]
+        valid = rows[valid_in(rows, int(year))]
         rows = valid if len(valid) else rows
     return str(rows["name"].iloc[0]) if len(rows) else code
 
@@ -139,7 +133,7 @@ def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str]
     cols = [c for c in ("code", "name", "valid_from", "valid_to") if c in assessment.scope]
     scope = assessment.scope[cols].rename(columns={"name": "unit_name"})
     rows = rows.reset_index(drop=True).reset_index(names="_r").merge(scope, on="code", how="left")
-    rows = rows[_valid(rows, rows["year"]) | rows["unit_name"].isna()].drop_duplicates("_r")
+    rows = rows[valid_in(rows, rows["year"]) | rows["unit_name"].isna()].drop_duplicates("_r")
     rows = rows.drop(columns=[c for c in ("_r", "valid_from", "valid_to") if c in rows])
     mask = pd.Series(True, index=rows.index)
     if year is not None:

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from . import charts
+from .rollup import valid_in
 from .views import MESSAGES as VIEW_MESSAGES
 from .views import ReportContext, _md, number, styled, tier_name, unit_tiers
 
@@ -160,7 +161,7 @@ def communes_of(ctx: ReportContext) -> dict[str, str]:
     from .reports import unit_display_name  # noqa: PLC0415
 
     u = ctx.units
-    valid = u[u["valid_from"].fillna(0).le(ctx.year) & u["valid_to"].fillna(9999).ge(ctx.year)]
+    valid = u[valid_in(u, ctx.year)]
     below = valid[valid["parent_code"].eq(ctx.code) & valid["level"].eq("commune")]
     has = set(ctx.dataset.values.loc[ctx.dataset.values["year"].eq(ctx.year), "code"])
     return {c: unit_display_name(u, c, ctx.year) for c in below["code"] if c in has}
@@ -330,7 +331,7 @@ def series_view(ctx: ReportContext) -> list[Any]:
     from .trends import successor_series  # noqa: PLC0415
 
     u = ctx.units
-    mine = u[u["code"].eq(ctx.code) & u["valid_from"].fillna(0).le(ctx.year) & u["valid_to"].fillna(9999).ge(ctx.year)]
+    mine = u[u["code"].eq(ctx.code) & valid_in(u, ctx.year)]
     succ = mine["successor_code"].dropna()
     if succ.empty:
         return [_md(t(ctx, "series_none"))]

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+from .rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
@@ -133,7 +134,7 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
         cat = cat or load_catalogue(ds.meta.get("catalogue"))
         assessment = assess(ds, cat)
     units = ds.units
-    valid = units[units["valid_from"].fillna(0).le(year) & units["valid_to"].fillna(9999).ge(year)]
+    valid = units[valid_in(units, year)]
     code = resolve_unit(valid, _code_text(unit, valid), year=year)
     return ReportContext(ds, cat, assessment, code, unit_display_name(units, code, year), int(year), lang, tier)
 
