@@ -41,8 +41,8 @@ lab: $(STAMP)
 
 # Regenerate the synthetic sample dataset (deterministic: same files every time).
 sample: $(STAMP)
-	$(BIN)/python -m ntm_analysis.sample $(SAMPLE)
-	$(BIN)/python -m ntm_analysis.sample_geometry maps/sample
+	$(BIN)/python -m ntm_analysis.sample.generate $(SAMPLE)
+	$(BIN)/python -m ntm_analysis.sample.geometry maps/sample
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -70,10 +70,10 @@ def worker(data: Path, reference: bool, slice_n: int, sample_n: int) -> dict:
     import numpy as np
     import pandas as pd
 
-    from ntm_analysis import trends
-    from ntm_analysis.assess import assess
-    from ntm_analysis.catalogue import load_catalogue
-    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.assess import trends
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.io.dataset import load_dataset
 
     cat = load_catalogue()
     out["import_catalogue_s"] = time.perf_counter() - t0

@@ -54,7 +54,7 @@ def _tool(name: str) -> str:
 
 def communes(data: Path, year: int) -> list[tuple[str, str]]:
     """(code, name) of the communes the batch makes reports for."""
-    from ntm_analysis.reports import plan_jobs
+    from ntm_analysis.report.batch import plan_jobs
 
     jobs = plan_jobs(data, year, all_units=True, notebooks=["commune_report"], out_dir=Path(tempfile.gettempdir()))
     return [(j.code, j.name) for j in jobs]
@@ -93,7 +93,8 @@ def kernel_start(n: int = 3) -> float:
 _CONTEXT_SNIPPET = r"""
 import json, sys, time
 t = time.perf_counter()
-from ntm_analysis import sections, views
+from ntm_analysis.report import sections
+from ntm_analysis.report import views
 t_imp = time.perf_counter() - t
 data, year, code, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 t = time.perf_counter(); views.report_context(data, year, code, context_cache=None); t_nocache = time.perf_counter() - t
@@ -104,7 +105,7 @@ print(json.dumps(dict(imports_s=t_imp, context_no_cache_s=t_nocache, context_cac
 
 def context_costs(data: Path, year: int, code: str, work: Path) -> dict:
     """Imports (fresh interpreter), and the report context without / with the batch's cache."""
-    from ntm_analysis.reports import write_context_cache
+    from ntm_analysis.report.batch import write_context_cache
 
     t = time.perf_counter()
     cache = write_context_cache(data, None, work)
@@ -138,7 +139,7 @@ def cell_timings(nb_path: Path) -> list[tuple[str, float]]:
 def html_api(nb_path: Path) -> float:
     import nbformat
 
-    from ntm_analysis.reports import notebook_to_html
+    from ntm_analysis.report.batch import notebook_to_html
 
     nb = nbformat.read(nb_path, as_version=4)
     t = time.perf_counter()

@@ -7,7 +7,7 @@ denominator, ``sum``, ``all``, ``any``, ``share_true``; missing when any village
 the commune's own value only when no roll-up is possible), compares with the comparator, decides each
 criterion (not met if any indicator is not met, else missing if any is missing or has no threshold,
 else met), counts the criteria met per unit and decides ``reached`` (all criteria met and the
-required tier reached that year). It is a check of ``ntm_analysis.assess`` (the benchmark compares
+required tier reached that year). It is a check of ``ntm_analysis.assess.attainment`` (the benchmark compares
 both on a slice) and the yardstick of its speed; it is not used by the package.
 """
 

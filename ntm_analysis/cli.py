@@ -40,12 +40,12 @@ def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
 def _input_errors(lang: str) -> Iterator[None]:
     """Turn the package's bad-input errors into their message (in ``lang``) and exit code 2:
     every command reads files a user wrote, and none may end in a traceback."""
-    from ntm_analysis.assess import AssessError
-    from ntm_analysis.boundaries import BoundaryError
-    from ntm_analysis.catalogue import CatalogueError
-    from ntm_analysis.maps import MapError
-    from ntm_analysis.names import UnitLookupError
-    from ntm_analysis.validation import DatasetError
+    from ntm_analysis.assess.attainment import AssessError
+    from ntm_analysis.maps.boundaries import BoundaryError
+    from ntm_analysis.catalogue.model import CatalogueError
+    from ntm_analysis.maps.layers import MapError
+    from ntm_analysis.io.names import UnitLookupError
+    from ntm_analysis.io.validation import DatasetError
 
     try:
         yield
@@ -60,8 +60,8 @@ def _input_errors(lang: str) -> Iterator[None]:
 def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None):
     """The dataset and its catalogue (``--catalogue`` or the one named in dataset.toml); exit 2 on
     bad input or a tier the catalogue does not have."""
-    from ntm_analysis.catalogue import load_catalogue
-    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.io.dataset import load_dataset
 
     _check_choice(lang, ("vi", "en"), "--lang")
     with _input_errors(lang):
@@ -92,10 +92,10 @@ def map_cmd(
     lang: str = LangOption,
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
-    from ntm_analysis import maps
-    from ntm_analysis.assess import assess, assess_villages
-    from ntm_analysis.boundaries import load_layers
-    from ntm_analysis.names import resolve_unit
+    from ntm_analysis.maps import layers as maps
+    from ntm_analysis.assess.attainment import assess, assess_villages
+    from ntm_analysis.maps.boundaries import load_layers
+    from ntm_analysis.io.names import resolve_unit
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if level not in ("commune", "village", "hamlet"):
@@ -121,7 +121,7 @@ def map_cmd(
     target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
     written = [maps.save_figure(drawn.figure, target, kind)]
     if gpkg is not None:
-        from ntm_analysis.map_export import attainment_layer, export_gpkg
+        from ntm_analysis.maps.export import attainment_layer, export_gpkg
 
         written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
     for line in drawn.report.lines(lang) + (drawn.context_report.lines(lang) if drawn.context_report else []):
@@ -133,8 +133,8 @@ def map_cmd(
 def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Optional[str], lang: str,
                    year: Optional[int] = None):
     """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message."""
-    from ntm_analysis.assess import assess
-    from ntm_analysis.names import resolve_unit
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.io.names import resolve_unit
 
     data, cat = _open(dataset, catalogue, lang, tier)
     years = sorted(set(data.values["year"].astype(int)))
@@ -173,7 +173,7 @@ def trends_cmd(
     """Lịch sử tiêu chí (đánh dấu bị tụt) và tiến độ tới năm kế hoạch / criteria history and progress."""
     import json
 
-    from ntm_analysis.trends import history, progress, progress_display, progress_table, unit_period, wide_history
+    from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
@@ -205,7 +205,7 @@ def trends_cmd(
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
     if hidden:
         from ntm_analysis.i18n import fmt
-        from ntm_analysis.trends import MESSAGES as TM
+        from ntm_analysis.assess.trends import MESSAGES as TM
         typer.echo(fmt(TM, "hidden_achieved", lang, n=hidden))
 
 
@@ -223,7 +223,7 @@ def targets_cmd(
     """Đề xuất tiêu chí phấn đấu năm sau và đoạn văn dự thảo kế hoạch / next year's targets and draft paragraph."""
     import json
 
-    from ntm_analysis.targets import draft_paragraph, rank_targets, ranked_display, unit_label
+    from ntm_analysis.assess.targets import draft_paragraph, rank_targets, ranked_display, unit_label
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     if count is not None and count < 1:
@@ -253,9 +253,9 @@ def template_cmd(
     lang: str = LangOption,
 ) -> None:
     """Tạo mẫu Excel nhập số liệu cho một xã và một năm / write an Excel entry template for a unit and year."""
-    from ntm_analysis.excel_template import MESSAGES, build_template
+    from ntm_analysis.excel.template import MESSAGES, build_template
     from ntm_analysis.i18n import fmt
-    from ntm_analysis.names import resolve_unit
+    from ntm_analysis.io.names import resolve_unit
 
     _check_choice(lang, ("vi", "en"), "--lang")
     data, cat = _open(dataset, catalogue, lang)
@@ -306,10 +306,10 @@ def export_cmd(
     lang: str = LangOption,
 ) -> None:
     """Phụ lục Excel: tiêu chí theo đơn vị và hạng, từng chỉ tiêu / Excel annex: criteria per unit and tier, indicators."""
-    from ntm_analysis.assess import assess
-    from ntm_analysis.excel_export import MESSAGES, export_annex
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.excel.annex import MESSAGES, export_annex
     from ntm_analysis.i18n import fmt
-    from ntm_analysis.names import resolve_unit
+    from ntm_analysis.io.names import resolve_unit
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
@@ -336,10 +336,10 @@ def status_cmd(
     lang: str = LangOption,
 ) -> None:
     """Mức đạt tiêu chí theo đơn vị và năm / criteria attainment per unit and year."""
-    from ntm_analysis.assess import assess
+    from ntm_analysis.assess.attainment import assess
     from ntm_analysis.i18n import fmt
-    from ntm_analysis.names import resolve_unit
-    from ntm_analysis.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
+    from ntm_analysis.io.names import resolve_unit
+    from ntm_analysis.report.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
 
     _check_choice(lang, ("vi", "en"), "--lang")
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
@@ -382,8 +382,8 @@ def validate_cmd(
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một bộ dữ liệu, liệt kê mọi lỗi / check a dataset and list every problem."""
-    from ntm_analysis.dataset import load_dataset, summarise_dataset
-    from ntm_analysis.validation import DatasetError
+    from ntm_analysis.io.dataset import load_dataset, summarise_dataset
+    from ntm_analysis.io.validation import DatasetError
 
     _check_choice(lang, ("vi", "en"), "--lang")
     try:
@@ -401,7 +401,7 @@ def catalogue_check_cmd(
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một tệp bộ tiêu chí, liệt kê mọi lỗi / validate a catalogue file, list every problem."""
-    from ntm_analysis.catalogue import CatalogueError, load_catalogue, summarise_catalogue
+    from ntm_analysis.catalogue.model import CatalogueError, load_catalogue, summarise_catalogue
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not path.is_file():
@@ -423,7 +423,7 @@ def catalogue_show_cmd(
     lang: str = LangOption,
 ) -> None:
     """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
-    from ntm_analysis.catalogue import CatalogueError, catalogue_to_frame, load_catalogue
+    from ntm_analysis.catalogue.model import CatalogueError, catalogue_to_frame, load_catalogue
     from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
 
     _check_choice(lang, ("vi", "en"), "--lang")
@@ -475,7 +475,7 @@ def report_cmd(
     lang: str = LangOption,
 ) -> None:
     """Chạy các sổ tính báo cáo và xuất HTML + chỉ mục / render the report notebooks to HTML with an index."""
-    from ntm_analysis import reports
+    from ntm_analysis.report import batch as reports
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:

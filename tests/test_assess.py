@@ -1,4 +1,4 @@
-"""Attainment (ntm_analysis.assess) on a tiny hand-built catalogue and dataset.
+"""Attainment (ntm_analysis.assess.attainment) on a tiny hand-built catalogue and dataset.
 
 Every expected number below is worked out by hand from tests/fixtures/tiny_assess.py.
 """
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ntm_analysis.assess import (
+from ntm_analysis.assess.attainment import (
     CONFLICT_COLUMNS, CRITERIA_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS, AssessError, assess, indicator_status,
 )
 
@@ -393,7 +393,7 @@ def village(rows, code, year, indicator):
 
 @pytest.fixture(scope="module")
 def villages(cat):
-    from ntm_analysis.assess import assess_villages
+    from ntm_analysis.assess.attainment import assess_villages
 
     return assess_villages(tiny.dataset(), cat, "ntm")
 
@@ -430,7 +430,7 @@ def test_share_true_boolean_is_judged_true_equals_met(villages):
 
 
 def test_sum_measure_compares_the_village_count_with_a_commune_maximum(cat):
-    from ntm_analysis.assess import assess_villages
+    from ntm_analysis.assess.attainment import assess_villages
 
     # lao_dong (sum) with "<= 55": V1 60 → not met, V2 50 → met; with the fixture's ">= 100": not applicable
     inds = cat.indicators.assign(comparator=np.where(cat.indicators["indicator"].eq("8.1"), "<=", cat.indicators["comparator"]))
@@ -443,7 +443,7 @@ def test_sum_measure_compares_the_village_count_with_a_commune_maximum(cat):
 
 
 def test_villages_scope_years_and_unknown_tier(cat):
-    from ntm_analysis.assess import assess_villages
+    from ntm_analysis.assess.attainment import assess_villages
 
     rows = assess_villages(tiny.dataset(), cat, "ntm", years=2023, units="06352")
     assert set(rows["code"]) == {"V1", "V2"} and set(rows["year"]) == {2023}
@@ -456,8 +456,8 @@ def test_region_written_as_its_vietnamese_name_selects_the_region_thresholds() -
     import unicodedata
     from pathlib import Path
 
-    from ntm_analysis.catalogue import load_catalogue, region_ids
-    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.catalogue.model import load_catalogue, region_ids
+    from ntm_analysis.io.dataset import load_dataset
 
     cat = load_catalogue()
     name = "Trung du và miền núi phía Bắc"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ntm_analysis.catalogue import (
+from ntm_analysis.catalogue.model import (
     DEFAULT_CATALOGUE,
     CatalogueError,
     catalogue_to_frame,
@@ -197,7 +197,7 @@ def test_cli_check_exits_2_with_every_problem_on_a_bad_file():
 
 
 def test_cli_check_exits_0_on_the_shipped_catalogue():
-    shipped = Path(__file__).parents[1] / "ntm_analysis" / "catalogues" / f"{DEFAULT_CATALOGUE}.yaml"
+    shipped = Path(__file__).parents[1] / "ntm_analysis" / "catalogue" / "catalogues" / f"{DEFAULT_CATALOGUE}.yaml"
     result = runner.invoke(app, ["catalogue", "check", str(shipped)])
     assert result.exit_code == 0, result.output
     assert "nang-cao" in result.stdout

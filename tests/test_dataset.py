@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ntm_analysis import dataset as dataset_module
+from ntm_analysis.io import dataset as dataset_module
 from ntm_analysis import DatasetError, load_dataset
 from ntm_analysis.cli import app
-from ntm_analysis.dataset import parse_bool, parse_levels, parse_numbers
+from ntm_analysis.io.dataset import parse_bool, parse_levels, parse_numbers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "datasets"
 VALID = FIXTURES / "valid"

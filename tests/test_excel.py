@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ntm_analysis.assess import assess
-from ntm_analysis.catalogue import load_catalogue
-from ntm_analysis.dataset import load_dataset
+from ntm_analysis.assess.attainment import assess
+from ntm_analysis.catalogue.model import load_catalogue
+from ntm_analysis.io.dataset import load_dataset
+from ntm_analysis.excel.common import MARKER_SHEET
 from ntm_analysis.excel import (
-    MARKER_SHEET,
     ExcelError,
     ImportRefused,
     apply_import,
@@ -29,8 +29,8 @@ from ntm_analysis.excel import (
     read_template,
     unneutralise,
 )
-from ntm_analysis.excel_export import export_annex
-from ntm_analysis.excel_template import build_template
+from ntm_analysis.excel.annex import export_annex
+from ntm_analysis.excel.template import build_template
 
 FIX = Path(__file__).parent / "fixtures" / "excel"
 YEAR = 2024
@@ -300,7 +300,8 @@ def test_replace_keeps_backup_of_old_file(template, data_dir, cat):
 
 
 def test_cli_import_refusal_exit_2_changes_nothing(template, data_dir, cat, monkeypatch):
-    from ntm_analysis import cli, dataset
+    from ntm_analysis import cli
+    from ntm_analysis.io import dataset
 
     monkeypatch.setattr(dataset, "resolve_catalogue", lambda ref: cat)  # the fixture catalogue by id
     filled = fill(template, {("Xã", "income", "06352", "value"): 45})

@@ -19,10 +19,11 @@ from matplotlib.colors import to_rgb
 from pyproj import CRS
 from shapely.geometry import box
 
-from ntm_analysis import boundaries as b
-from ntm_analysis import crs as vncrs
-from ntm_analysis import map_export, maps
-from ntm_analysis import sample_geometry as sg
+from ntm_analysis.maps import boundaries as b
+from ntm_analysis.maps import crs as vncrs
+from ntm_analysis.maps import export as map_export
+from ntm_analysis.maps import layers as maps
+from ntm_analysis.sample import geometry as sg
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "maps"
@@ -354,7 +355,7 @@ def _tiny():
 
 
 def test_village_indicator_map_colours_each_village_by_its_own_status(tmp_path: Path) -> None:
-    from ntm_analysis.assess import assess, assess_villages
+    from ntm_analysis.assess.attainment import assess, assess_villages
 
     tiny = _tiny()
     cat, ds = tiny.catalogue(), tiny.dataset()
@@ -380,7 +381,7 @@ def test_village_indicator_map_colours_each_village_by_its_own_status(tmp_path: 
 
 
 def test_village_map_of_a_share_true_indicator_labels_yes_no(tmp_path: Path) -> None:
-    from ntm_analysis.assess import assess, assess_villages
+    from ntm_analysis.assess.attainment import assess, assess_villages
 
     tiny = _tiny()
     cat, ds = tiny.catalogue(), tiny.dataset()
@@ -394,7 +395,7 @@ def test_village_map_of_a_share_true_indicator_labels_yes_no(tmp_path: Path) -> 
 
 
 def test_village_map_of_a_commune_indicator_or_without_village_rows_is_an_error() -> None:
-    from ntm_analysis.assess import assess
+    from ntm_analysis.assess.attainment import assess
 
     tiny = _tiny()
     cat, ds = tiny.catalogue(), tiny.dataset()
@@ -424,7 +425,7 @@ def test_a_unit_without_any_data_is_no_data_on_the_criteria_map_not_zero() -> No
     import geopandas as gpd
     from shapely.geometry import box
 
-    from ntm_analysis.maps import STATUS_PALETTE, criteria_layer
+    from ntm_analysis.maps.layers import STATUS_PALETTE, criteria_layer
 
     joined = gpd.GeoDataFrame({"code": ["A", "B"], "name": ["An", "Bình"]},
                               geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:9215")

@@ -5,7 +5,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from ntm_analysis.names import (UnitLookupError, find_units, level_of, name_key, normalise_text,
+from ntm_analysis.io.names import (UnitLookupError, find_units, level_of, name_key, normalise_text,
                                 resolve_unit, split_type)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ntm_analysis import reports
-from ntm_analysis.reports import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
+from ntm_analysis.report import batch as reports
+from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

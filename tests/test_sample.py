@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ntm_analysis.assess import assess
-from ntm_analysis.catalogue import load_catalogue
-from ntm_analysis.dataset import load_dataset
-from ntm_analysis.sample import write_sample
+from ntm_analysis.assess.attainment import assess
+from ntm_analysis.catalogue.model import load_catalogue
+from ntm_analysis.io.dataset import load_dataset
+from ntm_analysis.sample.generate import write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -1,4 +1,4 @@
-"""Display helpers (ntm_analysis.scorecard) over the tiny hand-built assessment."""
+"""Display helpers (ntm_analysis.report.scorecard) over the tiny hand-built assessment."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ntm_analysis.assess import assess
-from ntm_analysis.scorecard import criteria_table, summary_line, tidy_table
+from ntm_analysis.assess.attainment import assess
+from ntm_analysis.report.scorecard import criteria_table, summary_line, tidy_table
 
 _spec = importlib.util.spec_from_file_location("tiny_assess", Path(__file__).parent / "fixtures" / "tiny_assess.py")
 tiny = importlib.util.module_from_spec(_spec)

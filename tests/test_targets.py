@@ -1,4 +1,4 @@
-"""Tests of ntm_analysis.targets: ranking order, the 2-5 count rule, reasons and the draft paragraph.
+"""Tests of ntm_analysis.assess.targets: ranking order, the 2-5 count rule, reasons and the draft paragraph.
 Hand-made Assessment-like tables: unit X, tiers ntm and nang-cao, years 2022 and 2023."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ntm_analysis.catalogue import Catalogue
-from ntm_analysis.targets import SCORE_CUTOFF, draft_paragraph, rank_targets
+from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.assess.targets import SCORE_CUTOFF, draft_paragraph, rank_targets
 
 NAMES = {1: "Quy hoạch", 2: "Giao thông", 3: "Thủy lợi và phòng chống thiên tai", 4: "Điện", 5: "Giáo dục",
          6: "Văn hóa", 7: "Cơ sở hạ tầng thương mại nông thôn", 8: "Thông tin và truyền thông", 9: "Nhà ở dân cư",

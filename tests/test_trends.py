@@ -1,4 +1,4 @@
-"""Tests of ntm_analysis.trends: history with changes, progress statuses (hand-computed), the
+"""Tests of ntm_analysis.assess.trends: history with changes, progress statuses (hand-computed), the
 projection, and series across a merge. Small hand-made tables; every expected number is worked
 out in the comments."""
 
@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ntm_analysis.assess import assess
-from ntm_analysis.catalogue import Catalogue
-from ntm_analysis.dataset import Dataset
-from ntm_analysis.trends import (MESSAGES, history, progress, progress_table, successor_series, unit_period,
+from ntm_analysis.assess.attainment import assess
+from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.io.dataset import Dataset
+from ntm_analysis.assess.trends import (MESSAGES, history, progress, progress_table, successor_series, unit_period,
                                  wide_history)
 
 NA = np.nan

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ntm_analysis import DatasetError, load_dataset
-from ntm_analysis.validation import Problem, render_problems
+from ntm_analysis.io.validation import Problem, render_problems
 
 FIXTURES = Path(__file__).parent / "fixtures" / "datasets"
 _spec = importlib.util.spec_from_file_location("tiny_catalogue", FIXTURES / "tiny_catalogue.py")
@@ -154,8 +154,8 @@ def test_a_region_the_catalogue_does_not_know_is_a_warning_naming_the_row(tmp_pa
 
     import pandas as pd
 
-    from ntm_analysis.catalogue import load_catalogue
-    from ntm_analysis.dataset import load_dataset
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.io.dataset import load_dataset
 
     sample = Path(__file__).resolve().parents[1] / "data" / "sample"
     data = tmp_path / "data"

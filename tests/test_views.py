@@ -10,7 +10,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from ntm_analysis import sections, views  # noqa: E402
+from ntm_analysis.report import sections
+
+from ntm_analysis.report import views
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -96,7 +98,7 @@ def test_no_change_this_year_reads_as_a_sentence() -> None:
 
 
 def test_charts_of_a_report_show_no_later_year(monkeypatch) -> None:
-    from ntm_analysis import charts
+    from ntm_analysis.report import charts
 
     seen: list[int] = []
     real = charts.criteria_history

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.excel import (
+from ntm_analysis.excel.common import (
     ENTRY_FIELDS,
     KEY,
     MARKER_SHEET,
@@ -32,8 +32,8 @@ from ntm_analysis.excel import (
     number_text,
     read_template,
 )
-from ntm_analysis.excel import MESSAGES as SHARED
-from ntm_analysis.excel import cell_problem as _cell_problem
+from ntm_analysis.excel.common import MESSAGES as SHARED
+from ntm_analysis.excel.common import cell_problem as _cell_problem
 from ntm_analysis.i18n import fmt
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -107,7 +107,7 @@ class CsvStyle:
 def _read_values_csv(path: Path) -> tuple[pd.DataFrame, CsvStyle]:
     """values.csv as text columns (empty cells as empty strings) and its style; decoding and
     delimiter detection are the loader's (``dataset.decode_text``, ``dataset.sniff_delimiter``)."""
-    from ntm_analysis.dataset import decode_text, sniff_delimiter  # noqa: PLC0415
+    from ntm_analysis.io.dataset import decode_text, sniff_delimiter  # noqa: PLC0415
 
     if not path.exists():
         return pd.DataFrame(columns=VALUE_COLUMNS, dtype="string"), CsvStyle()
@@ -162,7 +162,7 @@ def _validate_candidate(dataset_dir: Path, candidate: pd.DataFrame, style: CsvSt
                         loader: Callable[..., Any]) -> tuple[Any, list[Any]]:
     """Load the dataset with ``candidate`` as its values.csv, in a temporary folder that links every
     other file of the dataset; returns the Dataset, or the loader's problems when it fails."""
-    from ntm_analysis.validation import DatasetError  # noqa: PLC0415
+    from ntm_analysis.io.validation import DatasetError  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="ntm-import-") as tmp:
         tmp_dir = Path(tmp) / dataset_dir.name
@@ -219,11 +219,11 @@ def plan_import(workbook: Path, dataset_dir: Path, catalogue: Any = None,
     The entered cells replace or extend the rows of values.csv in a candidate that is loaded with
     ``load_dataset`` (same parsing and validation as any input); loader problems in entered rows are
     reported at their sheet and cell. Raises ExcelError (bad workbook, values or dataset)."""
-    from ntm_analysis.dataset import resolve_catalogue  # noqa: PLC0415
-    from ntm_analysis.validation import DatasetError, render_problems  # noqa: PLC0415
+    from ntm_analysis.io.dataset import resolve_catalogue  # noqa: PLC0415
+    from ntm_analysis.io.validation import DatasetError, render_problems  # noqa: PLC0415
 
     if loader is None:
-        from ntm_analysis.dataset import load_dataset as loader  # noqa: PLC0415
+        from ntm_analysis.io.dataset import load_dataset as loader  # noqa: PLC0415
     workbook, dataset_dir = Path(workbook), Path(dataset_dir)
     tpl = read_template(workbook)
     if not dataset_dir.is_dir():

@@ -24,10 +24,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.catalogue import Catalogue, region_ids
-from ntm_analysis.dataset import Dataset
+from ntm_analysis.catalogue.model import Catalogue, region_ids
+from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import check_lang, fmt
-from ntm_analysis.rollup import (  # noqa: F401 (re-exported: part of this module's API)
+from ntm_analysis.assess.rollup import (  # noqa: F401 (re-exported: part of this module's API)
     CONFLICT_COLUMNS, EPS, LEVEL_RANK, valid_in, ancestry, resolve_values,
 )
 

@@ -1,7 +1,7 @@
 """Trends of one unit: history with changes (slippage), progress toward the plan year, and series
 that continue across administrative merges. Methods: docs/methods.md (after the reference methods).
 
-Everything reads an :class:`~ntm_analysis.assess.Assessment` (or, for merges, the Dataset and
+Everything reads an :class:`~ntm_analysis.assess.attainment.Assessment` (or, for merges, the Dataset and
 Catalogue tables) and returns tidy DataFrames; ``wide_history`` and ``progress_table`` only reshape
 and label for display. Status ids stay in the tables; labels come from ``MESSAGES`` (vi, en).
 The module also holds the successor series (section 4 of the issue) so that every "series over
@@ -15,9 +15,9 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.assess import LEVEL_RANK, pick_thresholds
-from ntm_analysis.catalogue import Catalogue
-from ntm_analysis.dataset import Dataset
+from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
+from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
 
 #: R cut-offs of Open SDG's progress measure (methods.md), applied to the linear (SDSN) ratio.

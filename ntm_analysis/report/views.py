@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from .i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
-from .rollup import valid_in
+from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.assess.rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
@@ -113,11 +113,11 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
                    tier: str = "ntm", context_cache: str | None = None) -> ReportContext:
     """Load (or reuse a batch's cached) dataset, catalogue and assessment, and resolve ``unit``
     (name in any Unicode form or tone placement, or code) among the units valid in ``year``."""
-    from .assess import assess  # noqa: PLC0415
-    from .catalogue import load_catalogue  # noqa: PLC0415
-    from .dataset import load_dataset  # noqa: PLC0415
-    from .names import resolve_unit  # noqa: PLC0415
-    from .reports import unit_display_name  # noqa: PLC0415
+    from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
+    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
+    from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
+    from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
+    from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
 
     check_lang(lang)
     cached = None
@@ -196,7 +196,7 @@ def unit_tiers(ctx: ReportContext, code: str | None = None) -> list[str]:
 
 def summary_text(ctx: ReportContext) -> str:
     """The one-line summary (e.g. 'Tân Lập 2023 — NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1 ...')."""
-    from .scorecard import summary_line  # noqa: PLC0415
+    from ntm_analysis.report.scorecard import summary_line  # noqa: PLC0415
 
     return summary_line(ctx.assessment, ctx.code, ctx.year, None, ctx.lang)
 
@@ -252,7 +252,7 @@ def number(value: Any, lang: str = "vi", digits: int = 1) -> str:
 
 def status_colours() -> dict[str, str]:
     """Status label (both languages) → colour, from the one palette every map and table uses."""
-    from .maps import STATUS_PALETTE  # noqa: PLC0415
+    from ntm_analysis.maps.layers import STATUS_PALETTE  # noqa: PLC0415
 
     out = {}
     for key, (vi, en) in STATUS_LABELS.items():
@@ -265,7 +265,7 @@ def _status_css(value: Any, colours: dict[str, str]) -> str:
     colour = colours.get(str(value))
     if not colour:
         return ""
-    from .map_draw import luminance  # noqa: PLC0415
+    from ntm_analysis.maps.draw import luminance  # noqa: PLC0415
 
     text = "#ffffff" if luminance(colour) < 0.45 else "#1a1a1a"
     return f"background-color: {colour}; color: {text}; font-weight: bold"
@@ -284,7 +284,7 @@ def styled(frame: pd.DataFrame, status_columns: list[str] | None = None) -> Any:
 
 def criteria_view(ctx: ReportContext, tier: str) -> Any:
     """The unit's criteria table for ``tier`` (status coloured, binding indicators, * = unverified)."""
-    from .scorecard import MESSAGES as SC, criteria_table  # noqa: PLC0415
+    from ntm_analysis.report.scorecard import MESSAGES as SC, criteria_table  # noqa: PLC0415
 
     table = criteria_table(ctx.assessment, ctx.code, ctx.year, tier, ctx.lang)
     return styled(table, [fmt(SC, "col_status", ctx.lang)])
@@ -293,7 +293,7 @@ def criteria_view(ctx: ReportContext, tier: str) -> Any:
 def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.DataFrame:
     """Indicators not met (then missing) in ``year``: value, threshold, gap, share of the way covered,
     threshold status and confidence — the numbers behind each criterion not met."""
-    from .scorecard import COMPARATOR_SIGNS  # noqa: PLC0415
+    from ntm_analysis.report.scorecard import COMPARATOR_SIGNS  # noqa: PLC0415
 
     code = code or ctx.code
     ind = ctx.assessment.indicators
@@ -345,7 +345,7 @@ def binding_view(ctx: ReportContext, tier: str) -> Any:
 
 def changes_table(ctx: ReportContext) -> pd.DataFrame:
     """Criteria that slipped, recovered or were newly met in ``year``, all tiers."""
-    from .i18n import CHANGE_LABELS  # noqa: PLC0415
+    from ntm_analysis.i18n import CHANGE_LABELS  # noqa: PLC0415
 
     c = ctx.assessment.criteria
     c = c[c["code"].eq(ctx.code) & c["year"].eq(ctx.year) & c["change"].isin(["slipped", "recovered", "newly_met"])]

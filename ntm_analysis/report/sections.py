@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from . import charts
-from .rollup import valid_in
-from .views import MESSAGES as VIEW_MESSAGES
-from .views import ReportContext, _md, number, styled, tier_name, unit_tiers
+from ntm_analysis.report import charts
+from ntm_analysis.assess.rollup import valid_in
+from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
+from ntm_analysis.report.views import ReportContext, _md, number, styled, tier_name, unit_tiers
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_boundaries": ("Bộ dữ liệu không có lớp ranh giới cấp {level}: không vẽ được bản đồ.",
@@ -50,7 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 def t(ctx: ReportContext, key: str, **kwargs: object) -> str:
     """This module's message ``key`` in the report's language."""
-    from .i18n import fmt  # noqa: PLC0415
+    from ntm_analysis.i18n import fmt  # noqa: PLC0415
 
     return fmt(MESSAGES, key, ctx.lang, **kwargs)
 
@@ -92,8 +92,8 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
          indicator: str | None = None, village_rows: pd.DataFrame | None = None) -> Any:
     """A map of ``level`` units under ``code`` drawn by ``maps.make_map`` (lower dpi for HTML);
     ``village_rows`` (``assess.assess_villages``) for a village map of a commune tier's indicator."""
-    from .boundaries import load_layers  # noqa: PLC0415
-    from .maps import make_map, map_levels  # noqa: PLC0415
+    from ntm_analysis.maps.boundaries import load_layers  # noqa: PLC0415
+    from ntm_analysis.maps.layers import make_map, map_levels  # noqa: PLC0415
 
     try:
         tier_id, fill = map_levels(ctx.catalogue, level, tier, indicator)
@@ -113,8 +113,8 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
 def village_map(ctx: ReportContext) -> Any:
     """The unit's villages and hamlets, model residential areas highlighted by name; for a commune
     without assessed hamlets, its villages on the village-level NTM indicator most of them miss."""
-    from .assess import assess_villages  # noqa: PLC0415
-    from .maps import MODEL_TIER, descendants  # noqa: PLC0415
+    from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
+    from ntm_analysis.maps.layers import MODEL_TIER, descendants  # noqa: PLC0415
 
     below = descendants(ctx.units, ctx.code)
     u = ctx.assessment.units
@@ -133,7 +133,7 @@ def village_map(ctx: ReportContext) -> Any:
 
 def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
     """Ranked criteria of ``tier`` the unit could reach next year, with their reasons."""
-    from .targets import rank_targets, ranked_display  # noqa: PLC0415
+    from ntm_analysis.assess.targets import rank_targets, ranked_display  # noqa: PLC0415
 
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     if ranked.empty:
@@ -143,12 +143,12 @@ def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
 
 def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
     """The draft paragraph for next year's plan (style of the plan's section I.2), to paste."""
-    from .targets import draft_paragraph, rank_targets  # noqa: PLC0415
+    from ntm_analysis.assess.targets import draft_paragraph, rank_targets  # noqa: PLC0415
 
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     name = ctx.units.loc[ctx.units["code"].eq(ctx.code), "name"].iloc[0]
     text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
-    from .views import _escape_md  # noqa: PLC0415
+    from ntm_analysis.report.views import _escape_md  # noqa: PLC0415
 
     return _md("> " + _escape_md(text).replace("\n", "\n> "))
 
@@ -158,7 +158,7 @@ def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
 
 def communes_of(ctx: ReportContext) -> dict[str, str]:
     """Commune-level units under the context's unit (a district) with values in the year: code → name."""
-    from .reports import unit_display_name  # noqa: PLC0415
+    from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
 
     u = ctx.units
     valid = u[valid_in(u, ctx.year)]
@@ -174,7 +174,7 @@ def district_summary(ctx: ReportContext) -> Any:
     u = u[u["code"].isin(communes) & u["year"].eq(ctx.year) & u["reached"].astype(bool)]
     unit_word = "xã" if ctx.lang == "vi" else "communes"
     parts = [f"{name}: {int((u['tier'] == tier).sum())} {unit_word}" for tier, name in _commune_tiers(ctx).items()]
-    from .views import Summary  # noqa: PLC0415
+    from ntm_analysis.report.views import Summary  # noqa: PLC0415
 
     head = f"{ctx.name} {ctx.year}: {len(communes)} " + ("xã có dữ liệu" if ctx.lang == "vi" else "communes with data")
     return Summary([head] + parts)
@@ -196,7 +196,7 @@ def ranking(ctx: ReportContext) -> Any:
     wide = u.pivot_table(index="code", columns="tier", values="criteria_met", aggfunc="first")
     total = u.pivot_table(index="code", columns="tier", values="criteria_total", aggfunc="first")
     reached = u[u["reached"].astype(bool)].groupby("code")["tier"].agg(list)
-    from .scorecard import tier_label  # noqa: PLC0415
+    from ntm_analysis.report.scorecard import tier_label  # noqa: PLC0415
 
     slip = u[u["slipped"].fillna("").astype(str).ne("")]
     slip = slip.assign(text=[f"{tier_label(ctx.assessment, tr, ctx.lang)}: {x}" for tr, x in zip(slip["tier"], slip["slipped"])])
@@ -227,7 +227,7 @@ def commune_map(ctx: ReportContext) -> Any:
 
 def slipped_communes(ctx: ReportContext) -> Any:
     """Communes with a criterion that slipped in ``year``, per tier, with the criteria named."""
-    from .i18n import CHANGE_LABELS, label  # noqa: PLC0415
+    from ntm_analysis.i18n import CHANGE_LABELS, label  # noqa: PLC0415
 
     communes = communes_of(ctx)
     c = ctx.assessment.criteria
@@ -250,7 +250,7 @@ def slipped_communes(ctx: ReportContext) -> Any:
 
 def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
     """Hamlets of the unit assessed as model residential areas: criteria met, recognised, status."""
-    from .maps import descendants, model_areas  # noqa: PLC0415
+    from ntm_analysis.maps.layers import descendants, model_areas  # noqa: PLC0415
 
     below = descendants(ctx.units, ctx.code)
     u = ctx.assessment.units
@@ -288,7 +288,7 @@ def village_indicator_maps(ctx: ReportContext, tier: str = "ntm") -> list[Any]:
     """One village map per village-level indicator of ``tier``: each village of the unit coloured by
     its own value against the commune threshold (met / not met / no data, values as labels), from
     ``assess.assess_villages`` — an aid to find where the commune falls short, not an official result."""
-    from .assess import assess_villages  # noqa: PLC0415
+    from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
 
     codes = village_indicators(ctx, tier)
     if not codes:
@@ -305,7 +305,7 @@ def village_indicator_maps(ctx: ReportContext, tier: str = "ntm") -> list[Any]:
 
 def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
     """Criteria of ``tier`` by year, with slips marked (from ``trends.history``)."""
-    from .trends import history, wide_history  # noqa: PLC0415
+    from ntm_analysis.assess.trends import history, wide_history  # noqa: PLC0415
 
     hist = history(ctx.assessment, ctx.code, tier)
     hist = hist[hist["year"].le(ctx.year)]
@@ -314,7 +314,7 @@ def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
 
 def progress_view(ctx: ReportContext, tier: str = "ntm", plan_year: int | None = None) -> list[Any]:
     """Numeric indicators not yet met: needed vs observed change per year, status, projected year."""
-    from .trends import progress, progress_display  # noqa: PLC0415
+    from ntm_analysis.assess.trends import progress, progress_display  # noqa: PLC0415
 
     prog = progress(ctx.assessment, ctx.catalogue, ctx.code, plan_year=plan_year, tier=tier)
     prog = prog[prog["latest_year"].le(ctx.year)] if "latest_year" in prog else prog
@@ -327,8 +327,8 @@ def series_view(ctx: ReportContext) -> list[Any]:
     """Where the unit goes at the next administrative change, and how the successor's series over
     the data years is built: combined from the predecessors' numerators and denominators where the
     roll-up rule allows it, an explicit break otherwise (``trends.successor_series``)."""
-    from .reports import unit_display_name  # noqa: PLC0415
-    from .trends import successor_series  # noqa: PLC0415
+    from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
+    from ntm_analysis.assess.trends import successor_series  # noqa: PLC0415
 
     u = ctx.units
     mine = u[u["code"].eq(ctx.code) & valid_in(u, ctx.year)]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.catalogue import Catalogue
-from ntm_analysis.dataset import Dataset
+from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.io.dataset import Dataset
 
 #: Depth of each administrative level; roll-up runs from a deeper level to a shallower one.
 LEVEL_RANK: dict[str, int] = {"province": 0, "district": 1, "commune": 2, "village": 3, "hamlet": 4}

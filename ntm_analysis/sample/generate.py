@@ -7,7 +7,7 @@ Riều a recognised model residential area). All values are SYNTHETIC: they are 
 commune meets the number of criteria its profile asks for (``data/sample-inputs/profiles.yaml``),
 against the thresholds of the catalogue. Rerunning with the same seed writes identical files.
 
-Run: ``python -m ntm_analysis.sample data/sample``.
+Run: ``python -m ntm_analysis.sample.generate data/sample``.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .catalogue import Catalogue
-from .sample_values import SEED, _Constraint, _feasible, _pick_value, _rng, _village_rows
+from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.sample.values import SEED, _Constraint, _feasible, _pick_value, _rng, _village_rows
 
 __all__ = ["SEED", "build_units", "generate", "write_sample", "load_profiles"]
 
-INPUTS = Path(__file__).resolve().parents[1] / "data" / "sample-inputs"
+INPUTS = Path(__file__).resolve().parents[2] / "data" / "sample-inputs"
 PROVINCE = ("20", "Lạng Sơn")
 DISTRICT = ("185", "Bắc Sơn")
 REGION = "trung-du-mien-nui-phia-bac"
@@ -204,7 +204,7 @@ def _format_value(value: float, kind: str, levels: list[str] | None) -> str:
 
 def generate(cat: Catalogue | None = None, inputs: Path = INPUTS) -> dict[str, pd.DataFrame]:
     """Build the sample tables (units, values, recognitions) from the scenario and the catalogue."""
-    from .catalogue import load_catalogue  # noqa: PLC0415 (the catalogue loader is heavy)
+    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415 (the catalogue loader is heavy)
 
     cat = cat or load_catalogue()
     prof = load_profiles(inputs)
@@ -311,7 +311,7 @@ def _hamlet_rows(cat: Catalogue, prof: dict[str, Any], hamlets: pd.DataFrame, ye
 
 
 DATASET_TOML = """\
-# Bộ dữ liệu mẫu — DỮ LIỆU TỔNG HỢP (synthetic). Sinh bởi: python -m ntm_analysis.sample data/sample
+# Bộ dữ liệu mẫu — DỮ LIỆU TỔNG HỢP (synthetic). Sinh bởi: python -m ntm_analysis.sample.generate data/sample
 name = "Mẫu: huyện Bắc Sơn, tỉnh Lạng Sơn, 2021-2024 (dữ liệu tổng hợp)"
 name_en = "Sample: Bắc Sơn district, Lạng Sơn province, 2021-2024 (synthetic data)"
 province = "Lạng Sơn"
@@ -351,7 +351,7 @@ def write_sample(out: Path, cat: Catalogue | None = None, inputs: Path = INPUTS)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m ntm_analysis.sample OUT_DIR``."""
+    """Command line: ``python -m ntm_analysis.sample.generate OUT_DIR``."""
     parser = argparse.ArgumentParser(description="Sinh bộ dữ liệu mẫu (tổng hợp) / write the synthetic sample")
     parser.add_argument("out", type=Path, nargs="?", default=Path("data/sample"))
     args = parser.parse_args(argv)

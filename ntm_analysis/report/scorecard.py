@@ -1,4 +1,4 @@
-"""Display helpers over an :class:`~ntm_analysis.assess.Assessment`: a unit's criteria table, a
+"""Display helpers over an :class:`~ntm_analysis.assess.attainment.Assessment`: a unit's criteria table, a
 one-line summary and the tidy criterion + indicator rows for CSV/JSON export.
 
 Nothing is recomputed here: statuses, gaps and changes come from the assessment; this module only
@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.assess import Assessment
+from ntm_analysis.assess.attainment import Assessment
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, pick
-from ntm_analysis.rollup import valid_in
+from ntm_analysis.assess.rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "col_no": ("TT", "No."),

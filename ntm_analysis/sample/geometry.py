@@ -15,7 +15,7 @@ drawn from one approximate point and area per 2019 commune of Bắc Sơn distric
 Each feature carries ``valid_from``/``valid_to`` (the 2019, 2020-2024 and 2025 communes share codes)
 and a ``note``; each layer carries a GeoPackage description and metadata ``illustrative=true``.
 Output CRS: EPSG:9215 (VN-2000 / TM-3 107°15′, Lạng Sơn). Run:
-``python -m ntm_analysis.sample_geometry maps/sample``.
+``python -m ntm_analysis.sample.geometry maps/sample``.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ import shapely
 from shapely.geometry import MultiPoint, Point, Polygon
 from shapely.ops import unary_union
 
-from ntm_analysis.crs import WGS84, lang_son_crs
+from ntm_analysis.maps.crs import WGS84, lang_son_crs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 POINTS_CSV = ROOT / "data" / "sample-inputs" / "bac-son-communes-2019.csv"
 UNITS_CSV = ROOT / "data" / "sample" / "units.csv"
 NOTE = ("Ranh giới minh họa (tổng hợp), không phải ranh giới chính thức / "
@@ -202,7 +202,7 @@ def write(out_dir: Path, layers: dict[str, gpd.GeoDataFrame] | None = None) -> l
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m ntm_analysis.sample_geometry [OUT_DIR]`` (default ``maps/sample``)."""
+    """Command line: ``python -m ntm_analysis.sample.geometry [OUT_DIR]`` (default ``maps/sample``)."""
     parser = argparse.ArgumentParser(description="Sinh ranh giới minh họa / write illustrative sample boundaries")
     parser.add_argument("out", type=Path, nargs="?", default=ROOT / "maps" / "sample")
     args = parser.parse_args(argv)

@@ -307,26 +307,6 @@ def read_template(path: Path) -> TemplateEntries:
     return TemplateEntries(marker, entries.astype({"year": "int64"}))
 
 
-#: The import API lives in ``excel_import``, the template in ``excel_template``, the annex in
-#: ``excel_export``; ``from ntm_analysis.excel import plan_import`` works too (loaded on first use).
-_FACADE = {
-    "excel_import": ("ImportPlan", "ImportRefused", "plan_import", "render_preview", "apply_import", "backup_path",
-                     "atomic_write_bytes"),
-    "excel_template": ("build_template",),
-    "excel_export": ("export_annex",),
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Lazy re-export of the public functions of the three excel modules."""
-    for module, names in _FACADE.items():
-        if name in names:
-            from importlib import import_module  # noqa: PLC0415
-
-            return getattr(import_module(f"ntm_analysis.{module}"), name)
-    raise AttributeError(f"module 'ntm_analysis.excel' has no attribute {name!r}")
-
-
 def save_workbook(wb: Any, out: Path) -> Path:
     """Save ``wb`` to ``out`` through a temporary file and a rename: never a half-written workbook."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ntm_analysis import validation as v
-from ntm_analysis.names import fold_key, level_of, name_key, normalise_series, normalise_text, split_type, type_display
-from ntm_analysis.validation import DatasetError, Problem, problem, problems_at
+from ntm_analysis.io import validation as v
+from ntm_analysis.io.names import fold_key, level_of, name_key, normalise_series, normalise_text, split_type, type_display
+from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
 
 TABLES: tuple[str, ...] = ("units", "values", "recognitions")
 TEXT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt")
@@ -435,7 +435,7 @@ def _catalogue(ref: Any, meta: dict[str, Any]) -> tuple[Any, list[Problem]]:
 
 def resolve_catalogue(ref: str | Path | None) -> Any:
     """``catalogue.load_catalogue(ref)`` (imported late so a broken catalogue module is reported)."""
-    from ntm_analysis.catalogue import load_catalogue  # noqa: PLC0415
+    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
 
     return load_catalogue(ref)
 
@@ -508,7 +508,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
 def summarise_dataset(data: Dataset, lang: str = "vi") -> str:
     """A short report of a loaded dataset: units per level, years, indicators, values, warnings."""
     from ntm_analysis.i18n import LEVEL_LABELS, fmt, label  # noqa: PLC0415
-    from ntm_analysis.names import LEVELS  # noqa: PLC0415
+    from ntm_analysis.io.names import LEVELS  # noqa: PLC0415
 
     counts = data.units["level"].value_counts()
     per_level = ", ".join(f"{label(LEVEL_LABELS, lvl, lang)} {counts[lvl]}" for lvl in LEVELS if lvl in counts)

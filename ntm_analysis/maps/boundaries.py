@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from ntm_analysis.crs import (  # noqa: F401 - re-exported: the CRS helpers belong to reading layers
+from ntm_analysis.maps.crs import (  # noqa: F401 - re-exported: the CRS helpers belong to reading layers
     LANG_SON_CRS, UTM_ZONES, VN2000_ZONES, WGS84, CrsGuess, lang_son_crs, projected_crs, province_crs,
     suggest_crs, zone_table,
 )
 from ntm_analysis.i18n import fmt
-from ntm_analysis.names import name_key, split_type
+from ntm_analysis.io.names import name_key, split_type
 
 #: Column names recognised as unit code / unit name in boundary layers (compared case-insensitively).
 CODE_COLUMNS = ("code", "ma", "ma_dvhc", "ma_xa", "ma_thon", "ma_xom", "gso_code", "gso_code_2019", "unit_code")

@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.errors
 import yaml
 
-from ntm_analysis.catalogue_schema import TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, line_index
+from ntm_analysis.catalogue.schema import TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, line_index
 from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, pick
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem", "load_catalogue",
@@ -69,7 +69,7 @@ class Catalogue:
 
 
 def shipped_catalogues() -> list[str]:
-    """Ids of the catalogues shipped in ``ntm_analysis/catalogues/``."""
+    """Ids of the catalogues shipped in ``ntm_analysis/catalogue/catalogues/``."""
     return sorted(p.stem for p in CATALOGUE_DIR.glob("*.yaml"))
 
 
@@ -305,7 +305,7 @@ def region_ids(catalogue: Catalogue, values: pd.Series) -> pd.Series:
     """Region ids for the ``region`` values users write: the id itself, or the region's Vietnamese or
     English name in any Unicode form, case or tone placement ("Trung du và miền núi phía Bắc" →
     ``trung-du-mien-nui-phia-bac``). Values that name no region of the catalogue pass unchanged."""
-    from .names import name_key  # noqa: PLC0415
+    from ntm_analysis.io.names import name_key  # noqa: PLC0415
 
     lookup: dict[str, str] = {}
     for region in catalogue.meta.get("regions") or []:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.excel import (
+from ntm_analysis.excel.common import (
     MARKER_NAME,
     MARKER_SHEET,
     TEMPLATE_FORMAT,

@@ -1,6 +1,6 @@
 """Static maps of attainment (communes, villages, model residential areas) and the GeoPackage export.
 
-Maps colour what :func:`ntm_analysis.assess.assess` decided; nothing here recomputes attainment.
+Maps colour what :func:`ntm_analysis.assess.attainment.assess` decided; nothing here recomputes attainment.
 One status palette (:data:`STATUS_PALETTE`, data, Okabe-Ito colours safe for colour-blind readers)
 is used by every map and year. Boundaries are read and joined in ``boundaries.py``; drawing
 primitives live in ``map_draw.py``. Print-ready: A4 portrait, 300 dpi, PNG or PDF. See docs/maps.md.
@@ -21,8 +21,8 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from ntm_analysis import map_draw as draw
-from ntm_analysis.boundaries import JoinReport, join_scope, projected_crs
+from ntm_analysis.maps import draw
+from ntm_analysis.maps.boundaries import JoinReport, join_scope, projected_crs
 from ntm_analysis.i18n import check_lang, fmt
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
@@ -355,7 +355,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
             if not (rows["indicator"].astype(str).eq(str(indicator)) & rows["year"].eq(year)).any():
                 raise MapError("no_village_rows", indicator=indicator)
         data = indicator_layer(joined, rows, year, tier, indicator, measures, lang)
-    from ntm_analysis.map_page import _commune_note, render  # noqa: PLC0415 (the page imports this module)
+    from ntm_analysis.maps.page import _commune_note, render  # noqa: PLC0415 (the page imports this module)
 
     notes = _commune_note(assessment.indicators, units, year, tier, indicator, unit, measures, lang) if by_village else []
     models = model_areas(assessment.units, year, tier) if tier_level == "hamlet" else pd.DataFrame(columns=["code", "model_status", "recognised"])

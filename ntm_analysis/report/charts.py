@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .i18n import STATUS_LABELS, fmt, label  # noqa: E402
+from ntm_analysis.i18n import STATUS_LABELS, fmt, label  # noqa: E402
 
 FONT = "DejaVu Sans"
 TIER_COLOURS = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
@@ -43,7 +43,7 @@ def _style() -> None:
 
 
 def _palette() -> dict[str, str]:
-    from .maps import STATUS_PALETTE  # noqa: PLC0415
+    from ntm_analysis.maps.layers import STATUS_PALETTE  # noqa: PLC0415
 
     return {k: v["color"] for k, v in STATUS_PALETTE.items()}
 

@@ -237,7 +237,7 @@ import difflib  # noqa: E402
 import numpy as np  # noqa: E402
 import pandera.pandas as pa  # noqa: E402
 
-from ntm_analysis.names import LEVELS  # noqa: E402
+from ntm_analysis.io.names import LEVELS  # noqa: E402
 
 YEAR_LO = 1990
 ASSESSORS: tuple[str, ...] = ("self", "district", "province")
@@ -463,7 +463,7 @@ def check_recognitions(recs: pd.DataFrame, units: pd.DataFrame | None, tiers: li
 def check_regions(units: pd.DataFrame, catalogue: Any, file: str) -> list[Problem]:
     """A warning for each distinct ``region`` that names no region of the catalogue (by id or name):
     thresholds set for a region would silently not apply to that unit."""
-    from .catalogue import region_ids  # noqa: PLC0415
+    from ntm_analysis.catalogue.model import region_ids  # noqa: PLC0415
 
     regions = catalogue.meta.get("regions") or [] if catalogue is not None else []
     if "region" not in units or not regions:

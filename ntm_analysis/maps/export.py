@@ -12,7 +12,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ntm_analysis.maps import SYNTHETIC_NOTE, _atomic
+from ntm_analysis.maps.layers import SYNTHETIC_NOTE, _atomic
 
 
 def attainment_layer(joined: gpd.GeoDataFrame, assessment: Any, year: int,

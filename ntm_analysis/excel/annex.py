@@ -1,8 +1,8 @@
 """The summary annex (``ntm export``): units × criteria per tier as in a plan annex, and the
 indicator sheet with values, thresholds, gaps and confidence flags, set up for A4 landscape.
 
-It only formats an :class:`~ntm_analysis.assess.Assessment` (never recomputes attainment). Every
-text cell goes through :func:`ntm_analysis.excel.neutralise`, so a name such as ``=cmd`` is shown
+It only formats an :class:`~ntm_analysis.assess.attainment.Assessment` (never recomputes attainment). Every
+text cell goes through :func:`ntm_analysis.excel.common.neutralise`, so a name such as ``=cmd`` is shown
 as text, never run as a formula.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.excel import TIER_SHORT, neutralise, number_text, save_workbook
+from ntm_analysis.excel.common import TIER_SHORT, neutralise, number_text, save_workbook
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 
 #: Symbol of a criterion status in the annex grid (as plan annexes write it).

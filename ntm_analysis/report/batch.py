@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .rollup import valid_in
+from ntm_analysis.assess.rollup import valid_in
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: Notebooks that make one report per commune-level unit, and those that make one per district.
 UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends")
@@ -310,7 +310,7 @@ class _progress:
 def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: str = "",
                 lang: str = "vi", synthetic: bool = False) -> Path:
     """``reports/index.html`` linking every report with its status; names are HTML-escaped."""
-    from .i18n import fmt  # noqa: PLC0415
+    from ntm_analysis.i18n import fmt  # noqa: PLC0415
 
     results = list(results)
     esc = html.escape
@@ -382,8 +382,8 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     ``data``: the dataset already loaded from ``dataset_path`` (read here otherwise). Raises
     ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
     """
-    from .dataset import load_dataset  # noqa: PLC0415
-    from .names import resolve_unit  # noqa: PLC0415
+    from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
+    from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
 
     notebooks = list(notebooks or ALL_NOTEBOOKS)
     unknown = [n for n in notebooks if n not in ALL_NOTEBOOKS]
@@ -431,9 +431,9 @@ def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path
     and catalogue already loaded from ``dataset_path`` / ``catalogue`` (read here otherwise)."""
     import pickle  # noqa: PLC0415
 
-    from .assess import assess  # noqa: PLC0415
-    from .catalogue import load_catalogue  # noqa: PLC0415
-    from .dataset import load_dataset  # noqa: PLC0415
+    from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
+    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
+    from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
 
     if cat is None and catalogue:
         cat = load_catalogue(catalogue)

@@ -13,7 +13,7 @@ import pandas as pd
 from pyproj import CRS
 
 from ntm_analysis.i18n import fmt
-from ntm_analysis.names import name_key, split_type
+from ntm_analysis.io.names import name_key, split_type
 
 WGS84 = "EPSG:4326"
 #: VN-2000 / TM-3 zone 107°15′ (Lạng Sơn): the default projected CRS of this project.

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.catalogue import Catalogue
+from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.i18n import check_lang, fmt
 
 #: Weights of the score (lower = easier): n_unmet + W_GAP × mean gap share + W_RESOURCE × share not community.
@@ -181,7 +181,7 @@ def unit_label(units: pd.DataFrame, code: str, year: int | None = None, lang: st
     """"xã Tân Lập" / "Tân Lập commune" for the paragraph (type word from ``units.type`` or the level),
     for the unit with ``code`` that exists in ``year`` (codes are reused)."""
     from ntm_analysis.i18n import LEVEL_LABELS, label
-    from ntm_analysis.trends import _unit_row
+    from ntm_analysis.assess.trends import _unit_row
 
     row = _unit_row(units, code, year)
     name = str(row["name"])

@@ -1,7 +1,7 @@
 """One map page: the coloured layer, outlines, labels, model residential areas, legend, title,
 notes, scale bar, north arrow and the data-source line, laid out for printing (A4, 300 dpi).
 
-:func:`render` draws what :func:`ntm_analysis.maps.make_map` prepared; nothing here joins or
+:func:`render` draws what :func:`ntm_analysis.maps.layers.make_map` prepared; nothing here joins or
 classifies data. Drawing primitives (page, scale bar, labels) are in ``map_draw.py``.
 """
 
@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ntm_analysis import map_draw as draw
-from ntm_analysis.boundaries import JoinReport, units_in_scope
+from ntm_analysis.maps import draw
+from ntm_analysis.maps.boundaries import JoinReport, units_in_scope
 from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
-from ntm_analysis.maps import MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTE, count_colors, format_value
+from ntm_analysis.maps.layers import MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTE, count_colors, format_value
 
 def _commune_note(indicators: pd.DataFrame, units: pd.DataFrame, year: int, tier: str, indicator: str,
                   unit: str | None, measures: pd.DataFrame | None, lang: str) -> list[str]:
