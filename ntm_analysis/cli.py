@@ -174,6 +174,7 @@ def trends_cmd(
     import json
 
     from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
+    from ntm_analysis.units import name_in_year
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
@@ -198,7 +199,7 @@ def trends_cmd(
                          ignore_index=True)
         typer.echo(both[["table", *[c for c in both.columns if c != "table"]]].to_csv(index=False, lineterminator="\n"))
         return
-    name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
+    name = name_in_year(data.units, code, hi)
     _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
     table, hidden = progress_display(prog, lang)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
@@ -223,7 +224,8 @@ def targets_cmd(
     """Đề xuất tiêu chí phấn đấu năm sau và đoạn văn dự thảo kế hoạch / next year's targets and draft paragraph."""
     import json
 
-    from ntm_analysis.assess.targets import draft_paragraph, rank_targets, ranked_display, unit_label
+    from ntm_analysis.assess.targets import draft_paragraph, rank_targets, ranked_display
+    from ntm_analysis.units import unit_label
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     if count is not None and count < 1:

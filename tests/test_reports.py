@@ -42,6 +42,19 @@ def test_plan_jobs_all_makes_one_commune_report_per_commune_with_data() -> None:
     assert [j.code for j in jobs if j.notebook == "district_overview"] == ["185"]
 
 
+@pytest.mark.parametrize("query", ["Lạng Sơn", "185"])
+def test_plan_jobs_expands_a_province_or_district_to_every_commune_of_the_year(query: str) -> None:
+    jobs = plan_jobs(SAMPLE, 2024, [query], notebooks=["commune_report"], out_dir=Path("/nonexistent"))
+    assert len(jobs) == 18  # 17 communes with data and the town without (its report says so)
+    town = [j for j in jobs if j.code == "06325"]
+    assert [j.name for j in town] == ["Thị trấn Bắc Sơn"]
+
+
+def test_plan_jobs_names_a_reused_code_by_its_name_in_the_year() -> None:
+    jobs = plan_jobs(SAMPLE, 2024, ["06343"], notebooks=["commune_report"], out_dir=Path("/nonexistent"))
+    assert [j.name for j in jobs] == ["Xã Bắc Quỳnh"]
+
+
 def test_commune_report_html_shows_18_of_19_and_names_the_slipped_criterion(tan_lap_batch) -> None:
     out, results, _ = tan_lap_batch
     ok = [r for r in results if r.ok]

@@ -111,3 +111,10 @@ def test_charts_of_a_report_show_no_later_year(monkeypatch) -> None:
     ctx = views.report_context(SAMPLE, 2022, "Tân Lập")
     assert type(sections.history_chart(ctx)).__name__ == "Image"
     assert seen == [2022]  # the sample goes to 2024; a 2022 report stops at 2022
+
+
+def test_summary_of_a_commune_without_data_says_so() -> None:
+    ctx = views.report_context(SAMPLE, 2024, "06325")
+    lines = views.summary(ctx).lines
+    assert lines[0].startswith("KHÔNG CÓ SỐ LIỆU năm 2024 cho Thị trấn Bắc Sơn")
+    assert not views.summary(views.report_context(SAMPLE, 2024, "Tân Lập")).lines[0].startswith("KHÔNG")

@@ -27,9 +27,8 @@ import pandas as pd
 from ntm_analysis.catalogue.model import Catalogue, region_ids
 from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import check_lang, fmt
-from ntm_analysis.assess.rollup import (  # noqa: F401 (re-exported: part of this module's API)
-    CONFLICT_COLUMNS, EPS, LEVEL_RANK, valid_in, ancestry, resolve_values,
-)
+from ntm_analysis.assess.rollup import CONFLICT_COLUMNS, EPS, resolve_values
+from ntm_analysis.units import LEVEL_RANK, ancestry, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_unit": (

@@ -1,7 +1,7 @@
-"""The unit hierarchy and village roll-up used by the assessment.
+"""Village roll-up used by the assessment: the value each unit is judged by.
 
-``ancestry`` lists every (unit, ancestor) pair so that "every village under this commune" is a merge,
-not a walk. ``resolve_values`` picks the value each (unit, year, measure) is judged by: the roll-up of
+The hierarchy itself (``ancestry``, ``valid_in``) lives in :mod:`ntm_analysis.units`.
+``resolve_values`` picks the value each (unit, year, measure) is judged by: the roll-up of
 the lower-level units by the measure's rule (``ratio`` = 100 × Σ numerator / Σ denominator, never a
 mean of percentages; ``sum``; ``all``; ``any``; ``share_true``) when it can be computed, else the
 value entered directly; where both exist and disagree, the pair is reported as a conflict.
@@ -14,9 +14,8 @@ import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.io.dataset import Dataset
+from ntm_analysis.units import LEVEL_RANK, valid_in
 
-#: Depth of each administrative level; roll-up runs from a deeper level to a shallower one.
-LEVEL_RANK: dict[str, int] = {"province": 0, "district": 1, "commune": 2, "village": 3, "hamlet": 4}
 #: Tolerance for comparing values computed as ratios with thresholds (floating point noise only).
 EPS = 1e-9
 #: Conflict tolerance between a direct value and a roll-up: percentage points / relative share.
@@ -25,33 +24,6 @@ CONFLICT_REL = 0.005
 CONFLICT_COLUMNS = [
     "code", "year", "measure", "rollup", "direct_value", "rollup_value", "n_villages", "used",
 ]
-
-
-def ancestry(units: pd.DataFrame) -> pd.DataFrame:
-    """Every (unit, ancestor) pair, the unit itself included: ``code``, ``level``, ``ancestor``,
-    ``ancestor_level``, ``depth`` (0 = itself). Walks ``parent_code`` a bounded number of times."""
-    parents = units[["code", "parent_code"]].rename(columns={"code": "ancestor", "parent_code": "next"})
-    step = units[["code", "level"]].assign(ancestor=units["code"], depth=0)
-    parts = [step]
-    for depth in range(1, len(LEVEL_RANK) + 3):  # deeper than any real hierarchy; stops cycles
-        step = step.merge(parents, on="ancestor")[["code", "level", "next"]]
-        step = step.rename(columns={"next": "ancestor"}).dropna(subset=["ancestor"]).assign(depth=depth)
-        if step.empty:
-            break
-        parts.append(step)
-    out = pd.concat(parts, ignore_index=True)
-    levels = units[["code", "level"]].rename(columns={"code": "ancestor", "level": "ancestor_level"})
-    return out.merge(levels, on="ancestor", how="left")
-
-
-def valid_in(frame: pd.DataFrame, year: pd.Series | int) -> pd.Series:
-    """True where the unit row (``valid_from``/``valid_to``, NA = open) exists in ``year``."""
-    ok = pd.Series(True, index=frame.index)
-    if "valid_from" in frame:
-        ok &= (frame["valid_from"].isna() | (frame["valid_from"] <= year)).fillna(True).astype(bool)
-    if "valid_to" in frame:
-        ok &= (frame["valid_to"].isna() | (frame["valid_to"] >= year)).fillna(True).astype(bool)
-    return ok
 
 
 # --- values: direct and rolled up ---------------------------------------------------------------

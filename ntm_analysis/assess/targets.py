@@ -177,20 +177,6 @@ def ranked_display(ranked: pd.DataFrame, catalogue: Catalogue, lang: str = "vi")
     return out.rename(columns={c: fmt(MESSAGES, f"h_{c}", lang) for c in out.columns})
 
 
-def unit_label(units: pd.DataFrame, code: str, year: int | None = None, lang: str = "vi") -> str:
-    """"xã Tân Lập" / "Tân Lập commune" for the paragraph (type word from ``units.type`` or the level),
-    for the unit with ``code`` that exists in ``year`` (codes are reused)."""
-    from ntm_analysis.i18n import LEVEL_LABELS, label
-    from ntm_analysis.assess.trends import _unit_row
-
-    row = _unit_row(units, code, year)
-    name = str(row["name"])
-    kind = row["type"] if "type" in units and pd.notna(row.get("type")) else label(LEVEL_LABELS, str(row["level"]), "vi")
-    if lang == "vi":
-        return f"{str(kind).lower()} {name}"
-    return f"{name} {label(LEVEL_LABELS, str(row['level']), 'en').lower()}"
-
-
 def _names(catalogue: Catalogue, tier: str, lang: str) -> dict[int, str]:
     c = catalogue.criteria[catalogue.criteria["tier"].eq(tier)]
     names = c["name_vi"] if lang == "vi" else c["name_en"].fillna(c["name_vi"])

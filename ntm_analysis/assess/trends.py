@@ -15,7 +15,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
+from ntm_analysis.assess.attainment import pick_thresholds
+from ntm_analysis.units import LEVEL_RANK, descendants, unit_row
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
@@ -56,7 +57,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chỉ tiêu {measure} là tỷ lệ đơn vị đạt, không cộng gộp được ở cấp này.",
         "Measure {measure} is a share of units meeting it; cannot be combined at this level."),
     "no_population": (" và thiếu dân số để lấy trọng số", " and no population to weight by"),
-    "unknown_unit": ("Không có đơn vị mã {code}{period}.", "No unit with code {code}{period}."),
     "col_item": ("Tiêu chí / chỉ tiêu", "Criterion / indicator"),
     "h_tier": ("Hạng", "Tier"), "h_indicator": ("Chỉ tiêu", "Indicator"), "h_unit": ("Đơn vị", "Unit"),
     "h_latest_year": ("Năm gần nhất", "Latest year"), "h_latest_value": ("Giá trị", "Value"),
@@ -182,7 +182,7 @@ def wide_history(hist: pd.DataFrame, catalogue: Catalogue | None = None, lang: s
 def unit_period(units: pd.DataFrame, code: str, year: int | None = None) -> tuple[int | None, int | None]:
     """(valid_from, valid_to) of the unit with ``code`` that exists in ``year`` (default: the latest
     period); codes are reused across merges, so (code, period) identifies a unit."""
-    row = _unit_row(units, code, year)
+    row = unit_row(units, code, year)
     as_int = lambda v: None if pd.isna(v) else int(v)  # noqa: E731
     return as_int(row["valid_from"]), as_int(row["valid_to"])
 
@@ -294,19 +294,6 @@ def progress_display(prog: pd.DataFrame, lang: str = "vi", open_only: bool = Tru
 # --- series across administrative changes ------------------------------------------------------
 
 
-def _unit_row(units: pd.DataFrame, code: str, year: int | None) -> pd.Series:
-    """The unit row with ``code`` that exists in ``year`` (default: its latest period)."""
-    rows = units[units["code"].eq(code)]
-    vf = pd.to_numeric(rows["valid_from"], errors="coerce")
-    vt = pd.to_numeric(rows["valid_to"], errors="coerce")
-    if year is not None:
-        rows = rows[(vf.isna() | (vf <= year)) & (vt.isna() | (vt >= year))]
-    if rows.empty:
-        period = "" if year is None else f" ({year})"
-        raise LookupError(fmt(MESSAGES, "unknown_unit", "vi", code=code, period=period))
-    return rows.assign(_vf=pd.to_numeric(rows["valid_from"], errors="coerce").fillna(-1)).sort_values("_vf").iloc[-1]
-
-
 def _members(units: pd.DataFrame, unit_id: int, years: list[int]) -> pd.DataFrame:
     """(``year``, ``row``) pairs: the unit rows (index labels of ``units``) whose territory makes up
     unit row ``unit_id`` in each year: itself while valid, else (and also, for absorbed units) its
@@ -355,7 +342,7 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     ``combined``, ``break``), ``members`` and ``reason`` (why a break)."""
     check_lang(lang)
     units, values = dataset.units, dataset.values
-    target = _unit_row(units, code, year)
+    target = unit_row(units, code, year)
     years = sorted(int(y) for y in values["year"].unique())
     mem = _members(units, target.name, years)
     names = units["name"].astype(str)
@@ -422,14 +409,9 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     unit = units.loc[[target.name]].assign(valid_from=pd.NA, valid_to=pd.NA, successor_code=pd.NA)
     unit = unit.astype({c: units[c].dtype for c in ("valid_from", "valid_to", "successor_code")})
     lower = units[~units.index.isin(list(member_rows)) & units["level"].map(LEVEL_RANK).gt(level_rank)]
-    keep_lower, frontier = [], member_codes
-    for _ in range(len(LEVEL_RANK)):
-        step = lower[lower["parent_code"].isin(frontier)]
-        if step.empty:
-            break
-        keep_lower.append(step)
-        frontier = set(step["code"])
-    lower = pd.concat(keep_lower) if keep_lower else lower.iloc[0:0]
+    tree = pd.concat([units.loc[list(member_rows)], lower])
+    below = set().union(*(descendants(tree, c, include_self=False) for c in member_codes))
+    lower = lower[lower["code"].isin(below)]
     lower = lower.assign(parent_code=lower["parent_code"].where(~lower["parent_code"].isin(member_codes), code))
     new_units = pd.concat([unit, lower], ignore_index=True)
     ok = series["flag"].ne("break") & series["value"].notna()

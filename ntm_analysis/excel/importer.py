@@ -35,6 +35,7 @@ from ntm_analysis.excel.common import (
 from ntm_analysis.excel.common import MESSAGES as SHARED
 from ntm_analysis.excel.common import cell_problem as _cell_problem
 from ntm_analysis.i18n import fmt
+from ntm_analysis.units import names_in_year
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "catalogue": ("mẫu lập theo bộ tiêu chí «{value}», bộ dữ liệu dùng «{expected}».",
@@ -265,7 +266,6 @@ def plan_import(workbook: Path, dataset_dir: Path, catalogue: Any = None,
         a, b = both[f"{fld}_old"].astype("float64"), both[f"{fld}_new"].astype("float64")
         same &= (a.isna() & b.isna()) | ((a - b).abs() <= 1e-9 * np.maximum(1.0, a.abs()))
     change = np.where(both["_present"].isna(), "added", np.where(same, "unchanged", "changed"))
-    names = current.units.drop_duplicates("code").set_index("code")["name"]
 
     def shown(sfx: str, lang: str) -> pd.Series:
         text = _display(both[KEY + [f"{f}_{sfx}" for f in ENTRY_FIELDS]].set_axis(KEY + list(ENTRY_FIELDS), axis=1),
@@ -273,7 +273,7 @@ def plan_import(workbook: Path, dataset_dir: Path, catalogue: Any = None,
         return text.where(change != "added", "—") if sfx == "old" else text
 
     diff = pd.DataFrame({
-        "code": both["code"], "name": both["code"].map(names).fillna(""), "year": both["year"],
+        "code": both["code"], "name": names_in_year(current.units, both["code"], both["year"]).fillna(""), "year": both["year"],
         "indicator": both["indicator"], "change": change, "old": shown("old", "vi"),
         "new": shown("new", "vi"), "old_en": shown("old", "en"), "new_en": shown("new", "en"), "sheet": entries["sheet"].to_numpy(),
         "cell": entries["cell_value"].fillna(entries["cell_numerator"]).to_numpy(),

@@ -30,6 +30,7 @@ from ntm_analysis.excel.common import (
     tool_version,
 )
 from ntm_analysis.i18n import LEVEL_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
+from ntm_analysis.units import expand, in_year, unit_row
 
 TITLE_ROW, NOTE_ROW, NAME_ROW, CODE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5, 6
 FIXED = ["measure", "indicator", "name", "unit", "threshold"]
@@ -133,21 +134,16 @@ def sheet_measures(catalogue: Any, level: str, unit_attr: str | None, year: int)
 
 
 def template_units(units: pd.DataFrame, code: str, year: int) -> dict[str, pd.DataFrame]:
-    """The unit and the units under it valid in ``year``, by level (commune, village, hamlet)."""
-    vf = pd.to_numeric(units["valid_from"], errors="coerce")
-    vt = pd.to_numeric(units["valid_to"], errors="coerce")
-    live = units[~(vf > year).fillna(False) & ~(vt < year).fillna(False)].drop_duplicates("code")
+    """The unit and every unit under it valid in ``year``, by level (commune, village, hamlet):
+    the same expansion as every other command (:func:`ntm_analysis.units.expand`)."""
+    live = in_year(units, year).drop_duplicates("code")
     root = live[live["code"] == code]
     if root.empty:
         root = units[units["code"] == code].drop_duplicates("code")
-    out = {"commune": root[root["level"] == "commune"], "village": root[root["level"] == "village"],
-           "hamlet": root[root["level"] == "hamlet"]}
-    if not out["commune"].empty:
-        out["village"] = live[(live["level"] == "village") & (live["parent_code"] == code)].sort_values("code")
-    if not out["village"].empty:
-        kids = live[(live["level"] == "hamlet") & live["parent_code"].isin(out["village"]["code"])]
-        out["hamlet"] = pd.concat([out["hamlet"], kids]).drop_duplicates("code").sort_values("code")
-    return out
+    below = set(expand(live, code, year))
+    scope = pd.concat([root, live[live["code"].isin(below)]]).drop_duplicates("code")
+    return {level: scope[scope["level"] == level].sort_values("code")
+            for level in ("commune", "village", "hamlet")}
 
 
 def _prev_values(values: pd.DataFrame, codes: pd.Series, year: int) -> dict[tuple[str, str], float]:
@@ -279,14 +275,14 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
     if out.suffix.lower() != ".xlsx":
         raise ValueError(fmt(MESSAGES, "not_xlsx", "vi", path=out) + "\n" + fmt(MESSAGES, "not_xlsx", "en", path=out))
     by_level = template_units(dataset.units, code, year)
-    root_rows = dataset.units[dataset.units["code"] == code]
-    root = root_rows.iloc[-1]
+    live = in_year(dataset.units, year)
+    root = unit_row(dataset.units, code, year) if (live["code"] == code).any() else unit_row(dataset.units, code)
     if root["level"] not in SHEETS:
         level = LEVEL_LABELS.get(root["level"], (root["level"],) * 2)
         raise ValueError(fmt(MESSAGES, "unit_level", "vi", level=level[0]) + "\n" + fmt(MESSAGES, "unit_level", "en", level=level[1]))
     attr = catalogue.meta.get("threshold_by") or "region"
     attr_value = root.get(attr) if attr in root.index and not pd.isna(root.get(attr)) else None
-    names = dict(zip(dataset.units["code"], dataset.units["name"]))
+    names = dict(zip(live["code"], live["name"]))
     wb = Workbook()
     guide = wb.active
     guide.title = INSTRUCTIONS

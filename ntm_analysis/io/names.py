@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.i18n import fmt
+from ntm_analysis.units import valid_in
 
 #: Combining marks that carry the tone (huyền, sắc, ngã, hỏi, nặng).
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -163,25 +164,13 @@ def _unit_keys(units: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _in_year(units: pd.DataFrame, year: int | None) -> pd.Series:
-    """Rows of ``units`` valid in ``year`` (open ends count as valid)."""
-    ok = pd.Series(True, index=units.index)
-    if year is None:
-        return ok
-    if "valid_from" in units.columns:
-        ok &= ~(pd.to_numeric(units["valid_from"], errors="coerce") > year).fillna(False)
-    if "valid_to" in units.columns:
-        ok &= ~(pd.to_numeric(units["valid_to"], errors="coerce") < year).fillna(False)
-    return ok
-
-
 def find_units(
     units: pd.DataFrame, query: str, level: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """Units whose code equals ``query`` or whose name matches it (any NFC/NFD, tone placement
     or case; with or without a type word such as ``xã``/``thị trấn``), filtered by level and year."""
     text = normalise_text(str(query))
-    ok = _in_year(units, year)
+    ok = valid_in(units, year)
     if level is not None:
         ok &= units["level"] == (level_of(level) or level)
     by_code = units["code"].astype("string") == text

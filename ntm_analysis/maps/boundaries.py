@@ -25,6 +25,7 @@ from ntm_analysis.maps.crs import (  # noqa: F401 - re-exported: the CRS helpers
 )
 from ntm_analysis.i18n import fmt
 from ntm_analysis.io.names import name_key, split_type
+from ntm_analysis.units import in_year, valid_in
 
 #: Column names recognised as unit code / unit name in boundary layers (compared case-insensitively).
 CODE_COLUMNS = ("code", "ma", "ma_dvhc", "ma_xa", "ma_thon", "ma_xom", "gso_code", "gso_code_2019", "unit_code")
@@ -189,38 +190,12 @@ def _name_keys(names: pd.Series, types: pd.Series | None) -> pd.DataFrame:
                         index=names.index)
 
 
-def units_in_scope(units: pd.DataFrame, level: str | None = None, year: int | None = None,
-                   within: str | None = None) -> pd.DataFrame:
-    """Units of ``level`` valid in ``year`` (open ends valid), optionally under unit ``within``."""
-    ok = pd.Series(True, index=units.index)
-    if level:
-        ok &= units["level"].eq(level)
-    if year is not None:
-        vf = pd.to_numeric(units["valid_from"], errors="coerce") if "valid_from" in units else None
-        vt = pd.to_numeric(units["valid_to"], errors="coerce") if "valid_to" in units else None
-        if vf is not None:
-            ok &= ~(vf > year).fillna(False)
-        if vt is not None:
-            ok &= ~(vt < year).fillna(False)
-    out = units[ok]
-    if within:
-        codes = out["code"].astype("string")
-        out = out[codes.eq(within) | codes.str.startswith(f"{within}-")
-                  | out["parent_code"].astype("string").eq(within).fillna(False)]
-    return out.copy()
-
-
 def features_in_year(layer: gpd.GeoDataFrame, year: int | None) -> gpd.GeoDataFrame:
     """Features valid in ``year`` when the layer has ``valid_from``/``valid_to`` columns (a layer may
     hold several periods, e.g. communes before and after the 2020 merges); the layer otherwise."""
     if year is None or not {"valid_from", "valid_to"} & set(layer.columns):
         return layer
-    ok = pd.Series(True, index=layer.index)
-    if "valid_from" in layer:
-        ok &= ~(pd.to_numeric(layer["valid_from"], errors="coerce") > year).fillna(False)
-    if "valid_to" in layer:
-        ok &= ~(pd.to_numeric(layer["valid_to"], errors="coerce") < year).fillna(False)
-    out = layer[ok]
+    out = layer[valid_in(layer, year)]
     out.attrs.update(layer.attrs)
     return out
 
@@ -229,7 +204,7 @@ def join_units(layer: gpd.GeoDataFrame, units: pd.DataFrame, year: int | None = 
                name_column: str | None = None, type_column: str | None = None) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Attach each unit of ``units`` to its feature in ``layer``: by code, else by name.
 
-    ``units`` is the scope (e.g. :func:`units_in_scope`): ``code``, ``name``, optionally ``type``.
+    ``units`` is the scope (e.g. ``units.in_year``): ``code``, ``name``, optionally ``type``.
     With ``year``, only features valid that year take part (see :func:`features_in_year`).
     Codes compare as text with leading zeros ignored for all-digit codes; names compare with
     ``names.name_key`` (NFC/NFD, tone placement and case do not matter; a leading ``Xã``/``Thôn``
@@ -313,7 +288,8 @@ def join_scope(layer: gpd.GeoDataFrame, units: pd.DataFrame, level: str, year: i
     Features that belong to a unit of the same level outside ``within`` (other communes' villages)
     are left out quietly; features that match no unit at all stay in the report.
     """
-    everyone = units_in_scope(units, level, year)
+    everyone = in_year(units, year)
+    everyone = everyone[everyone["level"].eq(level)].copy()
     scope = everyone if within is None else everyone[everyone["code"].astype(str).isin(within)]
     joined, report = join_units(layer, scope, year=year)
     if within is None or report.unmatched_features.empty:

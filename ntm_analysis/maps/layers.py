@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from ntm_analysis.maps import draw
 from ntm_analysis.maps.boundaries import JoinReport, join_scope, projected_crs
 from ntm_analysis.i18n import check_lang, fmt
+from ntm_analysis.units import descendants
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
 STATUS_PALETTE: dict[str, dict[str, str]] = {
@@ -303,15 +304,6 @@ def default_output(dataset_name: str, year: int, level: str, tier: str, unit: st
     return Path("-".join(parts).replace("/", "_") + f".{ext}")
 
 
-def descendants(units: pd.DataFrame, code: str) -> set[str]:
-    """``code`` and every unit below it via ``parent_code`` (loop over hierarchy depth only)."""
-    found, frontier = {code}, {code}
-    while frontier:
-        frontier = set(units.loc[units["parent_code"].isin(frontier), "code"].astype(str)) - found
-        found |= frontier
-    return found
-
-
 def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], year: int,
              level: str = "commune", tier: str | None = None, indicator: str | None = None, unit: str | None = None,
              lang: str = "vi", synthetic: bool = False, source: str = "", province: str | None = None,
@@ -336,7 +328,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
     for lvl in {fill_level, level}:
         if lvl not in layers:
             raise MapError("no_layer", level=lvl)
-    within = descendants(units, unit) if unit else None
+    within = descendants(units, unit, year) if unit else None
     joined, report = join_scope(layers[fill_level], units, fill_level, year, within)
     crs = projected_crs(layers[fill_level], province)
     joined = joined.to_crs(crs)

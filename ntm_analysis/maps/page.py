@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
-from ntm_analysis.maps.boundaries import JoinReport, units_in_scope
+from ntm_analysis.maps.boundaries import JoinReport
+from ntm_analysis.units import display_name, in_year
 from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
 from ntm_analysis.maps.layers import MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTE, count_colors, format_value
 
@@ -106,13 +107,9 @@ def _place(units: pd.DataFrame, unit: str | None, year: int, lang: str) -> str:
     """``Xã Tân Lập (06352)``-style name of the mapped area, or "all units"."""
     if not unit:
         return fmt(MESSAGES, "all_district", lang)
-    row = units_in_scope(units, None, year)
-    row = row[row["code"].astype(str) == str(unit)]
-    if row.empty:
+    if in_year(units[units["code"].astype(str) == str(unit)], year).empty:
         return str(unit)
-    r = row.iloc[0]
-    kind = r["type"] if "type" in row and isinstance(r.get("type"), str) else label(LEVEL_LABELS, r["level"], lang)
-    return f"{kind} {r['name']} ({unit})"
+    return f"{display_name(units, str(unit), year, lang)} ({unit})"
 
 
 def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_report: JoinReport | None, *,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ntm_analysis.assess.rollup import valid_in
+from ntm_analysis.units import display_name, expand, in_year
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -362,22 +362,14 @@ th {{ background: #f2f2f2; }}
 # --- planning a batch ------------------------------------------------------------------------
 
 
-def unit_display_name(units: Any, code: str, year: int) -> str:
-    """``Xã Tân Lập``-style name of the unit valid in ``year`` (type word + name)."""
-    rows = units[units["code"].eq(code)]
-    valid = rows[valid_in(rows, year)]
-    row = (valid if len(valid) else rows).iloc[0]
-    kind = row.get("type")
-    return f"{kind} {row['name']}" if isinstance(kind, str) and kind else str(row["name"])
-
-
 def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, all_units: bool = False,
               notebooks: list[str] | None = None, out_dir: Path = Path("reports"), lang: str = "vi",
               catalogue: str | None = None, tier: str = "ntm", context_cache: Path | None = None,
               data: Any = None) -> list[ReportJob]:
     """The jobs of a batch: each per-unit notebook for every commune asked for (``--all``: every
-    commune with values in ``year``; a district name expands to its communes), and each group
-    notebook (district overview) for the districts those communes belong to.
+    commune with values in ``year``; a province or district expands to every commune under it
+    valid in ``year``, with or without values: a commune without data gets its report saying so),
+    and each group notebook (district overview) for the districts those communes belong to.
 
     ``data``: the dataset already loaded from ``dataset_path`` (read here otherwise). Raises
     ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
@@ -392,21 +384,16 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
                          f"({', '.join(ALL_NOTEBOOKS)})")
     ds = data if data is not None else load_dataset(dataset_path, catalogue)
     units = ds.units
-    valid = units[valid_in(units, year)]
-    with_values = set(ds.values.loc[ds.values["year"].eq(year), "code"])
-    communes = valid[valid["level"].eq("commune")]
+    valid = in_year(units, year)
     if all_units:
-        codes = [c for c in communes["code"] if c in with_values]
+        with_values = set(ds.values.loc[ds.values["year"].eq(year), "code"])
+        codes = [c for c in valid.loc[valid["level"].eq("commune"), "code"] if c in with_values]
     else:
         codes = []
         for q in queries or []:
             code = resolve_unit(valid, q, year=year)
             level = valid.loc[valid["code"].eq(code), "level"].iloc[0]
-            if level in ("province", "district"):
-                below = communes[communes["parent_code"].eq(code)]
-                codes += [c for c in below["code"] if c in with_values]
-            else:
-                codes.append(code)
+            codes += expand(valid, code, year, level="commune") if level in ("province", "district") else [code]
     codes = list(dict.fromkeys(codes))
     params = dict(dataset=str(Path(dataset_path).resolve()), year=int(year), lang=lang,
                   catalogue=catalogue, tier=tier,
@@ -419,7 +406,7 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
         else:
             targets = codes
         for code in targets:
-            jobs.append(ReportJob(nb, code, unit_display_name(units, code, year), int(year),
+            jobs.append(ReportJob(nb, code, display_name(units, code, year), int(year),
                                   params | {"unit": code}, Path(out_dir)))
     return jobs
 

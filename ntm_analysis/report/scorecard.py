@@ -13,7 +13,7 @@ import pandas as pd
 
 from ntm_analysis.assess.attainment import Assessment
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, pick
-from ntm_analysis.assess.rollup import valid_in
+from ntm_analysis.units import name_in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "col_no": ("TT", "No."),
@@ -80,11 +80,7 @@ def _unit_name(assessment: Assessment, code: str, year: int | None = None) -> st
     scope = assessment.scope
     if "name" not in scope:
         return code
-    rows = scope[scope["code"] == code]
-    if year is not None and len(rows) > 1:
-        valid = rows[valid_in(rows, int(year))]
-        rows = valid if len(valid) else rows
-    return str(rows["name"].iloc[0]) if len(rows) else code
+    return name_in_year(scope, code, None if year is None else int(year))
 
 
 def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.report import charts
-from ntm_analysis.assess.rollup import valid_in
+from ntm_analysis.units import descendants, display_name, expand, name_in_year, unit_row
 from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
 from ntm_analysis.report.views import ReportContext, _md, number, styled, tier_name, unit_tiers
 
@@ -114,9 +114,9 @@ def village_map(ctx: ReportContext) -> Any:
     """The unit's villages and hamlets, model residential areas highlighted by name; for a commune
     without assessed hamlets, its villages on the village-level NTM indicator most of them miss."""
     from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
-    from ntm_analysis.maps.layers import MODEL_TIER, descendants  # noqa: PLC0415
+    from ntm_analysis.maps.layers import MODEL_TIER  # noqa: PLC0415
 
-    below = descendants(ctx.units, ctx.code)
+    below = descendants(ctx.units, ctx.code, ctx.year)
     u = ctx.assessment.units
     if (u["code"].isin(below) & u["tier"].eq(MODEL_TIER) & u["year"].eq(ctx.year)).any():
         return _map(ctx, "village", ctx.code)
@@ -146,8 +146,8 @@ def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
     from ntm_analysis.assess.targets import draft_paragraph, rank_targets  # noqa: PLC0415
 
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
-    name = ctx.units.loc[ctx.units["code"].eq(ctx.code), "name"].iloc[0]
-    text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
+    name = name_in_year(ctx.units, ctx.code, ctx.year)
+    text = draft_paragraph(ranked, ctx.catalogue, name, ctx.year, tier, ctx.lang)
     from ntm_analysis.report.views import _escape_md  # noqa: PLC0415
 
     return _md("> " + _escape_md(text).replace("\n", "\n> "))
@@ -158,13 +158,9 @@ def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
 
 def communes_of(ctx: ReportContext) -> dict[str, str]:
     """Commune-level units under the context's unit (a district) with values in the year: code → name."""
-    from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
-
     u = ctx.units
-    valid = u[valid_in(u, ctx.year)]
-    below = valid[valid["parent_code"].eq(ctx.code) & valid["level"].eq("commune")]
     has = set(ctx.dataset.values.loc[ctx.dataset.values["year"].eq(ctx.year), "code"])
-    return {c: unit_display_name(u, c, ctx.year) for c in below["code"] if c in has}
+    return {c: display_name(u, c, ctx.year) for c in expand(u, ctx.code, ctx.year, level="commune") if c in has}
 
 
 def district_summary(ctx: ReportContext) -> Any:
@@ -250,21 +246,21 @@ def slipped_communes(ctx: ReportContext) -> Any:
 
 def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
     """Hamlets of the unit assessed as model residential areas: criteria met, recognised, status."""
-    from ntm_analysis.maps.layers import descendants, model_areas  # noqa: PLC0415
+    from ntm_analysis.maps.layers import model_areas  # noqa: PLC0415
 
-    below = descendants(ctx.units, ctx.code)
+    below = descendants(ctx.units, ctx.code, ctx.year)
     u = ctx.assessment.units
     u = u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)]
     if u.empty:
         return _md(t(ctx, "no_hamlets"))
     status = model_areas(ctx.assessment.units, ctx.year, tier).set_index("code")["model_status"]
-    units = ctx.units.drop_duplicates("code", keep="last").set_index("code")
     label_of = {"recognised": t(ctx, "model_recognised"), "in_progress": t(ctx, "model_in_progress")}
     u = u.assign(_s=u["code"].map(status).map({"recognised": 0, "in_progress": 1}).fillna(2)).sort_values(
         ["_s", "criteria_met"], ascending=[True, False])
     out = pd.DataFrame({
-        t(ctx, "hamlet"): [units.loc[c, "name"] for c in u["code"]],
-        t(ctx, "village"): [units.loc[units.loc[c, "parent_code"], "name"] for c in u["code"]],
+        t(ctx, "hamlet"): [name_in_year(ctx.units, c, ctx.year) for c in u["code"]],
+        t(ctx, "village"): [name_in_year(ctx.units, str(unit_row(ctx.units, c, ctx.year)["parent_code"]), ctx.year)
+                            for c in u["code"]],
         VIEW_MESSAGES["col_met"][0 if ctx.lang == "vi" else 1]:
             (u["criteria_met"].astype(str) + "/" + u["criteria_total"].astype(str)).to_numpy(),
         t(ctx, "recognised"): ["" if pd.isna(r) else str(int(r)) for r in u["recognised"]],
@@ -327,12 +323,10 @@ def series_view(ctx: ReportContext) -> list[Any]:
     """Where the unit goes at the next administrative change, and how the successor's series over
     the data years is built: combined from the predecessors' numerators and denominators where the
     roll-up rule allows it, an explicit break otherwise (``trends.successor_series``)."""
-    from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
     from ntm_analysis.assess.trends import successor_series  # noqa: PLC0415
 
     u = ctx.units
-    mine = u[u["code"].eq(ctx.code) & valid_in(u, ctx.year)]
-    succ = mine["successor_code"].dropna()
+    succ = pd.Series([unit_row(u, ctx.code, ctx.year).get("successor_code")]).dropna()
     if succ.empty:
         return [_md(t(ctx, "series_none"))]
     succ_code = str(succ.iloc[0])
@@ -341,7 +335,7 @@ def series_view(ctx: ReportContext) -> list[Any]:
     _, series = successor_series(ctx.dataset, ctx.catalogue, succ_code, succ_year, ctx.lang)
     flags = series.groupby("flag")["indicator"].nunique()
     members = str(series["members"].dropna().iloc[0]) if series["members"].notna().any() else ""
-    text = t(ctx, "series_text", name=ctx.name, year=succ_year or "", successor=unit_display_name(u, succ_code, succ_year or ctx.year),
+    text = t(ctx, "series_text", name=ctx.name, year=succ_year or "", successor=display_name(u, succ_code, succ_year or ctx.year),
              code=succ_code, members=members, combined=int(flags.get("combined", 0)), broken=int(flags.get("break", 0)))
     combined = series[series["flag"].eq("combined")]
     if combined.empty:

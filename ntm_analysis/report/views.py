@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
-from ntm_analysis.assess.rollup import valid_in
+from ntm_analysis.units import descendants, display_name, in_year
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
@@ -73,6 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yes": ("Có", "Yes"),
     "no": ("Chưa", "No"),
     "none": ("Không có.", "None."),
+    "no_data": ("KHÔNG CÓ SỐ LIỆU năm {year} cho {name}: mọi chỉ tiêu dưới đây là \"thiếu dữ liệu\".",
+                "NO DATA for {name} in {year}: every indicator below is \"missing\"."),
     "q_missing": ("{n} chỉ tiêu thiếu dữ liệu năm {year}: {items}.", "{n} indicators without data in {year}: {items}."),
     "q_no_missing": ("Không có chỉ tiêu nào thiếu dữ liệu năm {year}.", "No indicator lacks data in {year}."),
     "q_unverified": ("{n}/{total} ngưỡng được dùng chưa được xác minh với văn bản quyết định ({detail}).",
@@ -117,7 +119,6 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
     from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
     from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
-    from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
 
     check_lang(lang)
     cached = None
@@ -134,9 +135,9 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
         cat = cat or load_catalogue(ds.meta.get("catalogue"))
         assessment = assess(ds, cat)
     units = ds.units
-    valid = units[valid_in(units, year)]
+    valid = in_year(units, year)
     code = resolve_unit(valid, _code_text(unit, valid), year=year)
-    return ReportContext(ds, cat, assessment, code, unit_display_name(units, code, year), int(year), lang, tier)
+    return ReportContext(ds, cat, assessment, code, display_name(units, code, year), int(year), lang, tier)
 
 
 def _code_text(unit: object, units: pd.DataFrame) -> str:
@@ -214,12 +215,22 @@ class Summary:
         return "\n".join(self.lines)
 
 
+def has_data(ctx: ReportContext) -> bool:
+    """True when the dataset holds a value of the year for the unit or any unit under it."""
+    values = ctx.dataset.values
+    below = descendants(ctx.units, ctx.code, ctx.year)
+    return bool((values["year"].eq(ctx.year) & values["code"].isin(below)).any())
+
+
 def summary(ctx: ReportContext) -> Summary:
-    """The unit's summary, one line per tier (e.g. 'NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1 ...')."""
+    """The unit's summary, one line per tier (e.g. 'NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1 ...'),
+    headed by a "no data" line when the year has no value for the unit (a commune reached through
+    its district or province is reported even then, saying so)."""
     text = summary_text(ctx)
     head, _, rest = text.partition(" — ")
     parts = rest.split(" | ") if rest else [text]
-    return Summary([f"{head} — {parts[0]}"] + parts[1:])
+    no_data = [] if has_data(ctx) else [ctx.t("no_data", name=ctx.name, year=ctx.year)]
+    return Summary(no_data + [f"{head} — {parts[0]}"] + parts[1:])
 
 
 def tier_summary(ctx: ReportContext) -> pd.DataFrame:
