@@ -13,6 +13,8 @@ from typing import Iterator, Optional
 
 import typer
 
+from ntm_analysis.errors import NtmError
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -38,23 +40,12 @@ def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
 
 @contextmanager
 def _input_errors(lang: str) -> Iterator[None]:
-    """Turn the package's bad-input errors into their message (in ``lang``) and exit code 2:
-    every command reads files a user wrote, and none may end in a traceback."""
-    from ntm_analysis.assess.attainment import AssessError
-    from ntm_analysis.maps.boundaries import BoundaryError
-    from ntm_analysis.catalogue.model import CatalogueError
-    from ntm_analysis.maps.layers import MapError
-    from ntm_analysis.io.names import UnitLookupError
-    from ntm_analysis.io.validation import DatasetError
-
+    """Turn the package's bad-input errors (the :class:`~ntm_analysis.errors.NtmError` family)
+    into their message in ``lang`` and exit code 2. Any other exception is a bug and surfaces."""
     try:
         yield
-    except (DatasetError, CatalogueError) as exc:
+    except NtmError as exc:
         _fail(exc.render(lang))
-    except (UnitLookupError, BoundaryError, MapError) as exc:
-        _fail(exc.message(lang))
-    except (AssessError, ValueError, OSError) as exc:
-        _fail(str(exc))
 
 
 def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None):
@@ -180,10 +171,8 @@ def trends_cmd(
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
     data_years = sorted(set(data.values["year"].astype(int)))
     lo, hi = from_ or data_years[0], to or data_years[-1]
-    try:  # a reused code: keep the period of the unit that exists in the last year asked for
+    with _input_errors(lang):  # a reused code: keep the period of the unit that exists in the last year asked for
         vf, vt = unit_period(data.units, code, hi)
-    except LookupError as exc:
-        _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
     hist = history(result, code, tier=tier, years=years)
     prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
@@ -278,22 +267,14 @@ def import_cmd(
     lang: str = LangOption,
 ) -> None:
     """Nhập mẫu Excel đã điền vào values.csv, xem trước thay đổi / import a filled template into values.csv, with a preview."""
-    from ntm_analysis.excel import ExcelError, ImportRefused, apply_import, plan_import, render_preview
+    from ntm_analysis.excel import apply_import, plan_import, render_preview
 
     _check_choice(lang, ("vi", "en"), "--lang")
-    try:
+    with _input_errors(lang):
         plan = plan_import(workbook, into)
-    except ExcelError as exc:
-        _fail(exc.render(lang))
-    except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
-        _fail(f"{type(exc).__name__}: {exc}")
     typer.echo(render_preview(plan, lang))
-    try:
+    with _input_errors(lang):
         lines = apply_import(plan, replace=replace, lang=lang)
-    except ImportRefused as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{type(exc).__name__}: {exc}")
     typer.echo("\n".join(lines))
 
 
@@ -385,15 +366,10 @@ def validate_cmd(
 ) -> None:
     """Kiểm tra một bộ dữ liệu, liệt kê mọi lỗi / check a dataset and list every problem."""
     from ntm_analysis.io.dataset import load_dataset, summarise_dataset
-    from ntm_analysis.io.validation import DatasetError
 
     _check_choice(lang, ("vi", "en"), "--lang")
-    try:
+    with _input_errors(lang):
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-    except DatasetError as exc:
-        _fail(exc.render(lang))
-    except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
-        _fail(f"{type(exc).__name__}: {exc}")
     typer.echo(summarise_dataset(data, lang))
 
 
@@ -403,17 +379,13 @@ def catalogue_check_cmd(
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một tệp bộ tiêu chí, liệt kê mọi lỗi / validate a catalogue file, list every problem."""
-    from ntm_analysis.catalogue.model import CatalogueError, load_catalogue, summarise_catalogue
+    from ntm_analysis.catalogue.model import load_catalogue, summarise_catalogue
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not path.is_file():
         _fail(f"Không tìm thấy tệp / file not found: {path}")
-    try:
+    with _input_errors(lang):
         cat = load_catalogue(path)
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
-    except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
-        _fail(f"{type(exc).__name__}: {exc}")
     typer.echo(summarise_catalogue(cat, lang))
 
 
@@ -425,16 +397,14 @@ def catalogue_show_cmd(
     lang: str = LangOption,
 ) -> None:
     """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
-    from ntm_analysis.catalogue.model import CatalogueError, catalogue_to_frame, load_catalogue
+    from ntm_analysis.catalogue.model import catalogue_to_frame, load_catalogue
     from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if fmt_ not in ("table", "csv"):
         _fail(f"--format: table | csv ({fmt_!r})")
-    try:
+    with _input_errors(lang):
         cat = load_catalogue(catalogue)
-    except CatalogueError as exc:
-        _fail(exc.render(lang))
     if tier is not None and tier not in cat.tier_ids():
         _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
     frame = catalogue_to_frame(cat, tier=tier, lang=lang)
@@ -494,9 +464,8 @@ def report_cmd(
         cache = reports.write_context_cache(dataset, catalogue, out, data=data, cat=cat)
         jobs = [reports.ReportJob(j.notebook, j.code, j.name, j.year, j.parameters | {"context_cache": str(cache.resolve())},
                                   j.out_dir) for j in jobs]
-        results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
-    except RuntimeError as exc:
-        _fail(str(exc))
+        with _input_errors(lang):
+            results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
     finally:
         if cache is not None:
             cache.unlink(missing_ok=True)

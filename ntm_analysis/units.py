@@ -19,10 +19,11 @@ Rules kept here and nowhere else:
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import ClassVar, Iterable, Mapping
 
 import pandas as pd
 
+from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import LEVEL_LABELS, label
 
 #: Administrative levels from the top down; roll-up runs from a deeper level to a shallower one.
@@ -30,7 +31,15 @@ LEVELS: tuple[str, ...] = ("province", "district", "commune", "village", "hamlet
 #: Depth of each level (0 = province).
 LEVEL_RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
 
-_UNKNOWN = ("Không có đơn vị mã {code}{period} trong bảng đơn vị.", "No unit with code {code}{period} in the units table.")
+
+
+class UnitNotFound(KeyedError, LookupError):
+    """No unit with the code (in the year asked for)."""
+
+    MESSAGES: ClassVar[Mapping[str, tuple[str, str]]] = {
+        "unknown_unit": ("Không có đơn vị mã {code}{period} trong bảng đơn vị.",
+                         "No unit with code {code}{period} in the units table."),
+    }
 
 
 def _years(column: pd.Series) -> pd.Series:
@@ -117,13 +126,13 @@ def expand(units: pd.DataFrame, codes: str | Iterable[str], year: int | None = N
 def unit_row(units: pd.DataFrame, code: str, year: int | None = None) -> pd.Series:
     """The row of the unit with ``code`` that exists in ``year`` (default: its latest period).
 
-    Raises ``LookupError`` (message in Vietnamese and English) when there is none."""
+    Raises :class:`UnitNotFound` (a ``LookupError`` of the package's error family) when there is none."""
     rows = units[units["code"].eq(code)]
     if year is not None:
         rows = rows[valid_in(rows, year)]
     if rows.empty:
         period = "" if year is None else f" ({year})"
-        raise LookupError(" / ".join(m.format(code=code, period=period) for m in _UNKNOWN))
+        raise UnitNotFound("unknown_unit", code=code, period=period)
     if len(rows) == 1:
         return rows.iloc[0]
     start = _years(rows["valid_from"]).fillna(-1) if "valid_from" in rows else pd.Series(0, index=rows.index)
@@ -188,7 +197,7 @@ def display_name(units: pd.DataFrame, code: str, year: int | None = None, lang: 
 def unit_label(units: pd.DataFrame, code: str, year: int | None = None, lang: str = "vi") -> str:
     """The unit in running text: ``xã Tân Lập`` (type word lower-cased, else the level's name) /
     ``Tân Lập commune`` (the level's English name), for the unit with ``code`` valid in ``year``.
-    Raises ``LookupError`` when the code has no unit in ``year``."""
+    Raises :class:`UnitNotFound` when the code has no unit in ``year``."""
     row = unit_row(units, code, year)
     name = str(row["name"])
     if lang == "vi":

@@ -120,7 +120,7 @@ def test_layer_without_crs_gets_an_error_suggesting_vn2000(tmp_path: Path) -> No
     squares(["06376"], ["Nhất Hòa"]).set_crs(None, allow_override=True).to_file(path)
     with pytest.raises(b.BoundaryError) as err:
         b.read_boundaries(path, province="Lạng Sơn")
-    vi, en = err.value.message("vi"), err.value.message("en")
+    vi, en = err.value.render("vi"), err.value.render("en")
     assert "ranh_gioi.shp" in vi and "không khai báo hệ tọa độ" in vi and "EPSG:9215" in vi
     assert "declares no coordinate reference system" in en and "most likely EPSG:9215" in en and "-a_srs EPSG:9215" in en
 
@@ -130,7 +130,7 @@ def test_layer_without_crs_in_degrees_suggests_wgs84(tmp_path: Path) -> None:
     b.read_boundaries(FIXTURES / "communes_nfd.geojson").set_crs(None, allow_override=True).to_file(path)
     with pytest.raises(b.BoundaryError) as err:
         b.read_boundaries(path)
-    assert "EPSG:4326" in err.value.message("en")
+    assert "EPSG:4326" in err.value.render("en")
 
 
 def test_suggest_crs_by_range_and_province() -> None:
@@ -178,7 +178,7 @@ def test_resolve_boundary_path_prefers_the_dataset_folder(tmp_path: Path, monkey
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(b.BoundaryError) as err:
         b.read_boundaries(tmp_path / "khong_co.gpkg")
-    assert "khong_co.gpkg" in err.value.message("vi") and "not found" in err.value.message("en")
+    assert "khong_co.gpkg" in err.value.render("vi") and "not found" in err.value.render("en")
 
 
 # --- classification and rendering -------------------------------------------------------------
@@ -401,7 +401,7 @@ def test_village_map_of_a_commune_indicator_or_without_village_rows_is_an_error(
     cat, ds = tiny.catalogue(), tiny.dataset()
     with pytest.raises(maps.MapError) as err:
         maps.map_levels(cat, "village", "ntm", "3.1")  # thu_nhap is entered per commune
-    assert err.value.key == "indicator_level" and "2.1" in err.value.message("en")
+    assert err.value.key == "indicator_level" and "2.1" in err.value.render("en")
     assert maps.map_levels(cat, "village", "ntm", "2.1") == ("ntm", "village")
     with pytest.raises(maps.MapError) as err:
         maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])}, 2022,

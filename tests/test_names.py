@@ -68,8 +68,8 @@ def test_find_by_name_any_form(units):
 def test_ambiguous_name_lists_candidates(units):
     with pytest.raises(UnitLookupError) as exc:
         resolve_unit(units, "Bắc Sơn")
-    assert "06325" in exc.value.message("vi") and "06343" in exc.value.message("en")
-    assert "Thị trấn" in exc.value.message("vi")
+    assert "06325" in exc.value.render("vi") and "06343" in exc.value.render("en")
+    assert "Thị trấn" in exc.value.render("vi")
 
 
 @pytest.mark.parametrize("query,code", [("thị trấn Bắc Sơn", "06325"), ("Xã Bắc Sơn", "06343"), ("06325", "06325")])
@@ -90,4 +90,4 @@ def test_level_filter(units):
 def test_not_found_suggests_close_names(units):
     with pytest.raises(UnitLookupError) as exc:
         resolve_unit(units, "Nhất Hoà Xã")
-    assert "Nhất Hòa" in exc.value.message("vi")
+    assert "Nhất Hòa" in exc.value.render("vi")

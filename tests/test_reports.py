@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.report import batch as reports
 from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
 
@@ -110,8 +111,9 @@ def test_batch_runs_on_a_dask_local_cluster(tmp_path: Path) -> None:
 
 
 def test_unknown_notebook_is_refused() -> None:
-    with pytest.raises(ValueError, match="no notebook named"):
+    with pytest.raises(NtmError, match="Không có sổ tính: nope") as err:
         reports.plan_jobs(SAMPLE, 2023, ["Tân Lập"], notebooks=["nope"], out_dir=Path("/nonexistent"))
+    assert "No notebook named: nope" in err.value.render("en")
 
 
 def test_a_unit_name_with_quotes_slashes_and_script_is_escaped_in_the_report(tmp_path: Path) -> None:

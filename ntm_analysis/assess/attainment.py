@@ -26,6 +26,7 @@ import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue, region_ids
 from ntm_analysis.io.dataset import Dataset
+from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import check_lang, fmt
 from ntm_analysis.assess.rollup import CONFLICT_COLUMNS, EPS, resolve_values
 from ntm_analysis.units import LEVEL_RANK, ancestry, valid_in
@@ -59,8 +60,10 @@ TEXT_COLUMNS = {
 
 
 
-class AssessError(ValueError):
-    """Bad arguments to :func:`assess` (unknown unit code or tier); the message is in one language."""
+class AssessError(KeyedError, ValueError):
+    """Bad arguments to :func:`assess` (unknown unit code or tier): message ``key`` of ``MESSAGES``."""
+
+    MESSAGES = MESSAGES
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +94,7 @@ def select_units(units: pd.DataFrame, codes: str | Iterable[str] | None, lang: s
     wanted = [codes] if isinstance(codes, str) else [str(c) for c in codes]
     unknown = sorted(set(wanted) - set(units["code"]))
     if unknown:
-        raise AssessError(fmt(MESSAGES, "unknown_unit", lang, codes=", ".join(unknown)))
+        raise AssessError("unknown_unit", lang=lang, codes=", ".join(unknown))
     anc = ancestry(units) if anc is None else anc
     return units[units["code"].isin(anc.loc[anc["ancestor"].isin(wanted), "code"])]
 
@@ -102,8 +105,8 @@ def _tier_closure(catalogue: Catalogue, tiers: str | Iterable[str] | None, lang:
     wanted = known if tiers is None else ([tiers] if isinstance(tiers, str) else list(tiers))
     unknown = [t for t in wanted if t not in known]
     if unknown:
-        raise AssessError(fmt(MESSAGES, "unknown_tier", lang, tiers=", ".join(unknown),
-                              catalogue=catalogue.meta.get("id", "?"), choices=", ".join(known)))
+        raise AssessError("unknown_tier", lang=lang, tiers=", ".join(unknown),
+                          catalogue=catalogue.meta.get("id", "?"), choices=", ".join(known))
     requires = _requires(catalogue)
     out = list(wanted)
     for tier in out:  # grows while iterating: follows the chain of requirements

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 import pandera.pandas as pa
 import yaml
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import fmt, pick
 
 COMPARATORS = (">=", "<=", "==", "true")
@@ -136,14 +137,17 @@ class CatalogueProblem:
         return f"- {where}{loc}: {self.message(lang)} {fmt(MESSAGES, 'fix', lang)}: {self.fix(lang)}"
 
 
-class CatalogueError(Exception):
+class CatalogueError(NtmError):
     """An invalid or missing catalogue; ``problems`` lists every problem found."""
+
+    lang = "en"
 
     def __init__(self, problems: list[CatalogueProblem]):
         self.problems = problems
-        super().__init__(self.render("en"))
+        super().__init__(self.render("vi"), self.render("en"))
 
     def render(self, lang: str = "vi") -> str:
+        """A header naming the file, then one line per problem with its fix."""
         file = self.problems[0].file if self.problems else "?"
         lines = [fmt(MESSAGES, "header", lang, file=file, n=len(self.problems))]
         return "\n".join(lines + [p.render(lang) for p in self.problems])

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.excel.common import TIER_SHORT, neutralise, number_text, save_workbook
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 from ntm_analysis.units import in_year
@@ -197,7 +198,7 @@ def export_annex(result: Any, dataset: Any, catalogue: Any, year: int, out: Path
     lang = check_lang(lang)
     out = Path(out)
     if result.units.empty or not (result.units["year"] == year).any():
-        raise ValueError(fmt(MESSAGES, "empty", lang, year=year))
+        raise NtmError(fmt(MESSAGES, "empty", "vi", year=year), fmt(MESSAGES, "empty", "en", year=year))
     names = in_year(dataset.units, year).drop_duplicates("code", keep="last").set_index("code")["name"]
     meta = dataset.meta or {}
     sub = fmt(MESSAGES, "subtitle", lang, dataset=meta.get("name") or dataset.path or "",

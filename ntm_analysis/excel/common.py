@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import fmt
 
 #: Name of the very hidden sheet holding the version marker; the defined name points at its hash.
@@ -138,13 +139,14 @@ def cell_problem(messages: dict[str, tuple[str, str]], key: str, sheet: str | No
     return CellProblem(sheet, cell, fmt(messages, key, "vi", **args), fmt(messages, key, "en", **args), severity)
 
 
-class ExcelError(Exception):
+class ExcelError(NtmError):
     """Every problem that stops an import or export; nothing was written when it is raised."""
 
     def __init__(self, problems: Iterable[CellProblem], file: str = "", lang: str = "vi"):
         self.problems = list(problems)
         self.file = file
-        super().__init__(self.render(lang))
+        self.lang = lang
+        super().__init__(self.render("vi"), self.render("en"))
 
     def render(self, lang: str = "vi") -> str:
         """A header line, then one line per problem."""

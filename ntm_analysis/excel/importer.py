@@ -34,6 +34,7 @@ from ntm_analysis.excel.common import (
 )
 from ntm_analysis.excel.common import MESSAGES as SHARED
 from ntm_analysis.excel.common import cell_problem as _cell_problem
+from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import fmt
 from ntm_analysis.units import names_in_year
 
@@ -342,8 +343,10 @@ def render_preview(plan: ImportPlan, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-class ImportRefused(Exception):
+class ImportRefused(KeyedError):
     """Entered values differ from existing ones and ``replace`` was not given; nothing written."""
+
+    MESSAGES = MESSAGES
 
 
 def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
@@ -386,7 +389,7 @@ def apply_import(plan: ImportPlan, replace: bool = False, lang: str = "vi",
     atomically. Returns the message lines (written file, backup)."""
     n_changed, n_added = plan.count("changed"), plan.count("added")
     if n_changed and not replace:
-        raise ImportRefused(fmt(MESSAGES, "refuse", lang, n=n_changed))
+        raise ImportRefused("refuse", lang=lang, n=n_changed)
     if not n_changed and not n_added:
         return [fmt(MESSAGES, "nothing", lang)]
     lines = []

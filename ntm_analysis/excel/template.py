@@ -29,6 +29,7 @@ from ntm_analysis.excel.common import (
     structure_hash,
     tool_version,
 )
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import LEVEL_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
 from ntm_analysis.units import expand, in_year, unit_row
 
@@ -273,13 +274,13 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise ValueError(fmt(MESSAGES, "not_xlsx", "vi", path=out) + "\n" + fmt(MESSAGES, "not_xlsx", "en", path=out))
+        raise NtmError(fmt(MESSAGES, "not_xlsx", "vi", path=out), fmt(MESSAGES, "not_xlsx", "en", path=out))
     by_level = template_units(dataset.units, code, year)
     live = in_year(dataset.units, year)
     root = unit_row(dataset.units, code, year) if (live["code"] == code).any() else unit_row(dataset.units, code)
     if root["level"] not in SHEETS:
         level = LEVEL_LABELS.get(root["level"], (root["level"],) * 2)
-        raise ValueError(fmt(MESSAGES, "unit_level", "vi", level=level[0]) + "\n" + fmt(MESSAGES, "unit_level", "en", level=level[1]))
+        raise NtmError(fmt(MESSAGES, "unit_level", "vi", level=level[0]), fmt(MESSAGES, "unit_level", "en", level=level[1]))
     attr = catalogue.meta.get("threshold_by") or "region"
     attr_value = root.get(attr) if attr in root.index and not pd.isna(root.get(attr)) else None
     names = dict(zip(live["code"], live["name"]))
@@ -294,8 +295,8 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
             continue
         layout.append(_write_sheet(wb, level, units, measures, dataset.values, names, year, root))
     if not layout:
-        raise ValueError(fmt(MESSAGES, "no_measures", "vi", unit=root["name"], code=code) + "\n"
-                         + fmt(MESSAGES, "no_measures", "en", unit=root["name"], code=code))
+        raise NtmError(fmt(MESSAGES, "no_measures", "vi", unit=root["name"], code=code),
+                       fmt(MESSAGES, "no_measures", "en", unit=root["name"], code=code))
     marker: dict[str, Any] = {
         "format": TEMPLATE_FORMAT, "tool_version": tool_version(), "catalogue_id": str(catalogue.meta.get("id", "")),
         "catalogue_version": str(catalogue.meta.get("version", "")), "unit_code": str(code),

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import fmt
 from ntm_analysis.units import valid_in
 
@@ -65,18 +66,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class UnitLookupError(LookupError):
+class UnitLookupError(NtmError, LookupError):
     """A unit query that matched no unit or several; carries vi and en messages and candidates."""
 
     def __init__(self, message_vi: str, message_en: str, candidates: pd.DataFrame | None = None):
-        super().__init__(message_vi)
-        self.message_vi = message_vi
-        self.message_en = message_en
+        super().__init__(message_vi, message_en)
         self.candidates = candidates if candidates is not None else pd.DataFrame()
-
-    def message(self, lang: str = "vi") -> str:
-        """The message in ``lang``."""
-        return self.message_vi if lang == "vi" else self.message_en
 
 
 def normalise_text(s: Any) -> Any:

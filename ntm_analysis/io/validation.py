@@ -15,6 +15,7 @@ from typing import Any, Iterable, Literal
 
 import pandas as pd
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import LEVEL_LABELS, fmt, pick
 
 Severity = Literal["error", "warning"]
@@ -197,13 +198,13 @@ def problems_at(rule: str, file: str, rows: pd.DataFrame, column: str | None, se
     return out
 
 
-class DatasetError(Exception):
+class DatasetError(NtmError):
     """All problems found in a dataset (errors and warnings); raised when any is an error."""
 
     def __init__(self, problems: Iterable[Problem], lang: str = "vi"):
         self.problems: list[Problem] = list(problems)
         self.lang = lang
-        super().__init__(self.render(lang))
+        super().__init__(self.render("vi"), self.render("en"))
 
     @property
     def errors(self) -> list[Problem]:

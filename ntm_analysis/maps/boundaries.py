@@ -23,6 +23,7 @@ from ntm_analysis.maps.crs import (  # noqa: F401 - re-exported: the CRS helpers
     LANG_SON_CRS, UTM_ZONES, VN2000_ZONES, WGS84, CrsGuess, lang_son_crs, projected_crs, province_crs,
     suggest_crs, zone_table,
 )
+from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import fmt
 from ntm_analysis.io.names import name_key, split_type
 from ntm_analysis.units import in_year, valid_in
@@ -74,17 +75,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class BoundaryError(ValueError):
-    """A boundary layer that cannot be used; carries the message in Vietnamese and English."""
+class BoundaryError(KeyedError, ValueError):
+    """A boundary layer that cannot be used; the message ``key`` of this module's ``MESSAGES``
+    (a CRS guess among the arguments is rendered in the same language)."""
 
-    def __init__(self, key: str, **kwargs: Any):
-        self.key, self.kwargs = key, kwargs
-        super().__init__(self.message("vi"))
-
-    def message(self, lang: str = "vi") -> str:
-        """The message in ``lang`` (a CRS guess is rendered in the same language)."""
-        kwargs = {k: (v.render(lang) if isinstance(v, CrsGuess) else v) for k, v in self.kwargs.items()}
-        return fmt(MESSAGES, self.key, lang, **kwargs)
+    MESSAGES = MESSAGES
 
 
 # --- reading --------------------------------------------------------------------------------------

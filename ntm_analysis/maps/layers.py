@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
 from ntm_analysis.maps.boundaries import JoinReport, join_scope, projected_crs
+from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import check_lang, fmt
 from ntm_analysis.units import descendants
 
@@ -107,15 +108,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class MapError(ValueError):
-    """A map that cannot be drawn from the given arguments; carries vi and en messages."""
+class MapError(KeyedError, ValueError):
+    """A map that cannot be drawn from the given arguments: message ``key`` of this module's ``MESSAGES``."""
 
-    def __init__(self, key: str, **kwargs: Any):
-        self.key, self.kwargs = key, kwargs
-        super().__init__(fmt(MESSAGES, key, "vi", **kwargs))
-
-    def message(self, lang: str = "vi") -> str:
-        return fmt(MESSAGES, self.key, lang, **self.kwargs)
+    MESSAGES = MESSAGES
 
 
 # --- data layers --------------------------------------------------------------------------------

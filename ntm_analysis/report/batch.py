@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ntm_analysis.errors import ArgumentError
 from ntm_analysis.units import display_name, expand, in_year
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -262,8 +263,7 @@ def _run_dask(jobs: list[ReportJob], scheduler: str, progress: bool) -> list[Rep
     try:
         from distributed import Client, as_completed as dask_completed  # noqa: PLC0415
     except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("Cần cài gói tùy chọn dask: pip install 'ntm-analysis[dask]' / "
-                           "install the optional extra: pip install 'ntm-analysis[dask]'") from exc
+        raise ArgumentError("no_dask") from exc
     client = scheduler if not isinstance(scheduler, str) else Client(scheduler)
     try:
         futures = client.map(run_job, jobs, pure=False)
@@ -380,8 +380,7 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     notebooks = list(notebooks or ALL_NOTEBOOKS)
     unknown = [n for n in notebooks if n not in ALL_NOTEBOOKS]
     if unknown:
-        raise ValueError(f"Không có sổ tính / no notebook named: {', '.join(unknown)} "
-                         f"({', '.join(ALL_NOTEBOOKS)})")
+        raise ArgumentError("no_notebook", names=", ".join(unknown), choices=", ".join(ALL_NOTEBOOKS))
     ds = data if data is not None else load_dataset(dataset_path, catalogue)
     units = ds.units
     valid = in_year(units, year)
