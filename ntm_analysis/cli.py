@@ -84,6 +84,7 @@ def map_cmd(
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
     from ntm_analysis.maps import layers as maps
+    from ntm_analysis.maps.compose import make_map
     from ntm_analysis.assess.attainment import assess, assess_villages
     from ntm_analysis.maps.boundaries import load_layers
     from ntm_analysis.io.names import resolve_unit
@@ -106,7 +107,7 @@ def map_cmd(
         province = data.meta.get("province")
         layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province)
         source = data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name") or Path(dataset).name
-        drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
+        drawn = make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
                               province=province, village_rows=village_rows)
     target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)

@@ -23,6 +23,7 @@ from ntm_analysis.maps import boundaries as b
 from ntm_analysis.maps import crs as vncrs
 from ntm_analysis.maps import export as map_export
 from ntm_analysis.maps import layers as maps
+from ntm_analysis.maps.compose import make_map
 from ntm_analysis.sample import geometry as sg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,7 +212,7 @@ def tiny_assessment(codes: list[str], statuses: list[str]) -> SimpleNamespace:
 def test_rendered_png_has_the_status_colour_inside_each_unit(tmp_path: Path) -> None:
     units = units_table().iloc[:2]
     layer = squares(list(units["code"]), list(units["name"]))
-    result = maps.make_map(tiny_assessment(list(units["code"]), ["met", "not_met"]), units, {"commune": layer},
+    result = make_map(tiny_assessment(list(units["code"]), ["met", "not_met"]), units, {"commune": layer},
                            2023, indicator="1.1", synthetic=True)
     path = maps.save_figure(result.figure, tmp_path / "m.png", dpi=100)
     img = mpimg.imread(path)[:, :, :3]
@@ -229,7 +230,7 @@ def test_rendered_png_has_the_status_colour_inside_each_unit(tmp_path: Path) -> 
 def test_units_without_geometry_are_listed_on_the_page() -> None:
     units = units_table().iloc[:3]
     layer = squares(["06376", "06331"], ["Nhất Hòa", "Vạn Thủy"])
-    result = maps.make_map(tiny_assessment(list(units["code"]), ["met", "not_met", "met"]), units,
+    result = make_map(tiny_assessment(list(units["code"]), ["met", "not_met", "met"]), units,
                            {"commune": layer}, 2023, lang="en")
     text = " ".join(t.get_text().replace("\n", " ") for t in result.figure.findobj(lambda o: hasattr(o, "get_text")))
     assert "Without geometry, not drawn (1): 06352 Tân Lập" in text
@@ -362,7 +363,7 @@ def test_village_indicator_map_colours_each_village_by_its_own_status(tmp_path: 
     rows = assess_villages(ds, cat, "ntm", years=2022, units="06352")
     layer = squares(["V1", "V2"], ["Nà Yêu", "Nà Nâm"])
     # 2.1 in 2022 (Tân Lập threshold 60): V1 90 → met, V2 20 → not met
-    result = maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": layer}, 2022, level="village",
+    result = make_map(assess(ds, cat, years=2022), ds.units, {"village": layer}, 2022, level="village",
                            tier="ntm", indicator="2.1", unit="06352", village_rows=rows, synthetic=True)
     got = result.layer.set_index("code")
     assert got.loc["V1", "color"] == maps.STATUS_PALETTE["met"]["color"]
@@ -386,7 +387,7 @@ def test_village_map_of_a_share_true_indicator_labels_yes_no(tmp_path: Path) -> 
     tiny = _tiny()
     cat, ds = tiny.catalogue(), tiny.dataset()
     rows = assess_villages(ds, cat, "ntm", years=2022)
-    result = maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])},
+    result = make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])},
                            2022, level="village", tier="ntm", indicator="5.2", unit="06352", village_rows=rows,
                            lang="en")
     got = result.layer.set_index("code")
@@ -404,7 +405,7 @@ def test_village_map_of_a_commune_indicator_or_without_village_rows_is_an_error(
     assert err.value.key == "indicator_level" and "2.1" in err.value.render("en")
     assert maps.map_levels(cat, "village", "ntm", "2.1") == ("ntm", "village")
     with pytest.raises(maps.MapError) as err:
-        maps.make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])}, 2022,
+        make_map(assess(ds, cat, years=2022), ds.units, {"village": squares(["V1", "V2"], ["a", "b"])}, 2022,
                       level="village", tier="ntm", indicator="2.1", unit="06352")
     assert err.value.key == "no_village_rows"
 

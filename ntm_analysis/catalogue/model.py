@@ -57,6 +57,10 @@ class Catalogue:
         """Ids accepted in the ``indicator`` column of values.csv."""
         return set(self.measures["measure"])
 
+    def region_ids(self, values: pd.Series) -> pd.Series:
+        """Region ids for the ``region`` values users write (see :func:`region_ids`)."""
+        return region_ids(self, values)
+
     def tier_ids(self) -> list[str]:
         """Tier ids in catalogue order."""
         return list(self.tiers.sort_values("order")["tier"])

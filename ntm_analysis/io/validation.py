@@ -464,14 +464,12 @@ def check_recognitions(recs: pd.DataFrame, units: pd.DataFrame | None, tiers: li
 def check_regions(units: pd.DataFrame, catalogue: Any, file: str) -> list[Problem]:
     """A warning for each distinct ``region`` that names no region of the catalogue (by id or name):
     thresholds set for a region would silently not apply to that unit."""
-    from ntm_analysis.catalogue.model import region_ids  # noqa: PLC0415
-
     regions = catalogue.meta.get("regions") or [] if catalogue is not None else []
     if "region" not in units or not regions:
         return []
     written = units["region"].astype("string").str.strip()
     known = {str(r.get("id")) for r in regions}
-    bad = units.assign(_id=region_ids(catalogue, written))
+    bad = units.assign(_id=catalogue.region_ids(written))
     bad = bad[written.notna() & written.ne("") & ~bad["_id"].isin(known)].drop_duplicates("region")
     expected = ", ".join(f"{r.get('id')} ({r.get('vi')})" for r in regions)
     return problems_at("region_unknown", file, bad, "region", severity="warning",

@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -22,10 +22,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
-from ntm_analysis.maps.boundaries import JoinReport, join_scope, projected_crs
+from ntm_analysis.maps.boundaries import JoinReport
 from ntm_analysis.errors import KeyedError
-from ntm_analysis.i18n import check_lang, fmt
-from ntm_analysis.units import descendants
+from ntm_analysis.i18n import fmt
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
 STATUS_PALETTE: dict[str, dict[str, str]] = {
@@ -210,7 +209,7 @@ def model_areas(units_table: pd.DataFrame, year: int, tier: str = MODEL_TIER, ma
     return rows.loc[rows["model_status"].ne(""), ["code", "model_status", "recognised"]].reset_index(drop=True)
 
 
-def _atomic(path: Path, write: Any) -> Path:
+def atomic_write(path: Path, write: Any) -> Path:
     """Call ``write(tmp_path)`` on a temporary file next to ``path``, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,7 +228,7 @@ def save_figure(fig: Figure, path: str | Path, fmt_: str | None = None, dpi: int
     """Save ``fig`` as PNG or PDF (from ``fmt_`` or the suffix) at ``dpi``, atomically."""
     path = Path(path)
     kind = (fmt_ or path.suffix.lstrip(".") or "png").lower()
-    return _atomic(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=dpi, metadata=None if kind == "png" else {}))
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=dpi, metadata=None if kind == "png" else {}))
 
 
 # --- the map ------------------------------------------------------------------------------------
@@ -245,7 +244,7 @@ class MapResult:
     context_report: JoinReport | None = None
 
 
-def _tier_info(catalogue: Any, tier: str, lang: str) -> tuple[str, str]:
+def tier_info(catalogue: Any, tier: str, lang: str) -> tuple[str, str]:
     """Display name and unit level of ``tier`` (the id and ``commune`` without a catalogue)."""
     if catalogue is None or tier not in set(catalogue.tiers["tier"]):
         return tier, "hamlet" if tier == MODEL_TIER else "commune"
@@ -268,7 +267,7 @@ def village_indicator_map(catalogue: Any, level: str, tier: str | None, indicato
     """True when the map colours villages by their own value of an indicator of a commune tier."""
     tier = tier or DEFAULT_TIER.get(level, "ntm")
     return (indicator is not None and level == "village"
-            and _tier_info(catalogue, tier, "vi")[1] in ("province", "district", "commune"))
+            and tier_info(catalogue, tier, "vi")[1] in ("province", "district", "commune"))
 
 
 def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: str | None = None) -> tuple[str, str]:
@@ -281,7 +280,7 @@ def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: s
         if str(indicator) not in set(own) and str(indicator) in village_indicators(catalogue, DEFAULT_TIER["commune"]):
             tier = DEFAULT_TIER["commune"]
     tier = tier or DEFAULT_TIER.get(level, "ntm")
-    _, tier_level = _tier_info(catalogue, tier, "vi")
+    _, tier_level = tier_info(catalogue, tier, "vi")
     if village_indicator_map(catalogue, level, tier, indicator):
         choices = village_indicators(catalogue, tier)
         if str(indicator) not in choices:
@@ -298,63 +297,3 @@ def default_output(dataset_name: str, year: int, level: str, tier: str, unit: st
     """``<dataset>-<level>-<unit|all>-<year>-<tier>[-i<indicator>].<ext>`` in the current directory."""
     parts = [dataset_name, level, unit or "all", str(year), tier] + ([f"i{indicator}"] if indicator else [])
     return Path("-".join(parts).replace("/", "_") + f".{ext}")
-
-
-def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoDataFrame], year: int,
-             level: str = "commune", tier: str | None = None, indicator: str | None = None, unit: str | None = None,
-             lang: str = "vi", synthetic: bool = False, source: str = "", province: str | None = None,
-             village_rows: pd.DataFrame | None = None) -> MapResult:
-    """Draw the criteria-met map (``indicator`` None) or the indicator map of ``level`` units.
-
-    ``units``: the dataset's units table; ``layers``: boundary layers by level (as read by
-    ``boundaries.read_boundaries``). A ``village`` map colours the hamlets of a hamlet-level tier
-    (default ``kdc-kieu-mau``) inside village outlines and names, and highlights model residential
-    areas. ``unit`` limits the map to a unit and everything under it. Units without geometry are
-    listed on the page, never dropped silently.
-
-    A ``village`` map of an ``indicator`` of a commune tier whose measure is entered per village
-    colours each village by its own value against the commune threshold: ``village_rows`` from
-    ``assess.assess_villages`` (else village rows already in ``assessment.indicators``).
-    """
-    check_lang(lang)
-    cat = getattr(assessment, "catalogue", None)
-    tier, fill_level = map_levels(cat, level, tier, indicator)
-    by_village = village_indicator_map(cat, level, tier, indicator)
-    tier_name, tier_level = _tier_info(cat, tier, lang)
-    for lvl in {fill_level, level}:
-        if lvl not in layers:
-            raise MapError("no_layer", level=lvl)
-    within = descendants(units, unit, year) if unit else None
-    joined, report = join_scope(layers[fill_level], units, fill_level, year, within)
-    crs = projected_crs(layers[fill_level], province)
-    joined = joined.to_crs(crs)
-    context, context_report = None, None
-    if level != fill_level:
-        context, context_report = join_scope(layers[level], units, level, year, within)
-        context = context.to_crs(crs)
-
-    if indicator is None:
-        data = criteria_layer(joined, assessment.units, year, tier)
-    else:
-        measures = cat.measures if cat is not None else None
-        rows = assessment.indicators
-        if by_village:
-            rows = village_rows if village_rows is not None else rows[rows["code"].isin(joined["code"])]
-            if not (rows["indicator"].astype(str).eq(str(indicator)) & rows["year"].eq(year)).any():
-                raise MapError("no_village_rows", indicator=indicator)
-        data = indicator_layer(joined, rows, year, tier, indicator, measures, lang)
-    from ntm_analysis.maps.page import _commune_note, render  # noqa: PLC0415 (the page imports this module)
-
-    notes = _commune_note(assessment.indicators, units, year, tier, indicator, unit, measures, lang) if by_village else []
-    models = model_areas(assessment.units, year, tier) if tier_level == "hamlet" else pd.DataFrame(columns=["code", "model_status", "recognised"])
-    total = data.attrs.get("count_total", 0)
-    data = data.merge(models[["code", "model_status"]], on="code", how="left")
-    data.attrs.update(joined.attrs, count_total=total)
-
-    fig = render(data, context, report, context_report, year=year, tier=tier, tier_name=tier_name, level=level,
-                 fill_level=fill_level, indicator=indicator, cat=cat, units=units, unit=unit, lang=lang,
-                 by_village=by_village, extra_notes=notes,
-                 synthetic=synthetic or bool(layers[fill_level].attrs.get("illustrative")), source=source,
-                 boundaries=", ".join(dict.fromkeys(Path(str(layers[lv].attrs.get("path", ""))).name
-                                                    for lv in (level, fill_level))), crs_name=crs.name)
-    return MapResult(fig, data, report, context_report)

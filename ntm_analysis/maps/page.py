@@ -20,7 +20,7 @@ from ntm_analysis.units import display_name, in_year
 from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
 from ntm_analysis.maps.layers import MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTE, count_colors, format_value
 
-def _commune_note(indicators: pd.DataFrame, units: pd.DataFrame, year: int, tier: str, indicator: str,
+def commune_note(indicators: pd.DataFrame, units: pd.DataFrame, year: int, tier: str, indicator: str,
                   unit: str | None, measures: pd.DataFrame | None, lang: str) -> list[str]:
     """The mapped commune's own (rolled-up) value and status of ``indicator``, as assessed."""
     rows = indicators[(indicators["code"].astype(str) == str(unit)) & (indicators["year"] == year)

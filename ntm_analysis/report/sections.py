@@ -11,7 +11,7 @@ import pandas as pd
 from ntm_analysis.report import charts
 from ntm_analysis.units import descendants, display_name, expand, name_in_year, unit_row
 from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
-from ntm_analysis.report.views import ReportContext, _md, number, styled, tier_name, unit_tiers
+from ntm_analysis.report.views import ReportContext, markdown, number, styled, tier_name, unit_tiers
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_boundaries": ("Bộ dữ liệu không có lớp ranh giới cấp {level}: không vẽ được bản đồ.",
@@ -84,7 +84,7 @@ def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
     fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name,
                                   tier_name(ctx, tier), names, ctx.lang, synthetic=_synthetic(ctx))
     if fig is None:
-        return _md(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))
+        return markdown(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))
     return charts.to_image(fig)
 
 
@@ -93,20 +93,21 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
     """A map of ``level`` units under ``code`` drawn by ``maps.make_map`` (lower dpi for HTML);
     ``village_rows`` (``assess.assess_villages``) for a village map of a commune tier's indicator."""
     from ntm_analysis.maps.boundaries import load_layers  # noqa: PLC0415
-    from ntm_analysis.maps.layers import make_map, map_levels  # noqa: PLC0415
+    from ntm_analysis.maps.compose import make_map  # noqa: PLC0415
+    from ntm_analysis.maps.layers import map_levels  # noqa: PLC0415
 
     try:
         tier_id, fill = map_levels(ctx.catalogue, level, tier, indicator)
         layers = load_layers([fill, level], ctx.dataset.meta.get("boundaries"), ctx.dataset.path,
                              province=ctx.dataset.meta.get("province"))
         if fill not in layers or level not in layers:
-            return _md(t(ctx, "no_boundaries", level=level))
+            return markdown(t(ctx, "no_boundaries", level=level))
         source = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ""
         result = make_map(ctx.assessment, ctx.units, layers, ctx.year, level=level, tier=tier_id,
                           indicator=indicator, unit=code, lang=ctx.lang, synthetic=_synthetic(ctx), source=source,
                           province=ctx.dataset.meta.get("province"), village_rows=village_rows)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return _md(t(ctx, "map_failed", error=str(exc)))
+        return markdown(t(ctx, "map_failed", error=str(exc)))
     return charts.to_image(result.figure, dpi=90)
 
 
@@ -123,7 +124,7 @@ def village_map(ctx: ReportContext) -> Any:
     try:
         rows = assess_villages(ctx.dataset, ctx.catalogue, "ntm", years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return _md(t(ctx, "map_failed", error=str(exc)))
+        return markdown(t(ctx, "map_failed", error=str(exc)))
     if rows.empty:
         return _map(ctx, "village", ctx.code)
     short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
@@ -147,7 +148,7 @@ def targets_view(ctx: ReportContext, tier: str | None = None) -> Any:
     tier = tier or target_tier(ctx)
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     if ranked.empty:
-        return _md(t(ctx, "no_targets", tier=tier_name(ctx, tier), year=ctx.year))
+        return markdown(t(ctx, "no_targets", tier=tier_name(ctx, tier), year=ctx.year))
     return styled(ranked_display(ranked, ctx.catalogue, ctx.lang))
 
 
@@ -160,9 +161,9 @@ def draft_view(ctx: ReportContext, tier: str | None = None) -> Any:
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     name = name_in_year(ctx.units, ctx.code, ctx.year)
     text = draft_paragraph(ranked, ctx.catalogue, name, ctx.year, tier, ctx.lang)
-    from ntm_analysis.report.views import _escape_md  # noqa: PLC0415
+    from ntm_analysis.report.views import escape_md  # noqa: PLC0415
 
-    return _md("> " + _escape_md(text).replace("\n", "\n> "))
+    return markdown("> " + escape_md(text).replace("\n", "\n> "))
 
 
 # --- district overview -----------------------------------------------------------------------
@@ -241,7 +242,7 @@ def slipped_communes(ctx: ReportContext) -> Any:
     c = ctx.assessment.criteria
     c = c[c["code"].isin(communes) & c["year"].eq(ctx.year) & c["change"].eq("slipped")]
     if c.empty:
-        return _md(t(ctx, "no_slips", year=ctx.year))
+        return markdown(t(ctx, "no_slips", year=ctx.year))
     names = ctx.catalogue.criteria.set_index(["tier", "criterion"])[f"name_{ctx.lang}"]
     out = pd.DataFrame({
         t(ctx, "commune"): [communes[x] for x in c["code"]],
@@ -264,7 +265,7 @@ def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
     u = ctx.assessment.units
     u = u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)]
     if u.empty:
-        return _md(t(ctx, "no_hamlets"))
+        return markdown(t(ctx, "no_hamlets"))
     status = model_areas(ctx.assessment.units, ctx.year, tier).set_index("code")["model_status"]
     label_of = {"recognised": t(ctx, "model_recognised"), "in_progress": t(ctx, "model_in_progress")}
     u = u.assign(_s=u["code"].map(status).map({"recognised": 0, "in_progress": 1}).fillna(2)).sort_values(
@@ -309,11 +310,11 @@ def village_indicator_maps(ctx: ReportContext, tier: str | None = None) -> list[
     tier = tier or indicator_map_tier(ctx)
     codes = village_indicators(ctx, tier)
     if not codes:
-        return [_md(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))]
+        return [markdown(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))]
     try:
         rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return [_md(t(ctx, "map_failed", error=str(exc)))]
+        return [markdown(t(ctx, "map_failed", error=str(exc)))]
     return [_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows) for code in codes]
 
 
@@ -337,7 +338,7 @@ def progress_view(ctx: ReportContext, tier: str = "ntm", plan_year: int | None =
     prog = prog[prog["latest_year"].le(ctx.year)] if "latest_year" in prog else prog
     table, hidden = progress_display(prog, ctx.lang)
     plan = plan_year or ctx.catalogue.meta.get("period_to")
-    return [_md(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden)), styled(table)]
+    return [markdown(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden)), styled(table)]
 
 
 def series_view(ctx: ReportContext) -> list[Any]:
@@ -349,7 +350,7 @@ def series_view(ctx: ReportContext) -> list[Any]:
     u = ctx.units
     succ = pd.Series([unit_row(u, ctx.code, ctx.year).get("successor_code")]).dropna()
     if succ.empty:
-        return [_md(t(ctx, "series_none"))]
+        return [markdown(t(ctx, "series_none"))]
     succ_code = str(succ.iloc[0])
     later = u[u["code"].eq(succ_code) & u["valid_from"].fillna(0).gt(ctx.year)]
     succ_year = int(later["valid_from"].min()) if len(later) else None
@@ -360,14 +361,14 @@ def series_view(ctx: ReportContext) -> list[Any]:
              code=succ_code, members=members, combined=int(flags.get("combined", 0)), broken=int(flags.get("break", 0)))
     combined = series[series["flag"].eq("combined")]
     if combined.empty:
-        return [_md(text)]
+        return [markdown(text)]
     wide = combined.pivot_table(index="indicator", columns="year", values="value", aggfunc="first")
     wide = wide.map(lambda v: number(v, ctx.lang))
     names = ctx.catalogue.measures.set_index("measure")[f"name_{ctx.lang}"]
     wide.index = [names.get(m, m) for m in wide.index]
     wide = wide.rename_axis(VIEW_MESSAGES["col_indicator"][0 if ctx.lang == "vi" else 1]).reset_index()
     wide.columns = [str(c) for c in wide.columns]
-    return [_md(text), styled(wide)]
+    return [markdown(text), styled(wide)]
 
 
 __all__ = [name for name in dir() if not name.startswith("_")] + ["number"]

@@ -158,7 +158,7 @@ def _code_text(unit: object, units: pd.DataFrame) -> str:
 # --- headings and text -----------------------------------------------------------------------
 
 
-def _md(text: str) -> Any:
+def markdown(text: str) -> Any:
     from IPython.display import Markdown  # noqa: PLC0415
 
     return Markdown(text)
@@ -168,15 +168,15 @@ def title(ctx: ReportContext, notebook: str) -> Any:
     """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning."""
     cat_name = pick(ctx.catalogue.meta.get("name") or {"vi": ctx.catalogue.meta.get("id", "")}, ctx.lang)
     ds_name = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ctx.dataset.meta.get("name", "")
-    esc = _escape_md
+    esc = escape_md
     text = (f"# {esc(ctx.t(notebook, name=ctx.name, year=ctx.year))}\n\n"
             f"{esc(ctx.t('subtitle', catalogue=cat_name, dataset=ds_name))}")
     if ctx.dataset.meta.get("synthetic"):
         text += f"\n\n> **{ctx.t('synthetic')}**"
-    return _md(text)
+    return markdown(text)
 
 
-def _escape_md(text: str) -> str:
+def escape_md(text: str) -> str:
     """Text safe inside Markdown: HTML escaped (unit names come from user files) and Markdown
     punctuation that could start a link, emphasis or code neutralised."""
     text = html.escape(str(text), quote=False)
@@ -185,7 +185,7 @@ def _escape_md(text: str) -> str:
 
 def heading(ctx: ReportContext, key: str, level: int = 2, **kwargs: object) -> Any:
     """A section heading in the report's language."""
-    return _md("#" * level + " " + _escape_md(ctx.t(key, **kwargs)))
+    return markdown("#" * level + " " + escape_md(ctx.t(key, **kwargs)))
 
 
 def tier_name(ctx: ReportContext, tier: str) -> str:
@@ -356,7 +356,7 @@ def binding_view(ctx: ReportContext, tier: str) -> Any:
     """:func:`binding_table` coloured by status."""
     table = binding_table(ctx, tier)
     if table.empty:
-        return _md(ctx.t("none"))
+        return markdown(ctx.t("none"))
     return styled(table, [ctx.t("col_status")])
 
 
@@ -377,7 +377,7 @@ def changes_table(ctx: ReportContext) -> pd.DataFrame:
 def changes_view(ctx: ReportContext) -> Any:
     """:func:`changes_table` as a table, or a short sentence when nothing changed this year."""
     table = changes_table(ctx)
-    return styled(table) if len(table) else _md(ctx.t("none"))
+    return styled(table) if len(table) else markdown(ctx.t("none"))
 
 
 def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
@@ -412,4 +412,4 @@ def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
     if ctx.dataset.meta.get("synthetic"):
         lines.append(ctx.t("q_synthetic"))
     lines.append(ctx.t("unverified"))
-    return _md("\n".join(f"- {html.escape(x, quote=False)}" for x in lines))
+    return markdown("\n".join(f"- {html.escape(x, quote=False)}" for x in lines))

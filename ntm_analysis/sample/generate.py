@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from ntm_analysis.catalogue.model import Catalogue
-from ntm_analysis.sample.values import SEED, _Constraint, _feasible, _pick_value, _rng, _village_rows
+from ntm_analysis.sample.values import SEED, Constraint, feasible, pick_value, rng_for, village_rows
 
 __all__ = ["SEED", "build_units", "generate", "write_sample", "load_profiles"]
 
@@ -52,7 +52,7 @@ def build_units(inputs: Path = INPUTS) -> pd.DataFrame:
     new_codes = {"Bắc Sơn": "06325", "Tân Tri": "06337", "Hưng Vũ": "06349",
                  "Vũ Lăng": "06367", "Vũ Lễ": "06364", "Nhất Hòa": "06376"}
     merged_2020 = {"06334": "06343", "06346": "06325"}  # Quỳnh Sơn -> Bắc Quỳnh, Hữu Vĩnh -> TT Bắc Sơn
-    rng = _rng("households")
+    rng = rng_for("households")
     for c in communes.itertuples(index=False):
         code = c.gso_code_2019
         households = int(rng.integers(700, 1900))
@@ -153,7 +153,7 @@ def _choose_criteria(all_criteria: list[int], k: int, forced_fail: list[int], fo
 
 def _orders(code: str, criteria: list[int]) -> list[int]:
     """Criteria from strongest to weakest for one commune: investment-heavy ones tend to be weak."""
-    rng = _rng("order", code)
+    rng = rng_for("order", code)
     rank = {c: (_HARD_FIRST.index(c) if c in _HARD_FIRST else len(_HARD_FIRST)) + rng.normal(0, 4)
             for c in criteria}
     return sorted(criteria, key=lambda c: -rank[c])
@@ -161,31 +161,31 @@ def _orders(code: str, criteria: list[int]) -> list[int]:
 
 def _position(code: str, measure: str, year_index: int, lower_is_better: bool) -> float:
     """Where inside its band a value sits: a stable per-unit level that improves a little each year."""
-    rng = _rng("pos", code, measure)
+    rng = rng_for("pos", code, measure)
     base, trend = rng.uniform(0.2, 0.6), rng.uniform(0.0, 0.08)
-    noise = _rng("pos", code, measure, year_index).normal(0, 0.03)
+    noise = rng_for("pos", code, measure, year_index).normal(0, 0.03)
     pos = float(np.clip(base + trend * year_index + noise, 0.05, 0.95))
     return 1.0 - pos if lower_is_better else pos
 
 
 def _constraints_for(ind: pd.DataFrame, met: dict[tuple[str, int], bool], code: str, year: int,
-                     n_levels: dict[str, int], kinds: dict[str, str]) -> dict[str, list[_Constraint]]:
+                     n_levels: dict[str, int], kinds: dict[str, str]) -> dict[str, list[Constraint]]:
     """Constraints per measure so that exactly the criteria in ``met`` pass: every indicator of a
     met criterion passes; one feasible indicator of each failed criterion fails."""
-    cons: dict[str, list[_Constraint]] = {}
+    cons: dict[str, list[Constraint]] = {}
     usable = ind[(ind["comparator"] == "true") | ind["threshold"].notna()]
     for row in usable.itertuples(index=False):
         if met.get((row.tier, row.criterion)):
-            cons.setdefault(row.measure, []).append(_Constraint(row.comparator, float(row.threshold), True))
+            cons.setdefault(row.measure, []).append(Constraint(row.comparator, float(row.threshold), True))
     for (tier, crit), ok in sorted(met.items()):
         if ok:
             continue
         rows = usable[(usable["tier"] == tier) & (usable["criterion"] == crit)]
-        order = _rng("fail", code, year, tier, crit).permutation(len(rows))
+        order = rng_for("fail", code, year, tier, crit).permutation(len(rows))
         for i in order:
             row = rows.iloc[int(i)]
-            trial = cons.get(row.measure, []) + [_Constraint(row.comparator, float(row.threshold), False)]
-            if _feasible(trial, kinds[row.measure], n_levels.get(row.measure, 0)):
+            trial = cons.get(row.measure, []) + [Constraint(row.comparator, float(row.threshold), False)]
+            if feasible(trial, kinds[row.measure], n_levels.get(row.measure, 0)):
                 cons[row.measure] = trial
                 break
     return cons
@@ -250,14 +250,14 @@ def generate(cat: Catalogue | None = None, inputs: Path = INPUTS) -> dict[str, p
             cons = _constraints_for(ind, met, code, year, n_levels, kinds)
             for measure in sorted(set(ind["measure"])):
                 kind = kinds[measure]
-                value = _pick_value(cons.get(measure, []), kind, n_levels.get(measure, 0),
+                value = pick_value(cons.get(measure, []), kind, n_levels.get(measure, 0),
                                     _position(code, measure, yi, measure in lower_better),
-                                    _rng("pick", code, measure, year))
+                                    rng_for("pick", code, measure, year))
                 m = measures.loc[measure]
                 base = dict(year=year, indicator=measure, source="Báo cáo tự đánh giá của xã (tổng hợp)",
                             assessed_by="self")
                 if m["level"] in ("village", "hamlet") and len(my_villages) and m["rollup"] != "none":
-                    for r in _village_rows(code, year, measure, m["rollup"], value, cons.get(measure, []),
+                    for r in village_rows(code, year, measure, m["rollup"], value, cons.get(measure, []),
                                            my_villages):
                         rows.append(base | r | dict(value=_format_value(r["value"], entered_kinds[measure], levels.get(measure)),
                                                     source="Báo cáo của thôn (tổng hợp)"))
@@ -292,15 +292,15 @@ def _hamlet_rows(cat: Catalogue, prof: dict[str, Any], hamlets: pd.DataFrame, ye
             if spec.get("recognised"):
                 recognitions.append(dict(code=h.code, tier=tier, year=spec["recognised"],
                                          decision="Quyết định công nhận khu dân cư NTM kiểu mẫu (giả định)"))
-            rng = _rng("hamlet", h.code, tier)
+            rng = rng_for("hamlet", h.code, tier)
             start = int(rng.integers(1, max(2, len(crits) - 1)))
             for yi, year in enumerate(years):
                 k = spec["met"][yi] if "met" in spec else min(len(crits) - 1, start + yi // 2)
-                order = list(_rng("hamlet-order", h.code).permutation(crits))
+                order = list(rng_for("hamlet-order", h.code).permutation(crits))
                 chosen = set(order[:k])
                 for c in crits:
                     c_ind = ind[ind["criterion"] == c]
-                    fail_at = int(_rng("hamlet-fail", h.code, year, c).integers(len(c_ind)))
+                    fail_at = int(rng_for("hamlet-fail", h.code, year, c).integers(len(c_ind)))
                     for i, r in enumerate(c_ind.itertuples(index=False)):
                         ok = c in chosen or i != fail_at
                         rows.append(dict(code=h.code, year=year, indicator=r.measure,

@@ -1,8 +1,8 @@
 """Drawing synthetic values that meet or miss given thresholds, for the sample generator.
 
 A value is constrained by every indicator that uses its measure (pass ``>= 70`` for NTM, fail
-``>= 80`` for nâng cao, ...): :func:`_feasible` tells whether such constraints can all hold and
-:func:`_pick_value` draws one value inside the feasible band. Village values are drawn so that
+``>= 80`` for nâng cao, ...): :func:`feasible` tells whether such constraints can all hold and
+:func:`pick_value` draws one value inside the feasible band. Village values are drawn so that
 their roll-up (numerators and denominators, share of villages, sums) meets the commune's
 constraints. Every draw is seeded from a stable key, so the sample is identical on every run.
 """
@@ -19,7 +19,7 @@ import pandas as pd
 
 SEED = 20240301
 
-def _rng(*key: object) -> np.random.Generator:
+def rng_for(*key: object) -> np.random.Generator:
     """A generator seeded from SEED and a stable key, so each draw is independent of draw order."""
     text = "|".join(str(k) for k in key)
     return np.random.default_rng([SEED, zlib.crc32(text.encode("utf-8"))])
@@ -27,7 +27,7 @@ def _rng(*key: object) -> np.random.Generator:
 
 
 @dataclass
-class _Constraint:
+class Constraint:
     comparator: str
     threshold: float
     want: bool  # True: must pass, False: must fail
@@ -43,7 +43,7 @@ def _passes(value: float, comparator: str, threshold: float) -> bool:
     return abs(value - threshold) < 1e-9
 
 
-def _interval(cons: list[_Constraint], lo: float, hi: float) -> tuple[float, float, bool, bool, float | None] | None:
+def _interval(cons: list[Constraint], lo: float, hi: float) -> tuple[float, float, bool, bool, float | None] | None:
     """Feasible interval (lo, hi, lo_open, hi_open, fixed) for numeric constraints, or None."""
     lo_open = hi_open = False
     fixed: float | None = None
@@ -87,7 +87,7 @@ def _domain(kind: str, n_levels: int) -> tuple[float, float]:
     return 0.0, math.inf
 
 
-def _feasible(cons: list[_Constraint], kind: str, n_levels: int) -> bool:
+def feasible(cons: list[Constraint], kind: str, n_levels: int) -> bool:
     if kind == "boolean" or all(c.comparator == "true" for c in cons):
         wants = {c.want for c in cons}
         return len(wants) <= 1
@@ -103,14 +103,14 @@ def _feasible(cons: list[_Constraint], kind: str, n_levels: int) -> bool:
     return not (fixed is None and lo == hi and lo in avoid)
 
 
-def _pick_value(cons: list[_Constraint], kind: str, n_levels: int, position: float,
+def pick_value(cons: list[Constraint], kind: str, n_levels: int, position: float,
                 rng: np.random.Generator) -> float:
     """A value satisfying ``cons``, placed at relative ``position`` (0..1) of the feasible band."""
     if kind == "boolean" or (cons and all(c.comparator == "true" for c in cons)):
         return 1.0 if (cons[0].want if cons else position > 0.3) else 0.0
     dlo, dhi = _domain(kind, n_levels)
     iv = _interval(cons, dlo, dhi)
-    assert iv is not None, "infeasible constraints reached _pick_value"
+    assert iv is not None, "infeasible constraints reached pick_value"
     lo, hi, lo_open, hi_open, fixed = iv
     if fixed is not None:
         return fixed
@@ -164,17 +164,17 @@ def _split_total(total: float, dens: np.ndarray, step: float, rng: np.random.Gen
     return np.round(share, 1)
 
 
-def _village_rows(code: str, year: int, measure: str, rollup: str, value: float,
-                  cons: list[_Constraint], villages: pd.DataFrame) -> list[dict[str, Any]]:
+def village_rows(code: str, year: int, measure: str, rollup: str, value: float,
+                  cons: list[Constraint], villages: pd.DataFrame) -> list[dict[str, Any]]:
     """Village values whose roll-up by ``rollup`` gives a commune value meeting ``cons``."""
-    rng = _rng("village", code, year, measure)
+    rng = rng_for("village", code, year, measure)
     n = len(villages)
     ok = (lambda v: all(_passes(v, c.comparator, c.threshold) == c.want for c in cons))
     rows: list[dict[str, Any]] = []
     if rollup == "ratio":
         km = "road" in measure
         step = 0.1 if km else 1.0
-        dens = (np.round(_rng("km", code, measure).uniform(1.5, 6.0, n), 1) if km
+        dens = (np.round(rng_for("km", code, measure).uniform(1.5, 6.0, n), 1) if km
                 else villages["households"].to_numpy(dtype=float))
         total_den = dens.sum()
         target = round(value / 100 * total_den / step) * step
