@@ -43,6 +43,7 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_OPEN) + r"[^" + re.escape(PLACEHOLDER_CLOSE) + r"]*"
                           + re.escape(PLACEHOLDER_CLOSE))
 STYLE_OF = {"h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3"}
+TABLE_STYLE = "NTM Table Text"
 
 
 def clean(text: Any) -> str:
@@ -70,6 +71,12 @@ def _setup_styles(doc: Any) -> None:
     _fonts(normal.element)
     pf = normal.paragraph_format
     pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(6), 1.0
+    from docx.enum.style import WD_STYLE_TYPE  # noqa: PLC0415
+
+    cell = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    cell.font.size = Pt(TABLE_PT)
+    cell.paragraph_format.space_after, cell.paragraph_format.first_line_indent = Pt(0), Mm(0)
     for level, name in ((1, "Heading 1"), (2, "Heading 2"), (3, "Heading 3")):
         st = doc.styles[name]
         st.font.name, st.font.size, st.font.bold = FONT, Pt(BODY_PT), True
@@ -194,6 +201,13 @@ def _keep_rows(table: Any) -> None:
         trpr.append(el)
 
 
+def _styled(p: Any, style_id: str) -> Any:
+    """Give paragraph ``p`` the style ``style_id`` directly (python-docx's setter looks the style up
+    by name for every paragraph: slow over a table of 1,500 cells)."""
+    p._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    return p
+
+
 def _first(cell: Any) -> Any:
     """The cell's empty first paragraph, to write into instead of adding a blank line."""
     return cell.paragraphs[0]
@@ -299,28 +313,31 @@ def _annex(doc: Any, plan: PlanContent) -> None:
     trpr.append(repeat)
     for cell, text in zip(head.cells, plan.annex_columns):
         _shade(cell, HEAD_FILL)
-        _first(cell).alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _runs(_first(cell), text, bold=True, size=TABLE_PT)
+        p = _styled(_first(cell), doc.styles[TABLE_STYLE].style_id)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _runs(p, text, bold=True)
     cols = ["no", "code", "name", "uom", "req", "value", "status", "target", "gap", "threshold"]
     center = {"no", "code", "uom", "req", "value", "status", "target", "gap", "threshold"}
+    style = doc.styles[TABLE_STYLE].style_id
     for i, r in enumerate(rows.itertuples(index=False), start=1):  # ~120-160 rows
         cells = table.rows[i].cells
         if r.row != "indicator":
             merged = cells[0].merge(cells[-1])
             _shade(merged, TIER_FILL if r.row == "tier" else CRIT_FILL)
-            _runs(_first(merged), r.name, bold=True, italic=r.row == "criterion", size=TABLE_PT)
-            _first(merged).paragraph_format.space_after = Pt(0)
+            _styled(_first(merged), style)
+            _runs(_first(merged), r.name, bold=True, italic=r.row == "criterion")
             continue
         for cell, col in zip(cells, cols):
-            p = _first(cell)
-            p.paragraph_format.space_after = Pt(0)
+            p = _styled(_first(cell), style)
             if col in center:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _runs(p, getattr(r, col), size=TABLE_PT)
+            text = getattr(r, col)
+            if text:
+                p.add_run(clean(text))
         if r.status_key in FILLS:
             _shade(cells[cols.index("status")], FILLS[r.status_key])
     for line in plan.legend:
-        _para(doc, line, size=TABLE_PT, after=0)
+        _styled(_para(doc, line), style)
 
 
 def write_docx(plan: PlanContent, out: Path) -> Path:
