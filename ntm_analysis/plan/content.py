@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.assess.targets import MESSAGES as TARGET_MESSAGES
-from ntm_analysis.assess.targets import _names, _tier_name, draft_paragraph, rank_targets, unit_label
+from ntm_analysis.assess.targets import _names, _required_chain, _tier_name, draft_paragraph, rank_targets, unit_label
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.i18n import check_lang, fmt, pick
 from ntm_analysis.plan import annex as annex_mod
@@ -59,7 +59,7 @@ class PlanContent:
     year: int
     plan_year: int
     tier: str
-    base_tier: str | None
+    base_tier: str | None  # the tier ``tier`` requires directly (None: it requires none)
     header: dict[str, str]
     title: str
     subtitle: str
@@ -157,8 +157,9 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
 
     ``assessment``: an :class:`~ntm_analysis.assess.attainment.Assessment` holding the unit (all
     years up to ``year`` for slippage); ``units``/``meta``: the dataset's units table and
-    ``dataset.toml`` (name, ``synthetic``); ``tier``: the tier to propose targets in (its required
-    tier, if any, is the one "already reached" of section I.2.1); ``count``: how many criteria to
+    ``dataset.toml`` (name, ``synthetic``); ``tier``: the tier to propose targets in (the tiers it
+    requires, e.g. NTM for nâng cao, are those "already reached" of sections I.2.1 ..., with their
+    slipped criteria to recover; the annex covers all of them); ``count``: how many criteria to
     propose (default: the 2-5 rule of :func:`rank_targets`). Raises :class:`PlanError` when the
     assessment has no row for the unit, year and tier."""
     lang = check_lang(lang)
@@ -170,9 +171,9 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
     if summ[summ["tier"].eq(tier)].empty:
         raise PlanError(fmt(ERRORS, "no_rows", lang, tier=tier, unit=ulabel, year=year,
                             tiers=", ".join(sorted(set(summ["tier"])) or catalogue.tier_ids())))
-    base = catalogue.tiers.set_index("tier")["requires"].get(tier) or None
-    base = base if base and not summ[summ["tier"].eq(base)].empty else None
-    tiers = [t for t in (base, tier) if t]
+    bases = [b for b in _required_chain(catalogue, tier) if not summ[summ["tier"].eq(b)].empty]
+    base = bases[-1] if bases else None
+    tiers = [*bases, tier]
     ranked = rank_targets(assessment, catalogue, code, year, tier=tier, count=count, lang=lang)
     proposed = ranked[ranked["proposed"]]
     rows = annex_mod.indicator_rows(assessment, catalogue, code, year, tiers, lang)
@@ -193,7 +194,7 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
     body += [Block("h1", t("h_goals")), Block("h2", t("h_general")), Block("para", t("general", year=plan, unit=ulabel))]
     rec, prog = _model_areas(assessment, catalogue, units, code, year, lang)
     restore = proposed[proposed["role"].eq("restore")]
-    goal = [t("goal_restore", year=plan, tier=tname[base])] if base and len(restore) else []
+    goal = [t("goal_restore", year=plan, tier=tname[b]) for b in dict.fromkeys(restore["tier"].astype(str))]
     areas = ([t("models_progress", names="; ".join(a[0] for a in prog))] if prog else []) + (
         [t("models_recognised", names="; ".join(a[0] for a in rec))] if rec else [])
     if areas:
@@ -212,9 +213,9 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
         body.append(Block("h3", t("h_tier", i=i, tier=tname[tr], period=period)))
         crit = crit_all[crit_all["tier"].eq(tr)].sort_values("criterion")
         t_rows = rows[rows["tier"].eq(tr)]
-        if tr == base:
-            slipped = set(restore["criterion"].astype(int))
-            body.append(Block("para", t("reached_line", kind=kind.capitalize(), met=two(met), total=two(total),
+        if tr != tier:
+            slipped = set(restore.loc[restore["tier"].eq(tr), "criterion"].astype(int))
+            body.append(Block("para", t("reached_line", kind=kind.capitalize(), met=met, total=total,
                                         slipped=t("slipped_part", n=two(len(slipped))) if slipped else "")))
             unmet = crit[~crit["status"].isin(["met", "not_applicable"])]
             for key, part in (("slipped_intro", unmet[unmet["criterion"].isin(slipped)]),
@@ -230,7 +231,7 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
             continue
         targets = proposed[proposed["role"].eq("target")]
         body.append(Block("para", t("target_line" if len(targets) else "target_line_none", kind=kind.capitalize(),
-                                    met=two(met), total=two(total), tier=tname[tr], plan=plan, n=two(len(targets)))))
+                                    met=met, total=total, tier=tname[tr], plan=plan, n=two(len(targets)))))
         resource = {int(r.criterion): r.community_share for r in targets.itertuples(index=False)}
         for c in crit.itertuples(index=False):  # ~19 criteria, criterion by criterion
             lead, sentences = _criterion_blocks(t_rows, pd.Series(c._asdict()), "criterion_lead_2", names[tr], year, lang)
