@@ -11,11 +11,12 @@ from ntm_analysis.io.names import UnitLookupError
 from ntm_analysis.io.validation import DatasetError, problem
 from ntm_analysis.maps.boundaries import BoundaryError
 from ntm_analysis.maps.layers import MapError
+from ntm_analysis.plan.content import PlanError
 from ntm_analysis.units import UnitNotFound
 
 
 @pytest.mark.parametrize("cls", [AssessError, CatalogueError, ExcelError, ImportRefused, UnitLookupError, DatasetError,
-                                 BoundaryError, MapError, UnitNotFound])
+                                 BoundaryError, MapError, UnitNotFound, PlanError])
 def test_every_error_class_belongs_to_the_family(cls):
     assert issubclass(cls, NtmError)
 

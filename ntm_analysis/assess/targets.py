@@ -170,7 +170,7 @@ def default_target_tier(assessment: Any, catalogue: Catalogue, code: str, year: 
     return open_[0] if open_ else tiers[-1]
 
 
-def _required_chain(catalogue: Catalogue, tier: str) -> list[str]:
+def required_chain(catalogue: Catalogue, tier: str) -> list[str]:
     """The tiers ``tier`` requires, directly or through others, lowest first."""
     requires, chain = catalogue.requires(), []
     cur = requires.get(tier)
@@ -204,7 +204,7 @@ def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, ti
     cand["role"] = "target"
     lost = set(_standing(assessment, code, year).query("lost")["tier"])
     parts = []
-    for base in _required_chain(catalogue, tier):
+    for base in required_chain(catalogue, tier):
         restore = _candidates(assessment, catalogue, code, year, base)
         restore = restore[restore["slipped"] | (base in lost)].sort_values("criterion")
         parts.append(restore.assign(role="restore", rank=0, proposed=True))
@@ -226,7 +226,7 @@ def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, ti
 def ranked_display(ranked: pd.DataFrame, catalogue: Catalogue, lang: str = "vi") -> pd.DataFrame:
     """Display table of :func:`rank_targets` with criterion names and headers in ``lang``."""
     check_lang(lang)
-    names = {(t, n): name for t in ranked["tier"].unique() for n, name in _names(catalogue, t, lang).items()}
+    names = {(t, n): name for t in ranked["tier"].unique() for n, name in criterion_names(catalogue, t, lang).items()}
     out = pd.DataFrame({
         "rank": np.where(ranked["role"].eq("restore"), fmt(MESSAGES, "restore_rank", lang), ranked["rank"].astype(str)),
         "tier": ranked["tier"],
@@ -238,13 +238,15 @@ def ranked_display(ranked: pd.DataFrame, catalogue: Catalogue, lang: str = "vi")
     return out.rename(columns={c: fmt(MESSAGES, f"h_{c}", lang) for c in out.columns})
 
 
-def _names(catalogue: Catalogue, tier: str, lang: str) -> dict[int, str]:
+def criterion_names(catalogue: Catalogue, tier: str, lang: str) -> dict[int, str]:
+    """Criterion number → name in ``lang`` for ``tier``."""
     c = catalogue.criteria[catalogue.criteria["tier"].eq(tier)]
     names = c["name_vi"] if lang == "vi" else c["name_en"].fillna(c["name_vi"])
     return dict(zip(c["criterion"].astype(int), names.astype(str)))
 
 
-def _tier_name(catalogue: Catalogue, tier: str, lang: str) -> str:
+def tier_phrase(catalogue: Catalogue, tier: str, lang: str) -> str:
+    """The tier's name for running text (first letter lower-cased; the id when unknown)."""
     t = catalogue.tiers[catalogue.tiers["tier"].eq(tier)]
     if t.empty:
         return tier
@@ -272,14 +274,14 @@ def draft_paragraph(ranked: pd.DataFrame, catalogue: Catalogue, unit_name: str, 
     sentences = []
     restore = ranked[ranked["role"].eq("restore")]
     for base in dict.fromkeys(restore["tier"].astype(str)):  # lowest tier first, one sentence each
-        names = _names(catalogue, base, lang)
+        names = criterion_names(catalogue, base, lang)
         items = "; ".join(fmt(MESSAGES, "item", lang, n=n, name=names.get(int(n), ""))
                           for n in restore.loc[restore["tier"].eq(base), "criterion"])
         sentences.append(fmt(MESSAGES, "p_restore", lang, year=plan_year, unit=unit_name,
-                             base=_tier_name(catalogue, base, lang), items=items))
+                             base=tier_phrase(catalogue, base, lang), items=items))
     targets = ranked[ranked["role"].eq("target") & ranked["proposed"]].sort_values("rank")
-    tier_name = _tier_name(catalogue, tier, lang)
-    names = _names(catalogue, tier, lang)
+    tier_name = tier_phrase(catalogue, tier, lang)
+    names = criterion_names(catalogue, tier, lang)
     info = ranked[ranked["role"].eq("target")]
     met, total = (info["criteria_met"].iloc[0], info["criteria_total"].iloc[0]) if len(info) else (pd.NA, pd.NA)
     if len(targets):

@@ -56,7 +56,7 @@ TIER_SHORT: dict[str, tuple[str, str]] = {
 COMPARATOR_SIGNS = {">=": "≥ ", "<=": "≤ ", "==": "= ", "true": ""}
 
 
-def _num(values: pd.Series, lang: str) -> pd.Series:
+def number_series(values: pd.Series, lang: str) -> pd.Series:
     """Numbers as short text (up to 2 decimals, no trailing zeros; decimal comma in Vietnamese)."""
     text = values.astype("float64").round(2).astype(str).str.replace(r"\.0+$", "", regex=True)
     text = text.str.replace(r"(\.\d*?)0+$", r"\1", regex=True)
@@ -101,11 +101,11 @@ def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
     unit = rows["unit"].astype("str").fillna("").where(~(rows["kind"].eq("boolean") & rows["comparator"].ne("true")), "%")
     unit = (" " + unit).str.rstrip()
     is_level = rows["kind"].eq("level")
-    value_text = _num(rows["value"], lang).where(~is_level, rows["value_label"]) + unit.where(~is_level, "")
+    value_text = number_series(rows["value"], lang).where(~is_level, rows["value_label"]) + unit.where(~is_level, "")
     value_text = value_text.where(~rows["comparator"].eq("true"),
                                   np.where(rows["value"].eq(1.0), fmt(MESSAGES, "yes", lang), fmt(MESSAGES, "no", lang)))
     star = np.where(rows["threshold_status"].ne("verified"), "*", "")
-    thr = _num(rows["threshold"], lang).where(~is_level, rows["threshold_label"])
+    thr = number_series(rows["threshold"], lang).where(~is_level, rows["threshold_label"])
     thr_text = rows["comparator"].map(COMPARATOR_SIGNS).fillna("") + thr + star + unit.where(~is_level, "")
     thr_text = thr_text.where(rows["threshold"].notna(), fmt(MESSAGES, "no_threshold", lang))
     rows["value_text"] = value_text.where(rows["value"].notna(), "")
@@ -154,7 +154,7 @@ def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang
     crit = assessment.criteria
     crit = crit[crit["code"].eq(code) & crit["year"].eq(int(year)) & crit["tier"].eq(tier)]
     held = rows[rows["status"].isin(["not_met", "missing", "unknown_threshold"])].copy()
-    gap = (" (" + held["gap"].pipe(_num, lang).radd(fmt(MESSAGES, "gap", lang, gap="")) + ")").where(
+    gap = (" (" + held["gap"].pipe(number_series, lang).radd(fmt(MESSAGES, "gap", lang, gap="")) + ")").where(
         held["gap"].gt(0), "")
     detail = (held["value_text"] + " / " + held["threshold_text"] + gap).where(
         held["status"].ne("missing"), held["status_label"])
