@@ -395,6 +395,28 @@ def validate_cmd(
     typer.echo(summarise_dataset(data, lang))
 
 
+@app.command("init")
+def init_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu mới (chưa có hoặc trống) / new dataset folder (absent or empty)"),
+    province: str = typer.Option(..., "--province", help="Tên hoặc mã tỉnh từ 01/7/2025 / province name or GSO code"),
+    with_predecessors: bool = typer.Option(False, "--with-predecessors",
+                                           help="Thêm các xã, huyện trước 01/7/2025 và đơn vị kế thừa / add the former communes and districts"),
+    lang: str = LangOption,
+) -> None:
+    """Tạo bộ dữ liệu mới từ danh mục đơn vị hành chính thật / start a dataset from the real unit list."""
+    from ntm_analysis.admin.reference import AdminReferenceError
+    from ntm_analysis.admin.skeleton import InitRefused, init_dataset
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        _, summary = init_dataset(dataset, province, with_predecessors=with_predecessors, lang=lang)
+    except (InitRefused, AdminReferenceError) as exc:
+        _fail(exc.render(lang))
+    except OSError as exc:
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(summary)
+
+
 @catalogue_app.command("check")
 def catalogue_check_cmd(
     path: Path = typer.Argument(..., help="Tệp bộ tiêu chí .yaml / catalogue .yaml file"),
