@@ -486,7 +486,7 @@ def catalogue_show_cmd(
 @app.command("report")
 def report_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
-    year: int = typer.Option(..., "--year", help="Năm / year"),
+    year: Optional[int] = typer.Option(None, "--year", help="Năm (mặc định: năm mới nhất có số liệu) / year (default: the latest with values)"),
     unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
     all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
     notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview"),
@@ -508,6 +508,12 @@ def report_cmd(
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
     data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
+    if year is None:
+        from ntm_analysis.io.dataset import latest_year
+
+        year = latest_year(data)
+        if year is None:
+            _fail("Bộ dữ liệu chưa có số liệu / the dataset has no values yet")
     with _input_errors(lang):
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:
