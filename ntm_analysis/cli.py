@@ -184,6 +184,15 @@ def trends_cmd(
     except LookupError as exc:
         _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
+    series = None
+    if vf is not None and any(lo <= y < vf for y in data_years):  # a unit formed from earlier units: follow them
+        from ntm_analysis.assess.attainment import assess
+        from ntm_analysis.assess.trends import successor_series
+
+        with _input_errors(lang):
+            merged, series = successor_series(data, cat, code, hi, lang)
+            result = assess(merged, cat, units=[code], lang=lang)
+        years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
     hist = history(result, code, tier=tier, years=years)
     prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
     if fmt_ == "json":
@@ -200,6 +209,11 @@ def trends_cmd(
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
     _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    if series is not None:
+        from ntm_analysis.assess.trends import series_summary
+
+        for line in series_summary(series, lang):
+            typer.echo(line)
     table, hidden = progress_display(prog, lang)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))

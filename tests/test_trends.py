@@ -379,3 +379,12 @@ def test_whole_merge_still_combines_when_another_unit_was_split():
     _, s = successor_series(Dataset(units=u, values=ds.values, recognitions=ds.recognitions), make_catalogue(), "06367")
     # (40 + 90) / (50 + 100) = 86.7 %: A and old C only
     assert series_value(s, 2023, "ty_le")["value"] == pytest.approx(130 / 150 * 100)
+
+
+def test_series_summary_names_members_and_counts_breaks():
+    from ntm_analysis.assess.trends import series_summary
+
+    _, s = successor_series(merge_dataset(pop_b=None), make_catalogue(), "06367", lang="en")
+    line = series_summary(s, "en")[0]
+    # 2023: ty_le, so_vu, nvh combined (ratio, sum, all); thu_nhap (no population) and ngheo (none) break
+    assert line.startswith("2023: values combined from A, B, C cũ: 3 measures combined, 2 breaks")

@@ -60,6 +60,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{members} bị chia tách cho nhiều đơn vị mới: không chia được số liệu {measure}; chuỗi bị gián đoạn trước năm {year}.",
         "{members} was split between several new units: its {measure} cannot be divided; the series breaks before {year}."),
     "no_population": (" và thiếu dân số để lấy trọng số", " and no population to weight by"),
+    "series_year": ("{year}: số liệu gộp từ {members}: {combined} chỉ tiêu đo gộp được, {broken} gián đoạn (không gộp được).",
+                    "{year}: values combined from {members}: {combined} measures combined, {broken} breaks (cannot be combined)."),
+    "split_word": ("chia tách", "split"),
     "unknown_unit": ("Không có đơn vị mã {code}{period}.", "No unit with code {code}{period}."),
     "col_item": ("Tiêu chí / chỉ tiêu", "Criterion / indicator"),
     "h_tier": ("Hạng", "Tier"), "h_indicator": ("Chỉ tiêu", "Indicator"), "h_unit": ("Đơn vị", "Unit"),
@@ -472,6 +475,22 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     ds = Dataset(units=new_units, values=new_values.reset_index(drop=True), recognitions=rec.reset_index(drop=True),
                  meta={**dataset.meta, "successor_of": code}, path=dataset.path, problems=list(dataset.problems))
     return ds, series
+
+
+def series_summary(series: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """One line per year before the unit existed: how many measures were combined from which former
+    units and how many break (with the first reasons), from :func:`successor_series`."""
+    out = []
+    for year, g in series[series["flag"].ne("own")].groupby("year"):
+        members = str(g["members"].dropna().iloc[0]) if g["members"].notna().any() else ""
+        breaks = g[g["flag"].eq("break")]
+        out.append(fmt(MESSAGES, "series_year", lang, year=int(year), members=members,
+                       combined=int(g["flag"].eq("combined").sum()), broken=len(breaks)))
+        split = breaks["reason"].dropna()
+        split = split[split.str.contains(fmt(MESSAGES, "split_word", lang), regex=False)]
+        if len(split):
+            out.append("  " + str(split.iloc[0]))
+    return out
 
 
 def series_label(flag: str, lang: str = "vi") -> str:
