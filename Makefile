@@ -26,7 +26,8 @@ setup: $(STAMP)
 
 # The sample reports: every commune's report and the overview of their parent unit for the latest
 # year with values (ntm report without --year reads it from the dataset), then every report of
-# Tân Lập for 2023 and 2024 (the reference plan's years); one index (reports/index.html) lists them all.
+# Tân Lập for 2023 and 2024 (the reference plan's years: village map, trends, draft plan with its Word
+# file); one index (reports/index.html) lists them all.
 report: $(STAMP)
 	$(BIN)/ntm validate $(SAMPLE)
 	$(BIN)/ntm report $(SAMPLE) --all --notebook commune_report --notebook district_overview --out reports
