@@ -42,11 +42,9 @@ def _rollup(needed: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame,
               > pd.Categorical(needed["level"], categories=levels).codes)
     todo = needed[deeper & needed["rollup"].ne("none") & needed["rollup"].notna()]
     kids = anc[anc["depth"] > 0].rename(columns={"code": "child", "level": "child_level", "ancestor": "code"})
-    kids = todo.merge(kids[["child", "child_level", "code"]], on="code")
+    kids = todo.merge(kids[["child", "child_level", "code", "valid_from", "valid_to"]], on="code")
     kids = kids[kids["child_level"] == kids["m_level"]]
-    validity = [c for c in ("valid_from", "valid_to") if c in units]
-    kids = kids.merge(units[["code", *validity]].rename(columns={"code": "child"}), on="child", how="left")
-    kids = kids[valid_in(kids, kids["year"])]
+    kids = kids[valid_in(kids, kids["year"])].drop_duplicates(["code", "year", "measure", "child"])  # pair valid that year
     vals = values.rename(columns={"code": "child", "indicator": "measure"})
     kids = kids.merge(vals[["child", "year", "measure", "value", "numerator", "denominator"]],
                       on=["child", "year", "measure"], how="left")

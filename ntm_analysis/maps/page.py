@@ -1,7 +1,7 @@
 """One map page: the coloured layer, outlines, labels, model residential areas, legend, title,
 notes, scale bar, north arrow and the data-source line, laid out for printing (A4, 300 dpi).
 
-:func:`render` draws what :func:`ntm_analysis.maps.layers.make_map` prepared; nothing here joins or
+:func:`render` draws what :func:`ntm_analysis.maps.compose.make_map` prepared; nothing here joins or
 classifies data. Drawing primitives (page, scale bar, labels) are in ``map_draw.py``.
 """
 

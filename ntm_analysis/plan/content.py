@@ -23,7 +23,7 @@ from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import check_lang, fmt, pick
 from ntm_analysis.plan import annex as annex_mod
 from ntm_analysis.plan.texts import MESSAGES, ORG_HEADINGS, TASK_HEADINGS, TASK_TARGETS
-from ntm_analysis.units import unit_label, unit_row
+from ntm_analysis.units import descendants, unit_label, unit_row
 
 #: Words a legal basis's title starts with (sources that are plans or recollections are not bases).
 LEGAL_WORDS = ("Luật", "Nghị quyết", "Nghị định", "Quyết định", "Thông tư", "Chỉ thị")
@@ -117,9 +117,9 @@ def _model_areas(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, cod
     """(recognised, in progress) model residential areas under ``code``, each as (short, long) text:
     "xóm X, thôn Y" and "xóm X (thôn Y), công nhận năm ..." / "..., đạt 4/5 tiêu chí", for every tier
     of the catalogue assessed below the commune level."""
-    from ntm_analysis.maps.layers import descendants, model_areas  # noqa: PLC0415
+    from ntm_analysis.maps.layers import model_areas  # noqa: PLC0415
 
-    below = descendants(units, code)
+    below = descendants(units, code, year)
     tiers = catalogue.tiers.loc[catalogue.tiers["unit_level"].isin(["village", "hamlet"]), "tier"]
     rec, prog = [], []
     for tier in tiers:  # usually one
