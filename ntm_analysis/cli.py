@@ -89,6 +89,7 @@ def map_cmd(
     fmt_: Optional[str] = typer.Option(None, "--format", help="png | pdf"),
     gpkg: Optional[Path] = typer.Option(None, "--gpkg", help="Xuất lớp kết quả ra GeoPackage / also export a GeoPackage"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Bảng mã tệp .dbf của Shapefile, ví dụ cp1258 / Shapefile text encoding"),
     lang: str = LangOption,
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
@@ -113,7 +114,7 @@ def map_cmd(
         village_rows = (assess_villages(data, cat, tier_id, years=year, units=[code] if code else None, lang=lang)
                         if maps.village_indicator_map(cat, level, tier_id, indicator) else None)
         province = data.meta.get("province")
-        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province)
+        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province, encoding)
         source = data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name") or Path(dataset).name
         drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,

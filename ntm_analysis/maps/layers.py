@@ -22,7 +22,8 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
-from ntm_analysis.maps.boundaries import JoinReport, join_scope, projected_crs
+from ntm_analysis.maps.boundaries import projected_crs
+from ntm_analysis.maps.joins import JoinReport, join_scope, require_joined
 from ntm_analysis.i18n import check_lang, fmt
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
@@ -338,6 +339,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
             raise MapError("no_layer", level=lvl)
     within = descendants(units, unit) if unit else None
     joined, report = join_scope(layers[fill_level], units, fill_level, year, within)
+    require_joined(joined, report, layers[fill_level], fill_level)
     crs = projected_crs(layers[fill_level], province)
     joined = joined.to_crs(crs)
     context, context_report = None, None
