@@ -46,12 +46,13 @@ def _input_errors(lang: str) -> Iterator[None]:
     from ntm_analysis.maps.layers import MapError
     from ntm_analysis.io.names import UnitLookupError
     from ntm_analysis.io.validation import DatasetError
+    from ntm_analysis.outputs import OutputError
 
     try:
         yield
     except (DatasetError, CatalogueError) as exc:
         _fail(exc.render(lang))
-    except (UnitLookupError, BoundaryError, MapError) as exc:
+    except (UnitLookupError, BoundaryError, MapError, OutputError) as exc:
         _fail(exc.message(lang))
     except (AssessError, ValueError, OSError) as exc:
         _fail(str(exc))
@@ -107,9 +108,15 @@ def map_cmd(
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
     data, cat = _open(dataset, catalogue, lang, tier)
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         tier_id, fill = maps.map_levels(cat, level, tier, indicator)
+        target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
+        for path, suffix in ((target, f".{kind}"), (gpkg, ".gpkg")):  # a wrong place fails now, not after drawing
+            if path is not None:
+                check_file_target(path, suffix)
         result = assess(data, cat, years=year, units=[code] if code else None, lang=lang)
         village_rows = (assess_villages(data, cat, tier_id, years=year, units=[code] if code else None, lang=lang)
                         if maps.village_indicator_map(cat, level, tier_id, indicator) else None)
@@ -119,12 +126,12 @@ def map_cmd(
         drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
                               province=province, village_rows=village_rows)
-    target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
-    written = [maps.save_figure(drawn.figure, target, kind)]
-    if gpkg is not None:
-        from ntm_analysis.maps.export import attainment_layer, export_gpkg
+    with _input_errors(lang):
+        written = [maps.save_figure(drawn.figure, target, kind)]
+        if gpkg is not None:
+            from ntm_analysis.maps.export import attainment_layer, export_gpkg
 
-        written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
+            written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
     for line in drawn.report.lines(lang) + (drawn.context_report.lines(lang) if drawn.context_report else []):
         typer.echo(line, err=True)
     for path in written:
@@ -260,7 +267,10 @@ def template_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     data, cat = _open(dataset, catalogue, lang)
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
+        check_file_target(out)
         code = resolve_unit(data.units, unit, year=year)
         path = build_template(data, cat, code, year, out)
     from openpyxl import load_workbook
@@ -318,7 +328,10 @@ def export_cmd(
     data, cat = _open(dataset, catalogue, lang)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
+        check_file_target(out)
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], units=[code] if code else None, lang=lang)
         path = export_annex(result, data, cat, year, out, lang=lang)
@@ -380,20 +393,37 @@ def status_cmd(
 def validate_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    all_problems: Optional[Path] = typer.Option(None, "--all-problems", help="Ghi mọi lỗi và cảnh báo ra tệp CSV / write every problem to a CSV file"),
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một bộ dữ liệu, liệt kê mọi lỗi / check a dataset and list every problem."""
     from ntm_analysis.io.dataset import load_dataset, summarise_dataset
-    from ntm_analysis.io.validation import DatasetError
+    from ntm_analysis.io.validation import DatasetError, problems_table
 
     _check_choice(lang, ("vi", "en"), "--lang")
+
+    def write_all(problems) -> None:
+        if all_problems is not None:
+            with _input_errors(lang):
+                _write_csv(problems_table(problems, lang), all_problems)
+
     try:
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
     except DatasetError as exc:
+        write_all(exc.problems)
         _fail(exc.render(lang))
     except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
         _fail(f"{type(exc).__name__}: {exc}")
+    write_all(data.problems)
     typer.echo(summarise_dataset(data, lang))
+
+
+def _write_csv(frame, path: Path) -> None:
+    """``frame`` as UTF-8 CSV (with BOM, so that Excel shows the diacritics) at ``path``, atomically."""
+    from ntm_analysis.outputs import atomic_write, check_file_target
+
+    check_file_target(path, ".csv")
+    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
 
 
 @catalogue_app.command("check")
@@ -484,7 +514,10 @@ def report_cmd(
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
     data, cat = _open(dataset, catalogue, lang)  # read and validated once for the whole batch
+    from ntm_analysis.outputs import check_dir_target
+
     with _input_errors(lang):
+        check_dir_target(out)
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, data=data)
     if not jobs:
         _fail(f"Không có đơn vị nào có dữ liệu năm {year} / no unit with data in {year}")
@@ -496,12 +529,15 @@ def report_cmd(
         results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
     except RuntimeError as exc:
         _fail(str(exc))
+    except OSError as exc:  # the output folder failed during the batch (disk full, removed...)
+        _fail(exc.message(lang) if hasattr(exc, "message") else str(exc))
     finally:
         if cache is not None:
             cache.unlink(missing_ok=True)
     meta = data.meta
-    index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
-                                bool(meta.get("synthetic")))
+    with _input_errors(lang):
+        index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
+                                    bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)
