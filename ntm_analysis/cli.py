@@ -281,7 +281,10 @@ def plan_cmd(
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
+    from ntm_analysis.outputs import check_dir_target, check_file_target
+
     with _input_errors(lang):
+        check_dir_target(out) if all_ else check_file_target(out, ".docx")  # before any work
         code = resolve_unit(data.units, unit, year=year) if unit else None
         if not all_:
             done = write_plan(data, cat, assess(data, cat, units=[code], lang=lang), code, year, out, tier, count, lang)

@@ -97,7 +97,7 @@ def write_plans(data: Any, catalogue: Catalogue, assessment: Any, codes: list[st
     with BOM for Excel: code, name, tier, criteria met, criteria to restore and targeted, file, error).
     A commune that cannot be drafted is listed with its error; the others are still written."""
     from ntm_analysis.assess.targets import unit_label  # noqa: PLC0415
-    from ntm_analysis.maps.layers import _atomic  # noqa: PLC0415
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
 
     out_dir = Path(out_dir)
     done: list[PlanFile] = []
@@ -119,5 +119,5 @@ def write_plans(data: Any, catalogue: Catalogue, assessment: Any, codes: list[st
                      "targets": ", ".join(map(str, content.facts["targets"])), "file": path.name, "error": ""})
     text = io.StringIO()
     pd.DataFrame(rows, columns=INDEX_COLUMNS).to_csv(text, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    index = _atomic(out_dir / "index.csv", lambda tmp: tmp.write_text(text.getvalue(), encoding="utf-8-sig"))
+    index = atomic_write(out_dir / "index.csv", lambda tmp: tmp.write_text(text.getvalue(), encoding="utf-8-sig"))
     return done, index
