@@ -15,6 +15,7 @@ from typing import Any, Iterable, Literal
 
 import pandas as pd
 
+from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.i18n import LEVEL_LABELS, fmt, pick
 from ntm_analysis.io.cells import READ_MESSAGES
 
@@ -336,7 +337,10 @@ def check_units(units: pd.DataFrame, file: str) -> list[Problem]:
     cyc = u.iloc[on_cycle].assign(_chain=[chains[i] for i in on_cycle])
     out += problems_at("parent_cycle", file, cyc, "parent_code", detail="_chain")
 
-    out += missing_references(u, "successor_code", u["code"], "successor_missing", file)
+    # a unit split between several new units lists them all: "06613;06625" (admin.reference.SPLIT_SEP)
+    each = u["successor_code"].dropna().str.split(SPLIT_SEP).explode().str.strip()
+    succ = u.loc[each.index].assign(successor_code=each.to_numpy())  # one row per successor named
+    out += missing_references(succ, "successor_code", u["code"], "successor_missing", file)
     return out
 
 
