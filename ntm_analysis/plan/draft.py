@@ -60,7 +60,10 @@ def plan_content(data: Any, catalogue: Catalogue, assessment: Any, code: str, ye
             from ntm_analysis.assess.targets import unit_label  # noqa: PLC0415
 
             raise PlanError(fmt(MESSAGES, "no_tier", lang, unit=unit_label(data.units, code, year, lang), year=year))
-    return build_plan(assessment, catalogue, data.units, data.meta or {}, code, year, tier, count=count, lang=lang)
+    meta = dict(data.meta or {})
+    if not meta.get("name") and getattr(data, "path", None):  # no dataset.toml: the folder's name
+        meta["name"] = Path(str(data.path)).name
+    return build_plan(assessment, catalogue, data.units, meta, code, year, tier, count=count, lang=lang)
 
 
 def write_plan(data: Any, catalogue: Catalogue, assessment: Any, code: str, year: int, out: Path,
