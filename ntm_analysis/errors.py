@@ -35,6 +35,10 @@ class NtmError(Exception):
         """The whole message in ``lang`` (``vi`` or ``en``; ``ValueError`` for another)."""
         return self.message_vi if check_lang(lang) == "vi" else self.message_en
 
+    def message(self, lang: str = "vi") -> str:
+        """Same as :meth:`render` (the name some callers written before the family use)."""
+        return self.render(lang)
+
     def __str__(self) -> str:
         return self.render(self.lang)
 

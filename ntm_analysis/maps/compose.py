@@ -15,7 +15,8 @@ import geopandas as gpd
 import pandas as pd
 
 from ntm_analysis.i18n import check_lang
-from ntm_analysis.maps.boundaries import join_scope, projected_crs
+from ntm_analysis.maps.boundaries import projected_crs
+from ntm_analysis.maps.joins import join_scope, require_joined
 from ntm_analysis.maps.layers import (
     MapError, MapResult, criteria_layer, indicator_layer, map_levels, model_areas, tier_info, village_indicator_map,
 )
@@ -49,6 +50,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
             raise MapError("no_layer", level=lvl)
     within = descendants(units, unit, year) if unit else None
     joined, report = join_scope(layers[fill_level], units, fill_level, year, within)
+    require_joined(joined, report, layers[fill_level], fill_level)
     crs = projected_crs(layers[fill_level], province)
     joined = joined.to_crs(crs)
     context, context_report = None, None

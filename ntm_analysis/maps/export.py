@@ -12,7 +12,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ntm_analysis.maps.layers import SYNTHETIC_NOTE, atomic_write
+from ntm_analysis.maps.layers import SYNTHETIC_NOTE
+from ntm_analysis.outputs import atomic_write
 
 
 def attainment_layer(joined: gpd.GeoDataFrame, assessment: Any, year: int,

@@ -8,8 +8,6 @@ primitives live in ``map_draw.py``. Print-ready: A4 portrait, 300 dpi, PNG or PD
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
-from ntm_analysis.maps.boundaries import JoinReport
 from ntm_analysis.errors import KeyedError
+from ntm_analysis.outputs import atomic_write
+from ntm_analysis.maps.joins import JoinReport
 from ntm_analysis.i18n import fmt
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
@@ -207,21 +206,6 @@ def model_areas(units_table: pd.DataFrame, year: int, tier: str = MODEL_TIER, ma
     status = np.select([rows["recognised"].notna(), gap.le(max_gap)], ["recognised", "in_progress"], default="")
     rows["model_status"] = status
     return rows.loc[rows["model_status"].ne(""), ["code", "model_status", "recognised"]].reset_index(drop=True)
-
-
-def atomic_write(path: Path, write: Any) -> Path:
-    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def save_figure(fig: Figure, path: str | Path, fmt_: str | None = None, dpi: int = draw.DPI) -> Path:

@@ -59,7 +59,10 @@ def plan_content(data: Any, catalogue: Catalogue, assessment: Any, code: str, ye
         if tier is None:
             raise PlanError(*(fmt(MESSAGES, "no_tier", lg, unit=unit_label(data.units, code, year, lg), year=year)
                               for lg in ("vi", "en")), lang=lang)
-    return build_plan(assessment, catalogue, data.units, data.meta or {}, code, year, tier, count=count, lang=lang)
+    meta = dict(data.meta or {})
+    if not meta.get("name") and getattr(data, "path", None):  # no dataset.toml: the folder's name
+        meta["name"] = Path(str(data.path)).name
+    return build_plan(assessment, catalogue, data.units, meta, code, year, tier, count=count, lang=lang)
 
 
 def write_plan(data: Any, catalogue: Catalogue, assessment: Any, code: str, year: int, out: Path,
@@ -92,7 +95,7 @@ def write_plans(data: Any, catalogue: Catalogue, assessment: Any, codes: list[st
     """One plan per commune of ``codes`` in ``out_dir`` (:func:`file_name`), then ``index.csv`` (UTF-8
     with BOM for Excel: code, name, tier, criteria met, criteria to restore and targeted, file, error).
     A commune that cannot be drafted is listed with its error; the others are still written."""
-    from ntm_analysis.maps.layers import atomic_write  # noqa: PLC0415
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
 
     out_dir = Path(out_dir)
     done: list[PlanFile] = []

@@ -342,7 +342,7 @@ def _annex(doc: Any, plan: PlanContent) -> None:
 
 def write_docx(plan: PlanContent, out: Path) -> Path:
     """Write ``plan`` to ``out`` (.docx) through a temporary file and a rename; returns ``out``."""
-    from ntm_analysis.maps.layers import atomic_write  # noqa: PLC0415
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
 
     doc = Document()
     _setup_styles(doc)
