@@ -239,7 +239,7 @@ def _out_of_period(units: pd.DataFrame, query: str, level: str | None, year: int
     succ = unit.get("successor_code")
     if pd.notna(valid_to) and valid_to < year and isinstance(succ, str) and succ:
         rows = units[units["code"].astype("string").eq(succ)]
-        valid = rows[_in_year(rows, year)]
+        valid = rows[valid_in(rows, year)]
         successor = _label((valid if len(valid) else rows).iloc[-1]) if len(rows) else succ
         args = dict(query=query, code=unit["code"], year=year, successor=successor, successor_code=succ,
                     valid_to=int(valid_to))
@@ -265,7 +265,7 @@ def resolve_unit(
         if year is not None and (err := _out_of_period(units, query, level, year)) is not None:
             raise err
         vi, en = fmt(MESSAGES, "not_found", "vi", query=query), fmt(MESSAGES, "not_found", "en", query=query)
-        scope = units[_in_year(units, year)]
+        scope = units[valid_in(units, year)]
         if level is not None:
             scope = scope[scope["level"] == (level_of(level) or level)]
         keys = scope["name"].map(lambda n: name_key(split_type(n)[1]))

@@ -361,7 +361,7 @@ def series_view(ctx: ReportContext) -> list[Any]:
         codes = [c.strip() for c in succ_code.split(SPLIT_SEP)]
         names = ", ".join(f"{display_name(u, c, int(ctx.year) + 1)} ({c})" for c in codes)
         end = pd.to_numeric(mine["valid_to"], errors="coerce").max()
-        return [_md(t(ctx, "series_split", year=int(end) + 1 if pd.notna(end) else "", name=ctx.name, codes=names))]
+        return [markdown(t(ctx, "series_split", year=int(end) + 1 if pd.notna(end) else "", name=ctx.name, codes=names))]
     later = u[u["code"].eq(succ_code) & u["valid_from"].fillna(0).gt(ctx.year)]
     succ_year = int(later["valid_from"].min()) if len(later) else None
     _, series = successor_series(ctx.dataset, ctx.catalogue, succ_code, succ_year, ctx.lang)
