@@ -73,8 +73,8 @@ def test_tan_lap_meets_fewer_than_10_nang_cao_criteria_in_2023(sample_assessment
 
 def test_lan_rieu_is_a_recognised_model_residential_area_and_pac_giao_is_not(sample_assessment) -> None:
     ds, _ = sample_assessment
-    # codes are reused across periods; villages and hamlets are unique within the sample
-    names = ds.units[ds.units["level"].isin(["village", "hamlet"])].set_index("code")["name"]
+    # codes are reused across periods; a village moved under its 2025 commune keeps its code and name
+    names = ds.units[ds.units["level"].isin(["village", "hamlet"])].drop_duplicates("code").set_index("code")["name"]
     recs = ds.recognitions.assign(name=ds.recognitions["code"].map(names))
     kdc = recs[recs["tier"] == "kdc-kieu-mau"]
     assert "Lân Riều" in set(kdc["name"])
