@@ -337,6 +337,7 @@ def status_cmd(
 ) -> None:
     """Mức đạt tiêu chí theo đơn vị và năm / criteria attainment per unit and year."""
     from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.assess.keys import assessment_notices
     from ntm_analysis.i18n import fmt
     from ntm_analysis.io.names import resolve_unit
     from ntm_analysis.report.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
@@ -351,16 +352,22 @@ def status_cmd(
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], tiers=[tier] if tier else None,
                         units=[code] if code else None, lang=lang)
+    notices = assessment_notices(result, lang)
     if fmt_ in ("csv", "json"):
+        for notice in notices:  # machine-readable output stays clean; the warning goes to stderr
+            typer.echo(f"⚠ {notice}", err=True)
         frame = tidy_table(result, year=year, lang=lang)
         text = (frame.to_csv(index=False, lineterminator="\n") if fmt_ == "csv"
                 else frame.to_json(orient="records", force_ascii=False, indent=1))
         typer.echo(text)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
+    for notice in notices:
+        console.print(f"[bold red]⚠ {escape(notice)}[/bold red]")
     unverified = False
     for code_ in result.units["code"].drop_duplicates():  # one block per unit shown
         console.print(f"[bold]{summary_line(result, code_, year, tier, lang)}[/bold]")
@@ -423,7 +430,8 @@ def catalogue_show_cmd(
     lang: str = LangOption,
 ) -> None:
     """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
-    from ntm_analysis.catalogue.model import CatalogueError, catalogue_to_frame, load_catalogue
+    from ntm_analysis.catalogue.model import (CatalogueError, catalogue_banner, catalogue_to_frame, group_definition,
+                                              load_catalogue)
     from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
 
     _check_choice(lang, ("vi", "en"), "--lang")
@@ -442,6 +450,8 @@ def catalogue_show_cmd(
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
     vi = lang == "vi"
     heads = (["Hạng", "TC", "Tiêu chí", "Mã", "Chỉ tiêu", "Chỉ tiêu đo", "Ngưỡng", "Đơn vị", "Trạng thái ngưỡng",
               "Tin cậy", "Nguồn"] if vi else
@@ -449,15 +459,22 @@ def catalogue_show_cmd(
               "Confidence", "Source"])
     table = Table(*heads, show_lines=False)
     for r in frame.itertuples(index=False):  # display of a few hundred config rows
-        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, r.threshold, r.unit,
+        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, escape(r.threshold), r.unit,
                       label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang), label(CONFIDENCE_LABELS, r.confidence, lang),
                       r.source)
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         console = Console(width=220)
+    banner = catalogue_banner(cat, lang)
+    if banner:
+        console.print(f"[bold red]{escape(banner)}[/bold red]")
     console.print(table)
+    if cat.meta.get("groups"):
+        console.print(f"[bold]{'Nhóm xã' if vi else 'Commune groups'}[/bold]")
+        for g in cat.meta["groups"]:
+            console.print(f"- [bold]{escape(g[lang])}[/bold]: {escape(group_definition(g, lang))}")
     for sid, src in cat.sources.items():
-        console.print(f"[bold]{sid}[/bold]: {src.get('title') if vi else src.get('title_en') or src.get('title')}")
+        console.print(f"[bold]{sid}[/bold]: {escape(src.get('title') if vi else src.get('title_en') or src.get('title'))}")
 
 
 @app.command("report")

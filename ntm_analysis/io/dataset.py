@@ -22,17 +22,21 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.io import validation as v
+from ntm_analysis.io.groups import check_groups, normalised_groups
 from ntm_analysis.io.names import fold_key, level_of, name_key, normalise_series, normalise_text, split_type, type_display
 from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
 
-TABLES: tuple[str, ...] = ("units", "values", "recognitions")
+TABLES: tuple[str, ...] = ("units", "values", "recognitions", "groups")
+#: Tables a dataset may leave out: recognitions, and groups.csv (a commune's group from a year on).
+OPTIONAL_TABLES: tuple[str, ...] = ("recognitions", "groups")
 TEXT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt")
 WORKBOOK = "dataset.xlsx"
 COLUMNS: dict[str, list[str]] = {
-    "units": ["code", "name", "type", "level", "parent_code", "region", "households", "population",
+    "units": ["code", "name", "type", "level", "parent_code", "region", "group", "households", "population",
               "valid_from", "valid_to", "successor_code"],
     "values": ["code", "year", "indicator", "value", "numerator", "denominator", "source", "assessed_by", "note"],
     "recognitions": ["code", "tier", "year", "decision"],
+    "groups": ["code", "year", "group"],
 }
 #: Accepted yes/no words (compared without case or diacritics) → 1.0 / 0.0.
 BOOL_WORDS: dict[str, float] = {
@@ -55,6 +59,9 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     problems: list[Any] = field(default_factory=list)
+    #: groups.csv: ``code``, ``year``, ``group`` (commune group from that year on); empty when absent.
+    groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"code": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"), "group": pd.Series(dtype="str")}))
 
 
 class _ReadError(Exception):
@@ -231,7 +238,7 @@ def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str,
                 problems.append(problem("file_unreadable", file.name, detail=str(exc)))
         elif table in sheets:
             raw[table] = (f"{workbook.name} [{table}]", sheets[table])
-        elif table != "recognitions" and not (workbook is not None and not sheets):
+        elif table not in OPTIONAL_TABLES and not (workbook is not None and not sheets):
             expected = f"{table}.csv, {table}.parquet, {WORKBOOK} [{table}]"
             problems.append(problem("file_missing", f"{table}.csv", table=table, expected=expected))
     meta, meta_problems = read_meta(path if path.is_dir() else None)
@@ -470,10 +477,11 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
             df["year"] = _numbers(df, "year", file, True, problems)
         problems += v.schema_problems(df, v.typed_schema(table), file, table)
         tables[table] = df
-    units, values, recs = tables["units"], tables["values"], tables["recognitions"]
+    units, values, recs, groups = tables["units"], tables["values"], tables["recognitions"], tables["groups"]
     if units is not None:
         problems += v.check_units(units, files["units"])
         problems += v.check_regions(units, cat, files["units"])
+    problems += check_groups(units, groups, files["units"], files["groups"])
     if values is not None:
         found, values = v.check_values(values, units, measures, files["values"], cat_id)
         problems += found
@@ -491,7 +499,8 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         recognitions=_text_columns(
             (recs if recs is not None else _with_columns(pd.DataFrame({"_row": []}), "recognitions"))
             .assign(year=lambda d: d["year"].astype("int64")), {"year"}).drop(columns="_row").reset_index(drop=True),
-        meta=meta, path=Path(path).resolve(), problems=problems)  # absolute: notebooks run elsewhere
+        meta=meta, path=Path(path).resolve(), problems=problems,  # absolute: notebooks run elsewhere
+        **({"groups": normalised_groups(groups)} if groups is not None else {}))
 
 
 SUMMARY: dict[str, tuple[str, str]] = {

@@ -98,6 +98,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "cannot apply."),
     "region_unknown.fix": ("Dùng mã hoặc tên vùng của bộ tiêu chí: {expected}; để trống để dùng vùng mặc định.",
                            "Use a region id or name of the catalogue: {expected}; leave it empty for the default region."),
+    "group_invalid": ("Nhóm xã «{value}» không hợp lệ.", "Commune group «{value}» is not valid."),
+    "group_invalid.fix": ("Ghi 1, 2 hoặc 3 (hoặc «nhóm 1»...); để trống nếu chưa xếp nhóm.",
+                          "Write 1, 2 or 3 (or «nhóm 1»...); leave it empty when the unit has no group yet."),
+    "indicator_unused": ("Chỉ tiêu đo «{value}» ({n} giá trị) không dùng trong bộ tiêu chí {catalogue}: giữ nguyên, bỏ qua khi đánh giá.",
+                         "Measure «{value}» ({n} values) is not used by catalogue {catalogue}: kept, ignored in the assessment."),
+    "indicator_unused.fix": ("Không cần sửa nếu đây là chỉ tiêu của giai đoạn khác; nếu không, kiểm tra mã bằng «ntm catalogue show».",
+                             "Nothing to do if it belongs to another period's catalogue; otherwise check the id with «ntm catalogue show»."),
     "code_unknown": ("Mã đơn vị «{value}» không có trong bảng units.", "Unit code «{value}» is not in the units table."),
     "code_unknown.fix": ("Thêm đơn vị vào units hoặc sửa mã (giữ số 0 ở đầu, ví dụ 06352).", "Add the unit to units or fix the code (keep leading zeros, e.g. 06352)."),
     "outside_validity": ("Đơn vị «{value}» không có hiệu lực năm {year} (hiệu lực {detail}).", "Unit «{value}» is not valid in {year} (valid {detail})."),
@@ -246,6 +253,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("code", "name", "level", "parent_code"),
     "values": ("code", "year", "indicator", "value"),
     "recognitions": ("code", "tier", "year"),
+    "groups": ("code", "year", "group"),
 }
 NULLABLE = {"parent_code", "value"}
 #: Level of a unit → levels its parent may have (communes sit under the province from 01/7/2025).
@@ -283,6 +291,7 @@ def typed_schema(table: str) -> pa.DataFrameSchema:
             "assessed_by": pa.Column(checks=pa.Check(lambda s: s.isin(ASSESSORS), error="assessed_by_unknown"), **opt),
         },
         "recognitions": {"year": pa.Column(checks=years, nullable=True)},
+        "groups": {"year": pa.Column(checks=years, nullable=True)},
     }[table]
     return pa.DataFrameSchema(cols)
 
@@ -369,6 +378,11 @@ def check_units(units: pd.DataFrame, file: str) -> list[Problem]:
     return out
 
 
+#: How close (difflib ratio) an unknown measure id must be to a known one to count as a typo (an error
+#: with a hint); a farther id is another catalogue's measure (kept, ignored, one warning per measure).
+TYPO_CUTOFF = 0.85
+
+
 def suggestion(value: str, known: Iterable[str]) -> str:
     """``Có phải «x»?``-style hint (vi and en joined by the caller) from difflib; '' when nothing is close."""
     close = difflib.get_close_matches(str(value), sorted(known), n=1, cutoff=0.5)
@@ -380,8 +394,16 @@ def _unknown_ids(df: pd.DataFrame, column: str, known: set[str], rule: str, file
     """Rows whose ``column`` is not in ``known``, each with the closest known id suggested."""
     bad = df[df[column].notna() & ~df[column].isin(known)]
     out = []
+    close_to = {x: suggestion(x, known) for x in bad[column].unique()}  # a few distinct ids
+    if rule == "indicator_unknown":  # a typo is an error per row; another catalogue's measure one warning
+        typo = {x: bool(difflib.get_close_matches(str(x), sorted(known), n=1, cutoff=TYPO_CUTOFF)) for x in close_to}
+        far = bad[~bad[column].map(typo).astype(bool)]
+        counts = far.groupby(column).size()
+        out += problems_at("indicator_unused", file, far.drop_duplicates(column).assign(_n=far[column].map(counts)),
+                           column, severity="warning", catalogue=catalogue, n="_n")
+        bad = bad[bad[column].map(typo).astype(bool)]
     for rec in bad.to_dict("records"):
-        close = suggestion(rec[column], known)
+        close = close_to[rec[column]]
         p = problem(rule, file, rec["_row"], column, rec[column], catalogue=catalogue, expected=expected)
         if close:
             vi, en = fmt(MESSAGES, "suggest", "vi", value=close), fmt(MESSAGES, "suggest", "en", value=close)

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.assess.keys import assessment_notices
 from ntm_analysis.assess.rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -166,6 +167,8 @@ def title(ctx: ReportContext, notebook: str) -> Any:
             f"{esc(ctx.t('subtitle', catalogue=cat_name, dataset=ds_name))}")
     if ctx.dataset.meta.get("synthetic"):
         text += f"\n\n> **{ctx.t('synthetic')}**"
+    for notice in assessment_notices(ctx.assessment, ctx.lang):  # provisional catalogue, default groups
+        text += f"\n\n> ⚠ **{esc(notice)}**"
     return _md(text)
 
 
