@@ -18,7 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="ntm: phân tích bộ tiêu chí nông thôn mới (NTM) / New Rural Development criteria analysis.",
 )
-catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem / criteria catalogue: check, show.")
+catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem, soạn bằng Excel / criteria catalogue: "
+                                                      "check, show, author in Excel.")
 app.add_typer(catalogue_app, name="catalogue")
 
 LangOption = typer.Option("vi", "--lang", help="Ngôn ngữ / language: vi | en")
@@ -475,6 +476,46 @@ def catalogue_show_cmd(
             console.print(f"- [bold]{escape(g[lang])}[/bold]: {escape(group_definition(g, lang))}")
     for sid, src in cat.sources.items():
         console.print(f"[bold]{sid}[/bold]: {escape(src.get('title') if vi else src.get('title_en') or src.get('title'))}")
+
+
+@catalogue_app.command("template")
+def catalogue_template_cmd(
+    out: Path = typer.Option(..., "--out", help="Sổ tính .xlsx sẽ ghi / workbook .xlsx to write"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Ghi bộ tiêu chí ra sổ tính Excel để soạn / write a catalogue as an Excel workbook to edit."""
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.excel.catalogue_book import catalogue_workbook
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    if out.suffix.lower() != ".xlsx":
+        _fail(f"--out: .xlsx ({out})")
+    with _input_errors(lang):
+        cat = load_catalogue(catalogue)
+        catalogue_workbook(cat, out, lang)
+    typer.echo(str(out))
+
+
+@catalogue_app.command("import")
+def catalogue_import_cmd(
+    workbook: Path = typer.Argument(..., help="Sổ tính đã điền / filled workbook .xlsx"),
+    out: Path = typer.Option(..., "--out", help="Tệp bộ tiêu chí .yaml sẽ ghi / catalogue .yaml to write"),
+    lang: str = LangOption,
+) -> None:
+    """Đọc sổ tính bộ tiêu chí, kiểm tra, ghi tệp .yaml / read a catalogue workbook, check it, write the .yaml."""
+    from ntm_analysis.catalogue.model import load_catalogue, summarise_catalogue
+    from ntm_analysis.excel.catalogue_book import import_catalogue_workbook
+    from ntm_analysis.excel.common import ExcelError
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        import_catalogue_workbook(workbook, out)
+    except ExcelError as exc:
+        _fail(exc.render(lang))
+    with _input_errors(lang):
+        typer.echo(summarise_catalogue(load_catalogue(out), lang))
+    typer.echo(str(out))
 
 
 @app.command("report")

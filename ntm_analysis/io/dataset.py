@@ -399,8 +399,8 @@ def normalise_values(df: pd.DataFrame, measures: pd.DataFrame | None, file: str,
     df["kind"] = df["indicator"].astype(object).map(kinds).astype("string")
     raw = df["value"]
     value, bad = parse_numbers(raw.where(~df["kind"].isin(["boolean", "level"])))
-    if measures is not None:  # without a catalogue the kind is unknown: no verdict on the value
-        out += problems_at("number_invalid", file, df[bad], "value")
+    if measures is not None:  # a measure the catalogue does not know has no kind: no verdict on its value
+        out += problems_at("number_invalid", file, df[bad & df["kind"].notna()], "value")
     is_bool = df["kind"] == "boolean"
     num, bad = parse_bool(raw.where(is_bool))
     out += problems_at("bool_invalid", file, df[bad], "value")
