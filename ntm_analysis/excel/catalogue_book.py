@@ -33,12 +33,12 @@ from ntm_analysis.catalogue.schema import (COMPARATORS, CONFIDENCES, KINDS, MEAS
 from ntm_analysis.excel.common import CellProblem, ExcelError, cell_problem, neutralise, save_workbook, unneutralise
 
 META_KEYS = ["schema_version", "id", "version", "name_vi", "name_en", "province", "period_from", "period_to",
-             "threshold_by", "default_region", "default_group", "banner_vi", "banner_en"]
+             "threshold_by", "default_region", "default_group", "banner_vi", "banner_en", "map_tiers"]
 COLUMNS: dict[str, list[str]] = {
     "sources": ["id", "title", "title_en", "note", "url"],
     "regions": ["id", "vi", "en"],
     "groups": ["id", "vi", "en", "definition", "definition_en", "source", "confidence"],
-    "tiers": ["id", "name_vi", "name_en", "unit_level", "requires"],
+    "tiers": ["id", "name_vi", "name_en", "short_vi", "short_en", "unit_level", "requires", "report"],
     "measures": ["id", "name_vi", "name_en", "kind", "unit", "level", "rollup", "levels"],
     "criteria": ["tier", "criterion", "name_vi", "name_en", "source", "confidence", "notes"],
     "indicators": ["tier", "criterion", "code", "measure", "name_vi", "name_en", "comparator", "unit_level", "resource",
@@ -51,7 +51,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("measures", "level"): MEASURE_LEVELS, ("measures", "rollup"): ROLLUPS, ("criteria", "confidence"): CONFIDENCES,
     ("indicators", "comparator"): COMPARATORS, ("indicators", "unit_level"): UNIT_LEVELS,
     ("indicators", "resource"): RESOURCES, ("indicators", "confidence"): CONFIDENCES,
-    ("indicators", "threshold_status"): THRESHOLD_STATUSES,
+    ("indicators", "threshold_status"): THRESHOLD_STATUSES, ("tiers", "report"): ("true", "false"),
 }
 #: Columns whose dropdown lists the ids of another sheet: (sheet, column) → sheet holding the ids.
 ID_CHOICES: dict[tuple[str, str], str] = {
@@ -94,13 +94,15 @@ def _catalogue_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
             "name_vi": m["name"]["vi"], "name_en": m["name"]["en"], "province": m["province"],
             "period_from": m["period_from"], "period_to": m["period_to"], "threshold_by": by,
             "default_region": m.get("default_region") or None, "default_group": m.get("default_group"),
-            "banner_vi": (m.get("banner") or {}).get("vi"), "banner_en": (m.get("banner") or {}).get("en")}
+            "banner_vi": (m.get("banner") or {}).get("vi"), "banner_en": (m.get("banner") or {}).get("en"),
+            "map_tiers": "; ".join(f"{k}={v}" for k, v in (m.get("map_tiers") or {}).items()) or None}
     rows: dict[str, list[list[Any]]] = {"catalogue": [[k, meta[k]] for k in META_KEYS] + [["note", n] for n in m["notes"]]}
     rows["sources"] = [[sid, s.get("title"), s.get("title_en"), s.get("note"), s.get("url")] for sid, s in cat.sources.items()]
     rows["regions"] = [[r["id"], r["vi"], r["en"]] for r in m.get("regions") or []]
     rows["groups"] = [[g["id"], g["vi"], g["en"], g.get("definition"), g.get("definition_en"), g.get("source"),
                        g.get("confidence")] for g in m.get("groups") or []]
-    rows["tiers"] = [[t.tier, t.name_vi, t.name_en, t.unit_level, t.requires or None]
+    rows["tiers"] = [[t.tier, t.name_vi, t.name_en, getattr(t, "short_vi", None), getattr(t, "short_en", None),
+                      t.unit_level, t.requires or None, "true" if getattr(t, "report", True) else "false"]
                      for t in cat.tiers.sort_values("order").itertuples()]
     rows["measures"] = [[r.measure, r.name_vi, r.name_en, r.kind, r.unit, r.level, r.rollup, " | ".join(r.levels or [])]
                         for r in cat.measures.itertuples()]
@@ -314,8 +316,21 @@ def workbook_document(sheets: dict[str, list[dict[str, Any]]], problems: list[Ce
     if sheets["groups"]:
         doc["groups"] = items("groups", "groups", lambda r: {k: (str(_number(r[k])) if k == "id" else r[k])
                                                           for k in COLUMNS["groups"] if r.get(k) is not None})
-    doc["tiers"] = items("tiers", "tiers", lambda r: {"id": r.get("id"), "name": _name(r), "unit_level": r.get("unit_level"),
-                                                      "requires": r.get("requires")})
+    def tier(r: dict[str, Any]) -> dict[str, Any]:
+        t = {"id": r.get("id"), "name": _name(r)}
+        if r.get("short_vi") or r.get("short_en"):
+            t["short"] = {"vi": r.get("short_vi") or r.get("name_vi")}
+            _put(t["short"], "en", r.get("short_en"))
+        t.update({"unit_level": r.get("unit_level"), "requires": r.get("requires")})
+        if r.get("report") is not None:
+            t["report"] = str(r["report"]).strip().lower() not in ("false", "0", "no", "không")
+        return t
+
+    doc["tiers"] = items("tiers", "tiers", tier)
+    if val.get("map_tiers"):
+        pairs = [p.split("=", 1) for p in str(val["map_tiers"]).split(";") if p.strip()]
+        doc["map_tiers"] = {k.strip(): v.strip() for k, v in (p if len(p) == 2 else (p[0], "") for p in pairs)}
+        where["map_tiers"] = ("catalogue", meta["map_tiers"][1])
 
     def measure(r: dict[str, Any]) -> dict[str, Any]:
         m = {"id": r.get("id"), "name": _name(r), "kind": r.get("kind"), "unit": r.get("unit") or "",
