@@ -58,16 +58,18 @@ def _input_errors(lang: str) -> Iterator[None]:
         _fail(str(exc))
 
 
-def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None):
-    """The dataset and its catalogue (``--catalogue`` or the one named in dataset.toml); exit 2 on
-    bad input or a tier the catalogue does not have."""
-    from ntm_analysis.catalogue.model import load_catalogue
+def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None, year: Optional[int] = None):
+    """The dataset and the catalogue in force in ``year`` (default: the latest year with values):
+    ``--catalogue``, else the one dataset.toml names for that period (``catalogue_for_year``); exit 2
+    on bad input or a tier the catalogue does not have."""
+    from ntm_analysis.catalogue.periods import catalogue_for_year
     from ntm_analysis.io.dataset import load_dataset
 
     _check_choice(lang, ("vi", "en"), "--lang")
     with _input_errors(lang):
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        latest = int(data.values["year"].max()) if len(data.values) else None
+        cat = catalogue_for_year(data.meta, year if year is not None else latest, catalogue)
     if tier is not None and tier not in cat.tier_ids():
         _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
     return data, cat
@@ -106,7 +108,7 @@ def map_cmd(
     kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         tier_id, fill = maps.map_levels(cat, level, tier, indicator)
@@ -137,7 +139,7 @@ def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Opt
     from ntm_analysis.assess.attainment import assess
     from ntm_analysis.io.names import resolve_unit
 
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year is not None and year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
@@ -174,7 +176,10 @@ def trends_cmd(
     """Lịch sử tiêu chí (đánh dấu bị tụt) và tiến độ tới năm kế hoạch / criteria history and progress."""
     import json
 
+    import pandas as pd
+
     from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
+    from ntm_analysis.catalogue.model import catalogue_banner
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
@@ -185,22 +190,37 @@ def trends_cmd(
     except LookupError as exc:
         _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
-    hist = history(result, code, tier=tier, years=years)
-    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.catalogue.periods import catalogues_by_year
+
+    periods = []  # one history per criteria set in force: a change of set is a break, never one series
+    with _input_errors(lang):
+        for pcat, pyears in catalogues_by_year(data.meta, years, catalogue):
+            res = result if pcat.meta["id"] == cat.meta["id"] else assess(data, pcat, units=[code], lang=lang)
+            ptier = tier if tier is None or tier in pcat.tier_ids() else None
+            if tier is None or ptier is not None:
+                periods.append((pcat, history(res, code, tier=ptier, years=pyears).assign(catalogue=pcat.meta["id"])))
+    hist = pd.concat([h for _, h in periods], ignore_index=True) if periods else history(result, code, tier=tier, years=years)
+    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=[y for y in years if y in set(
+        result.units["year"])])
     if fmt_ == "json":
         out = {"history": json.loads(hist.to_json(orient="records", force_ascii=False)),
                "progress": json.loads(progress_table(prog, lang).to_json(orient="records", force_ascii=False))}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     if fmt_ == "csv":  # one CSV: history rows then progress rows, told apart by the ``table`` column
-        import pandas as pd
-
         both = pd.concat([hist.assign(table="history"), progress_table(prog, lang).assign(table="progress")],
                          ignore_index=True)
         typer.echo(both[["table", *[c for c in both.columns if c != "table"]]].to_csv(index=False, lineterminator="\n"))
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
-    _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    for i, (pcat, phist) in enumerate(periods or [(cat, hist)]):
+        if i:  # the visible break between two criteria sets
+            typer.echo(_set_change(periods[i - 1][0], pcat, int(phist["year"].min()), lang))
+        head = f"{name} ({code})" + (f" — {pcat.meta['name'][lang]}" if len(periods) > 1 else "")
+        for notice in [catalogue_banner(pcat, lang)] if catalogue_banner(pcat, lang) else []:
+            typer.echo(f"⚠ {notice}")
+        _print_frame(wide_history(phist, pcat, lang=lang), title=head)
     table, hidden = progress_display(prog, lang)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
@@ -208,6 +228,16 @@ def trends_cmd(
         from ntm_analysis.i18n import fmt
         from ntm_analysis.assess.trends import MESSAGES as TM
         typer.echo(fmt(TM, "hidden_achieved", lang, n=hidden))
+
+
+def _set_change(before, after, year: int, lang: str) -> str:
+    """The line marking a change of criteria set in a series (counts of two sets are not comparable)."""
+    n0, n1 = before.criteria["criterion"].nunique(), after.criteria["criterion"].nunique()
+    if lang == "vi":
+        return (f"── Từ năm {year}: đổi bộ tiêu chí {before.meta['id']} ({n0} tiêu chí) → {after.meta['id']} "
+                f"({n1} tiêu chí); số tiêu chí đạt của hai bộ không so sánh với nhau. ──")
+    return (f"── From {year}: criteria set changes {before.meta['id']} ({n0} criteria) → {after.meta['id']} "
+            f"({n1} criteria); counts of the two sets are not comparable. ──")
 
 
 @app.command("targets")
@@ -260,7 +290,7 @@ def template_cmd(
     from ntm_analysis.io.names import resolve_unit
 
     _check_choice(lang, ("vi", "en"), "--lang")
-    data, cat = _open(dataset, catalogue, lang)
+    data, cat = _open(dataset, catalogue, lang, year=year)
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year)
         path = build_template(data, cat, code, year, out)
@@ -316,7 +346,7 @@ def export_cmd(
     _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
         _fail("Chọn một trong --unit U hoặc --all / give either --unit U or --all")
-    data, cat = _open(dataset, catalogue, lang)
+    data, cat = _open(dataset, catalogue, lang, year=year)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
     with _input_errors(lang):
@@ -346,7 +376,7 @@ def status_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(fmt(MESSAGES, "no_year", lang, year=year, years=", ".join(map(str, years))))
@@ -543,7 +573,7 @@ def report_cmd(
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
-    data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)  # read and validated once for the whole batch
     with _input_errors(lang):
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:

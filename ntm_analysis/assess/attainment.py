@@ -329,9 +329,9 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
            lang: str = "vi") -> Assessment:
     """Assess every selected unit, year and tier against ``catalogue``.
 
-    ``years``: the years to report (default: every year with values); earlier years with values are
-    assessed too so that ``change``, ``newly_met`` and ``slipped`` compare with the previous
-    assessed year. ``tiers``: tier ids (default: all; required tiers are assessed as well to decide
+    ``years``: the years to report (default: every year with values in the catalogue's period);
+    earlier years of the period with values are assessed too so that ``change``, ``newly_met`` and
+    ``slipped`` compare with the previous assessed year (never with a year of another period). ``tiers``: tier ids (default: all; required tiers are assessed as well to decide
     ``reached``). ``units``: codes of communes, villages, hamlets or of a district / province (then
     every unit under it). Village and hamlet values roll up as described in the module docstring;
     a direct value is used only when no roll-up is possible, conflicts go to ``rollup_conflicts``.
@@ -348,7 +348,10 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         all_units["code"].isin(anc.loc[anc["code"].isin(scope["code"].unique()), "ancestor"].unique())]
     data_years = set(dataset.values["year"].astype("int64"))
     horizon = max(want_years) if want_years else None
-    years_all = sorted({y for y in data_years if horizon is None or y <= horizon} | set(want_years or []))
+    lo, hi = catalogue.meta.get("period_from", -10**6), catalogue.meta.get("period_to", 10**6)
+    # years of another criteria period are never assessed under this catalogue (no x/19 against x/10)
+    years_all = sorted({y for y in data_years if (horizon is None or y <= horizon) and lo <= y <= hi}
+                       | set(want_years or []))
 
     rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
     needed = rows.loc[rows["applicable"], ["code", "level", "year", "measure"]].drop_duplicates()

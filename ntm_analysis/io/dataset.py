@@ -263,6 +263,11 @@ def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
     for key in ("name", "province", "catalogue", "notes"):
         if meta[key] is not None and not isinstance(meta[key], str):
             problems.append(problem("toml_type", file.name, column=key, value=meta[key], expected="text"))
+    from ntm_analysis.catalogue.periods import parse_periods  # noqa: PLC0415 (as resolve_catalogue)
+
+    for bad in parse_periods(meta.get("catalogues"))[1]:
+        problems.append(problem("toml_type", file.name, column="catalogues", value=bad,
+                                expected='"2021-2025" = "lang-son-2022-2025" (periods not overlapping)'))
     layers = meta["boundaries"]
     paths = layers.values() if isinstance(layers, dict) else layers if isinstance(layers, list) else [layers]
     roots = [folder, *folder.resolve().parents]  # relative to the dataset folder or the project (maps/...)
@@ -440,6 +445,21 @@ def _catalogue(ref: Any, meta: dict[str, Any]) -> tuple[Any, list[Problem]]:
         return None, [problem("catalogue_failed", "dataset.toml" if from_meta else "", value=shown, detail=text)]
 
 
+def _period_catalogues(meta: dict[str, Any]) -> tuple[list[Any], list[Problem]]:
+    """Every catalogue of ``[catalogues]`` in dataset.toml, or the problem of one that fails to load."""
+    from ntm_analysis.catalogue.periods import parse_periods as periods_of  # noqa: PLC0415
+
+    out, problems = [], []
+    for lo, hi, ref in periods_of(meta.get("catalogues"))[0]:
+        try:
+            out.append(resolve_catalogue(ref))
+        except Exception as exc:  # noqa: BLE001 (CatalogueError or any failure: reported, never a traceback)
+            detail = getattr(exc, "render", None)
+            problems.append(problem("catalogue_failed", "dataset.toml", value=f"{lo}-{hi}: {ref}",
+                                    detail=detail() if callable(detail) else f"{type(exc).__name__}: {exc}"))
+    return out, problems
+
+
 def resolve_catalogue(ref: str | Path | None) -> Any:
     """``catalogue.load_catalogue(ref)`` (imported late so a broken catalogue module is reported)."""
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
@@ -455,8 +475,12 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
     raw, meta, problems = read_raw(path)
     cat, cat_problems = _catalogue(catalogue, meta) if path.exists() else (None, [])
     problems += cat_problems
-    measures = cat.measures if cat is not None else None
-    cat_id = str(cat.meta.get("id", "")) if cat is not None else ""
+    cats = [cat] if cat is not None else []
+    if catalogue is None and meta.get("catalogues") and not cat_problems:  # one catalogue per period
+        cats, period_problems = _period_catalogues(meta)
+        problems += period_problems
+    measures = pd.concat([c.measures for c in cats]).drop_duplicates("measure", keep="last") if cats else None
+    cat_id = ", ".join(str(c.meta.get("id", "")) for c in cats)
     tables: dict[str, pd.DataFrame | None] = dict.fromkeys(TABLES)
     files = {t: raw[t][0] if t in raw else f"{t}.csv" for t in TABLES}
     for table in TABLES:
@@ -480,17 +504,18 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
     units, values, recs, groups = tables["units"], tables["values"], tables["recognitions"], tables["groups"]
     if units is not None:
         problems += v.check_units(units, files["units"])
-        problems += v.check_regions(units, cat, files["units"])
+        for one in cats:
+            problems += v.check_regions(units, one, files["units"])
     problems += check_groups(units, groups, files["units"], files["groups"])
     if values is not None:
         found, values = v.check_values(values, units, measures, files["values"], cat_id)
         problems += found
     if recs is not None:
-        tiers = cat.tier_ids() if cat is not None else None
+        tiers = list(dict.fromkeys(t for c in cats for t in c.tier_ids())) if cats else None
         problems += v.check_recognitions(recs, units, tiers, files["recognitions"], cat_id)
     if any(p.severity == "error" for p in problems):
         raise DatasetError(problems, lang=lang)
-    if not meta.get("catalogue") and cat_id:
+    if not meta.get("catalogue") and not meta.get("catalogues") and cat_id:
         meta["catalogue"] = cat_id
     return Dataset(
         units=_text_columns(units, {"households", "population", "valid_from", "valid_to"}).drop(columns="_row"),
