@@ -90,3 +90,16 @@ def test_close_unknown_measure_is_still_an_error_with_a_hint(tmp_path):
         load_dataset(tmp_path)
     bad = [p for p in info.value.errors if p.rule == "indicator_unknown"]
     assert [p.value for p in bad] == ["income_per_capit"] and "income_per_capita" in bad[0].fix_en
+
+
+def test_a_smaller_catalogue_gives_one_warning_per_measure_not_an_error_per_row():
+    sample = Path(__file__).parent.parent / "data" / "sample"
+    data = load_dataset(sample, catalogue="qd51-2026-2030")  # no DatasetError: 2021-2024 measures are kept
+    unused = [p for p in data.problems if p.rule == "indicator_unused"]
+    assert len(unused) == len({p.value for p in unused}) > 0
+
+
+def test_a_far_id_is_not_a_typo_of_a_near_one():
+    from ntm_analysis.io.validation import edits
+
+    assert edits("ho_dung_dein", "ho_dung_dien") <= 2 < edits("field_roads_hard_pct", "field_roads_pct")
