@@ -300,7 +300,7 @@ def plan_cmd(
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if not all_ and out.suffix.lower() != ".docx":
         _fail(f"--out: tệp .docx / a .docx file ({out})")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")

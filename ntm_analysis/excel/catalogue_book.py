@@ -35,7 +35,7 @@ from ntm_analysis.excel.common import CellProblem, ExcelError, cell_problem, neu
 META_KEYS = ["schema_version", "id", "version", "name_vi", "name_en", "province", "period_from", "period_to",
              "threshold_by", "default_region", "default_group", "banner_vi", "banner_en", "map_tiers"]
 COLUMNS: dict[str, list[str]] = {
-    "sources": ["id", "title", "title_en", "note", "url"],
+    "sources": ["id", "title", "title_en", "note", "url", "legal_basis"],
     "regions": ["id", "vi", "en"],
     "groups": ["id", "vi", "en", "definition", "definition_en", "source", "confidence"],
     "tiers": ["id", "name_vi", "name_en", "short_vi", "short_en", "unit_level", "requires", "report"],
@@ -52,6 +52,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("indicators", "comparator"): COMPARATORS, ("indicators", "unit_level"): UNIT_LEVELS,
     ("indicators", "resource"): RESOURCES, ("indicators", "confidence"): CONFIDENCES,
     ("indicators", "threshold_status"): THRESHOLD_STATUSES, ("tiers", "report"): ("true", "false"),
+    ("sources", "legal_basis"): ("true", "false"),
 }
 #: Columns whose dropdown lists the ids of another sheet: (sheet, column) → sheet holding the ids.
 ID_CHOICES: dict[tuple[str, str], str] = {
@@ -97,7 +98,7 @@ def _catalogue_rows(cat: Catalogue) -> dict[str, list[list[Any]]]:
             "banner_vi": (m.get("banner") or {}).get("vi"), "banner_en": (m.get("banner") or {}).get("en"),
             "map_tiers": "; ".join(f"{k}={v}" for k, v in (m.get("map_tiers") or {}).items()) or None}
     rows: dict[str, list[list[Any]]] = {"catalogue": [[k, meta[k]] for k in META_KEYS] + [["note", n] for n in m["notes"]]}
-    rows["sources"] = [[sid, s.get("title"), s.get("title_en"), s.get("note"), s.get("url")] for sid, s in cat.sources.items()]
+    rows["sources"] = [[sid, *[src.get(k) for k in COLUMNS["sources"][1:]]] for sid, src in cat.sources.items()]
     rows["regions"] = [[r["id"], r["vi"], r["en"]] for r in m.get("regions") or []]
     rows["groups"] = [[g["id"], g["vi"], g["en"], g.get("definition"), g.get("definition_en"), g.get("source"),
                        g.get("confidence")] for g in m.get("groups") or []]
@@ -310,7 +311,13 @@ def workbook_document(sheets: dict[str, list[dict[str, Any]]], problems: list[Ce
             where[f"{key}[{i}]"] = (sheet, f"A{rec['_row']}")
         return out
 
-    doc["sources"] = items("sources", "sources", lambda r: {k: r[k] for k in COLUMNS["sources"] if r.get(k) is not None})
+    def source(r: dict[str, Any]) -> dict[str, Any]:
+        src = {k: r[k] for k in COLUMNS["sources"] if r.get(k) is not None}
+        if isinstance(src.get("legal_basis"), str):  # typed as text: true / false
+            src["legal_basis"] = src["legal_basis"].strip().lower() in ("true", "1", "yes", "có")
+        return src
+
+    doc["sources"] = items("sources", "sources", source)
     if sheets["regions"]:
         doc["regions"] = items("regions", "regions", lambda r: {k: r[k] for k in COLUMNS["regions"] if r.get(k) is not None})
     if sheets["groups"]:
