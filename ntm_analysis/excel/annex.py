@@ -2,7 +2,7 @@
 indicator sheet with values, thresholds, gaps and confidence flags, set up for A4 landscape.
 
 It only formats an :class:`~ntm_analysis.assess.attainment.Assessment` (never recomputes attainment). Every
-text cell goes through :func:`ntm_analysis.excel.common.neutralise`, so a name such as ``=cmd`` is shown
+text cell is written with :func:`ntm_analysis.excel.common.put` (quote-prefix style), so a name such as ``=cmd`` is shown
 as text, never run as a formula.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.excel.common import TIER_SHORT, neutralise, number_text, save_workbook
+from ntm_analysis.excel.common import TIER_SHORT, number_text, put, save_workbook
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 
 #: Symbol of a criterion status in the annex grid (as plan annexes write it).
@@ -77,8 +77,8 @@ def _titles(ws: Any, title: str, sub: str) -> None:
     """Title (row 1) and subtitle (row 2)."""
     from openpyxl.styles import Font  # noqa: PLC0415
 
-    ws.cell(1, 1, neutralise(title)).font = Font(bold=True, size=13)
-    ws.cell(2, 1, neutralise(sub)).font = Font(italic=True)
+    put(ws, 1, 1, title).font = Font(bold=True, size=13)
+    put(ws, 2, 1, sub).font = Font(italic=True)
 
 
 def _header(ws: Any, heads: list[str], widths: list[float]) -> None:
@@ -87,7 +87,7 @@ def _header(ws: Any, heads: list[str], widths: list[float]) -> None:
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     for j, (h, w) in enumerate(zip(heads, widths), start=1):
-        c = ws.cell(HEADER_ROW, j, neutralise(h))
+        c = put(ws, HEADER_ROW, j, h)
         c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL)
         c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(j)].width = w
@@ -115,22 +115,21 @@ def _tier_sheet(wb: Any, result: Any, catalogue: Any, tier: Any, year: int, name
     center = Alignment(horizontal="center")
     for i, u in enumerate(units.itertuples(index=False), start=1):  # one row per unit shown
         r = HEADER_ROW + i
-        row = [i, neutralise(str(u.code)), neutralise(str(names.get(u.code, u.code)))]
+        row = [i, str(u.code), str(names.get(u.code, u.code))]
         statuses = [grid.at[u.code, c] if u.code in grid.index and c in grid.columns else "not_applicable" for c in crits]
         row += [pick(SYMBOLS.get(s, ("?", "?")), lang) if isinstance(s, str) else "" for s in statuses]
         rec = None if pd.isna(u.recognised) else int(u.recognised)
         row += [int(u.criteria_met), int(u.criteria_total), pick(MESSAGES["yes" if u.reached else "no_"], lang), rec,
-                neutralise(str(u.slipped or ""))]
+                str(u.slipped or "")]
         for j, v in enumerate(row, start=1):
-            c = ws.cell(r, j, v)
-            c.border = box
+            put(ws, r, j, v).border = box
         for k, s in enumerate(statuses):
             c = ws.cell(r, 4 + k)
             c.alignment = center
             if s in fills:
                 c.fill = fills[s]
         ws.cell(r, 4 + len(crits) + 2).alignment = center
-    ws.cell(HEADER_ROW + len(units) + 2, 1, neutralise(pick(MESSAGES["legend"], lang)))
+    put(ws, HEADER_ROW + len(units) + 2, 1, pick(MESSAGES["legend"], lang))
     _print_setup(ws, HEADER_ROW, ws.cell(HEADER_ROW + 1, 4).coordinate, lang)
 
 
@@ -175,14 +174,14 @@ def _indicator_sheet(wb: Any, result: Any, catalogue: Any, year: int, names: pd.
                str(r.uom), thr, label(STATUS_LABELS, r.status, lang), None if pd.isna(r.gap) else float(r.gap),
                label(CONFIDENCE_LABELS, r.confidence, lang), flag]
         for j, v in enumerate(row, start=1):
-            c = ws.cell(row_n, j, neutralise(v))
+            c = put(ws, row_n, j, v)
             if j in (2, 6, 13):
                 c.alignment = wrap
         if r.status in fills:
             ws.cell(row_n, 10).fill = fills[r.status]
         for j in (7, 11):
             ws.cell(row_n, j).number_format = "0.0##"
-    ws.cell(HEADER_ROW + len(ind) + 2, 1, neutralise(pick(MESSAGES["flag_note"], lang)))
+    put(ws, HEADER_ROW + len(ind) + 2, 1, pick(MESSAGES["flag_note"], lang))
     ws.auto_filter.ref = f"A{HEADER_ROW}:M{HEADER_ROW + max(len(ind), 1)}"
     _print_setup(ws, HEADER_ROW, ws.cell(HEADER_ROW + 1, 3).coordinate, lang)
 
