@@ -121,7 +121,7 @@ def test_template_says_ratio_needs_both_parts(template):
     wb = openpyxl.load_workbook(template)
     guide = "\n".join(str(c.value) for c in wb["Hướng dẫn"]["A"] if c.value)
     assert "BẮT BUỘC gõ cả tử số và mẫu số" in guide
-    assert "cả tử số và mẫu số" in str(wb["Thôn"]["A2"].value)
+    assert "cả tử số và mẫu số" in str(wb["Thôn"]["B2"].value)
 
 
 # --- item 2: "95%" stored as 0.95 -----------------------------------------------------------------

@@ -77,8 +77,8 @@ def _titles(ws: Any, title: str, sub: str) -> None:
     """Title (row 1) and subtitle (row 2)."""
     from openpyxl.styles import Font  # noqa: PLC0415
 
-    put(ws, 1, 1, title).font = Font(bold=True, size=13)
-    put(ws, 2, 1, sub).font = Font(italic=True)
+    put(ws, 1, 1, title).font = Font(name=FONT, bold=True, size=13)
+    put(ws, 2, 1, sub).font = Font(name=FONT, italic=True)
 
 
 def _header(ws: Any, heads: list[str], widths: list[float]) -> None:
@@ -88,7 +88,7 @@ def _header(ws: Any, heads: list[str], widths: list[float]) -> None:
 
     for j, (h, w) in enumerate(zip(heads, widths), start=1):
         c = put(ws, HEADER_ROW, j, h)
-        c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL)
+        c.font, c.fill = Font(name=FONT, bold=True), PatternFill("solid", fgColor=HEAD_FILL)
         c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(j)].width = w
 

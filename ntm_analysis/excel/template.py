@@ -31,6 +31,7 @@ from ntm_analysis.excel.common import (
     structure_hash,
     tool_version,
 )
+from ntm_analysis.excel.printing import FONT, fit_rows, page_layout, setup, spare_chars
 from ntm_analysis.i18n import LEVEL_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
 
 TITLE_ROW, NOTE_ROW, NAME_ROW, CODE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5, 6
@@ -67,7 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 HEADERS = {"measure": "Mã chỉ tiêu đo", "indicator": "Chỉ tiêu", "name": "Tên chỉ tiêu", "unit": "Đơn vị tính",
            "threshold": "Yêu cầu (ngưỡng) năm {year}"}
 FIELD_LABELS = {"prev": "Năm {prev}", "value": "Năm {year}", "numerator": "Tử số {year}", "denominator": "Mẫu số {year}"}
-WIDTHS = {"measure": 24, "indicator": 9, "name": 55, "unit": 12, "threshold": 38}
+WIDTHS = {"measure": 22, "indicator": 7, "name": 38, "unit": 10, "threshold": 32}
+#: Width of each column of a unit block (last year, this year, numerator, denominator).
+FIELD_WIDTH = 10
+#: Width of the instructions column: one A4 portrait page wide at 100 %.
+GUIDE_WIDTH = 92
 
 INSTRUCTION_LINES = """\
 PHIẾU NHẬP SỐ LIỆU CHỈ TIÊU NÔNG THÔN MỚI
@@ -210,12 +215,15 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
     labels = {f: FIELD_LABELS[f].format(year=year, prev=year - 1) for f in fields}
     thin = Side(style="thin", color="999999")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    bold, wrap = Font(name=FONT, bold=True), Alignment(wrap_text=True, vertical="top")
     head_fill = PatternFill("solid", fgColor=HEAD_FILL)
-    put(ws, TITLE_ROW, 1, fmt(MESSAGES, "title", "vi", year=year, unit=root["name"], code=root["code"],
-                                         level=LEVEL_LABELS[level][0].lower())).font = Font(bold=True, size=13)
+    # title and note from column B: column A (measure ids, for the import) is not printed
+    put(ws, TITLE_ROW, 2, fmt(MESSAGES, "title", "vi", year=year, unit=root["name"], code=root["code"],
+                              level=LEVEL_LABELS[level][0].lower())).font = Font(name=FONT, bold=True, size=13)
     note = fmt(MESSAGES, "note", "vi") + (fmt(MESSAGES, "note_ratio", "vi") if ratio_sheet else "")
-    ws.cell(NOTE_ROW, 1, note).font = Font(italic=True, color="C00000")
+    put(ws, NOTE_ROW, 2, note).font = Font(name=FONT, italic=True, color="C00000")
+    ws.merge_cells(start_row=NOTE_ROW, start_column=2, end_row=NOTE_ROW, end_column=len(FIXED))
+    ws.cell(NOTE_ROW, 2).alignment = Alignment(wrap_text=True, vertical="top")
     for j, key in enumerate(FIXED, start=1):
         c = ws.cell(HEADER_ROW, j, HEADERS[key].format(year=year))
         c.font, c.fill, c.border, c.alignment = bold, head_fill, box, wrap
@@ -234,7 +242,7 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
         for f, c in cols.items():
             cell = ws.cell(HEADER_ROW, c, labels[f])
             cell.font, cell.fill, cell.border, cell.alignment = bold, head_fill, box, wrap
-            ws.column_dimensions[get_column_letter(c)].width = 13
+            ws.column_dimensions[get_column_letter(c)].width = FIELD_WIDTH
         blocks.append({"code": str(u.code), "name": str(u.name), "col": col, "fields": cols})
         col += len(fields)
     prev = _prev_values(values, units["code"], year)
@@ -269,11 +277,7 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
                     if f == "prev":
                         cell.number_format = "0.0##"
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_BLOCK_COL)
-    ws.print_title_rows = f"{NAME_ROW}:{HEADER_ROW}"
-    ws.print_title_cols = "C:E"
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, blocks, len(fields), FIRST_ROW + len(measures) - 1)
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, password=None)
     return {"name": name, "level": level, "code_row": CODE_ROW, "header_row": HEADER_ROW, "labels": labels,
             "rows": rows, "blocks": blocks}
@@ -308,6 +312,29 @@ def guard_output(out: Path, force: bool, lang: str = "vi", now: dt.datetime | No
     shutil.copy2(out, backup)
     why = fmt(MESSAGES, "why_filled", lang, n=n) if n else fmt(MESSAGES, "why_modified", lang, when=mtime.strftime("%d/%m/%Y %H:%M"))
     return fmt(MESSAGES, "replaced", lang, path=out, why=why, backup=backup)
+
+
+def _print_setup(ws: Any, blocks: list[dict[str, Any]], n_fields: int, last_row: int) -> None:
+    """Row heights for the wrapped cells (names, thresholds, unit names, labels); A4 landscape at
+    ≥ 75 % (no text below 8 pt), the indicator columns B-E and rows 3-5 repeated on every page,
+    units split over pages when they do not fit; column A (measure ids) is not printed."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    widths = {j: WIDTHS[k] for j, k in enumerate(FIXED, start=1) if k != "measure"}
+    spare = spare_chars(list(widths.values()), [[FIELD_WIDTH] * n_fields for _ in blocks])
+    for j in (FIXED.index("name") + 1, FIXED.index("threshold") + 1):  # a narrow sheet: wider text, fewer lines
+        widths[j] += int(spare / 2)
+        ws.column_dimensions[get_column_letter(j)].width = widths[j]
+    block_w = FIELD_WIDTH * n_fields
+    fit_rows(ws, range(FIRST_ROW, last_row + 1), widths)
+    fit_rows(ws, [NAME_ROW], {}, {(NAME_ROW, b["col"]): block_w for b in blocks})
+    fit_rows(ws, [HEADER_ROW], {**widths, **{c: FIELD_WIDTH for b in blocks for c in b["fields"].values()}})
+    fit_rows(ws, [NOTE_ROW], {}, {(NOTE_ROW, 2): sum(widths.values())})
+    page_layout(ws, list(widths.values()), [[FIELD_WIDTH] * n_fields for _ in blocks], FIRST_BLOCK_COL)
+    ws.print_title_rows = f"{NAME_ROW}:{HEADER_ROW}"
+    ws.print_title_cols = f"B:{get_column_letter(len(FIXED))}"
+    last_col = FIRST_BLOCK_COL + n_fields * len(blocks) - 1
+    ws.print_area = f"B{TITLE_ROW}:{get_column_letter(last_col)}{last_row}"
 
 
 def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path, overwrite: bool = False) -> Path:
@@ -362,10 +389,12 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
         synthetic=" - DỮ LIỆU TỔNG HỢP (synthetic), không phải số liệu thật" if meta.get("synthetic") else "")
     for i, line in enumerate(text.splitlines(), start=1):
         c = put(guide, i, 1, line)
-        c.alignment = Alignment(wrap_text=False)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
         if line.isupper() or i == 1:
-            c.font = Font(bold=True)
-    guide.column_dimensions["A"].width = 140
+            c.font = Font(name=FONT, bold=True)
+    guide.column_dimensions["A"].width = GUIDE_WIDTH
+    fit_rows(guide, range(1, i + 1), {1: GUIDE_WIDTH})
+    setup(guide, landscape=False, fit_width=True)
     guide.protection.sheet = True
     ms = wb.create_sheet(MARKER_SHEET)
     for i, (k, val) in enumerate(marker.items(), start=1):
