@@ -346,7 +346,7 @@ def test_export_criteria_grid(annex):
     assert wb.sheetnames == ["NTM", "KDC kiểu mẫu", "Chỉ tiêu"]
     ws = wb["NTM"]
     heads = [c.value for c in ws[4]]
-    assert heads[:6] == ["STT", "Mã", "Đơn vị", "TC 1", "TC 2", "TC 3"]
+    assert heads[:6] == ["STT", "Mã", "Đơn vị", "TC 1 ⚠", "TC 2 ⚠", "TC 3 ⚠"]  # each has an unverified threshold
     row = [c.value for c in ws[5]]
     assert row[1:3] == ["06352", "Tân Lập"]
     # market "Không đạt" → criterion 1 not met; income 43.25 ≥ 40 but poverty 12.5 ≤ 13 → criterion 2 met;
@@ -355,7 +355,7 @@ def test_export_criteria_grid(annex):
     assert row[heads.index("Số TC đạt")] == 2 and row[heads.index("Tổng số TC")] == 3
     assert ws.cell(5, 4).fill.fgColor.rgb.endswith("FFC7CE")
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4" and ws.freeze_panes == "D5"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.scale >= 75 and ws.page_setup.paperSize == ws.PAPERSIZE_A4  # text never below 8 pt
 
 
 def test_export_indicator_sheet_and_neutralised_text(annex):
