@@ -2,9 +2,9 @@
 neutralisation against formula injection, problems located at a sheet and cell, and reading a
 filled template back (structure checks, entered cells as typed text).
 
-The entry template is built by ``excel_template.py``, read back and imported by
-``excel_import.py``, the summary annex written by ``excel_export.py`` (see docs/excel.md). Their
-public functions can also be imported from here.
+The entry template is built by ``template.py``, read back and imported by
+``importer.py`` (typed cells: ``cells.py``), the summary annex written by ``annex.py`` (see docs/excel.md). Their
+public functions are re-exported by ``ntm_analysis.excel``.
 """
 
 from __future__ import annotations
