@@ -141,9 +141,21 @@ def read_cell(cell: Any, formula_cell: Any, kind: str, field_name: str, sheet: s
     return (text if text else pd.NA), False, None
 
 
-def _num(x: float) -> str:
-    """A number as an officer writes it: decimal comma, no float noise."""
-    return number_text(float(x)).replace(".", ",")
+def _num(x: float | list[float], lang: str) -> str:
+    """A number (or a list of numbers) in ``lang``: decimal comma and ``;`` between numbers in
+    Vietnamese, decimal point and ``,`` in English; no float noise."""
+    if isinstance(x, (list, tuple)):
+        return ("; " if lang == "vi" else ", ").join(_num(v, lang) for v in x)
+    text = number_text(float(x))
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _problem(key: str, sheet: str | None, cell: str | None, severity: str = "error", rule: str = "",
+             nums: dict[str, Any] | None = None, **args: Any) -> CellProblem:
+    """A CellProblem of message ``key``; ``nums`` are numbers (or lists) shown in each language's way."""
+    texts = [MESSAGES[key][k].format(**args, **{n: _num(v, lang) for n, v in (nums or {}).items()})
+             for k, lang in ((0, "vi"), (1, "en"))]
+    return CellProblem(sheet, cell, texts[0], texts[1], severity, rule or key)
 
 
 def entry_checks(entries: pd.DataFrame, measures: pd.DataFrame, others: pd.DataFrame,
@@ -166,11 +178,11 @@ def entry_checks(entries: pd.DataFrame, measures: pd.DataFrame, others: pd.DataF
     typed = {f: entries[f].notna() for f in ENTRY_FIELDS}
     prior = others[(others["year"] != entries["year"].iloc[0]) & others["value"].notna()]
     prior_max = prior.groupby(["code", "indicator"])["value"].max()
-    prior_list = prior.sort_values("year").groupby(["code", "indicator"])["value"].agg(lambda s: ", ".join(_num(x) for x in s[-3:]))
+    prior_list = prior.sort_values("year").groupby(["code", "indicator"])["value"].agg(lambda s: list(s[-3:]))
     thr = thresholds[pd.to_numeric(thresholds["threshold"], errors="coerce").notna()].astype({"threshold": "float64"})
     thr_max = thr.groupby("measure")["threshold"].max()
     ge_max = thr[thr["comparator"].isin([">=", "=="])].groupby("measure")["threshold"].max()
-    thr_text = thr.groupby("measure")["threshold"].agg(lambda s: ", ".join(dict.fromkeys(_num(x) for x in s)))
+    thr_list = thr.groupby("measure")["threshold"].agg(lambda s: list(dict.fromkeys(s)))
     out: list[CellProblem] = []
     for i, e in enumerate(entries.itertuples(index=False)):  # entered cells of one workbook
         key = (e.code, e.indicator)
@@ -189,29 +201,28 @@ def entry_checks(entries: pd.DataFrame, measures: pd.DataFrame, others: pd.DataF
         ref_other = prior_max.get(key, np.nan)
         ref_thr = thr_max.get(e.indicator, np.nan)
         ref = np.nanmax([ref_other, ref_thr, 0.0])
-        ctx = [(fmt_pair("context_others", values=prior_list[key])) if key in prior_list.index else None,
-               fmt_pair("context_threshold", values=thr_text[e.indicator]) if e.indicator in thr_text.index else None]
-        ctx = [c for c in ctx if c]
-        context = tuple("; ".join(c[k] for c in ctx) for k in (0, 1))
+        ctx = [("context_others", prior_list[key]) if key in prior_list.index else None,
+               ("context_threshold", thr_list[e.indicator]) if e.indicator in thr_list.index else None]
+        context = tuple("; ".join(MESSAGES[c][k].format(values=_num(v, lang)) for c, v in filter(None, ctx))
+                        for k, lang in ((0, "vi"), (1, "en")))
         if kind.iloc[i] == "percent" and 0 < x <= 1 and not e.percent_cell and ref > 1:
             strong = (ref_other > 1) or (ge_max.get(e.indicator, 0) > 1)
             rule = "percent_sign" if strong else "percent_sign_low"
             out.append(CellProblem(e.sheet, e.cell_value, *(
-                MESSAGES[rule][k].format(value=_num(x), context=context[k], x100=_num(x * 100)) for k in (0, 1)),
-                severity="error" if strong else "warning", rule=rule))
+                MESSAGES[rule][k].format(value=_num(x, lang), context=context[k], x100=_num(x * 100, lang))
+                for k, lang in ((0, "vi"), (1, "en"))), severity="error" if strong else "warning", rule=rule))
             continue
         if kind.iloc[i] in ("number", "count") and float(x).is_integer() and DATE_SERIALS[0] <= x <= DATE_SERIALS[1] \
                 and 0 < ref < x / 100:
             date = (dt.date(1899, 12, 30) + dt.timedelta(days=int(x))).strftime("%d/%m/%Y")
-            out.append(cell_problem(MESSAGES, "date_serial", value=_num(x), date=date, ref=_num(ref), rule="date", **where))
+            out.append(_problem("date_serial", rule="date", nums=dict(value=x, ref=ref), date=date, **where))
             continue
         if ref > 0 and abs(x) >= MAGNITUDE * ref:
-            out.append(cell_problem(MESSAGES, "magnitude", severity="warning", value=_num(x), times=f"{abs(x) / ref:.0f}",
-                                    ref=_num(ref), rule="magnitude", **where))
+            out.append(_problem("magnitude", severity="warning", nums=dict(value=x, ref=ref), times=f"{abs(x) / ref:.0f}",
+                                **where))
         text = str(e.value)
         if THOUSANDS_TEXT.match(text):
-            out.append(cell_problem(MESSAGES, "thousands", severity="warning", text=text, value=_num(x),
-                                    rule="thousands", **where))
+            out.append(_problem("thousands", severity="warning", text=text, nums=dict(value=x), **where))
     return out
 
 
@@ -271,7 +282,3 @@ def template_thresholds(catalogue: Any, units: pd.DataFrame, marker: dict[str, A
     ind = catalogue.indicators[["tier", "indicator", "measure", "comparator"]]
     return ind.merge(thr[["tier", "indicator", "threshold"]], on=["tier", "indicator"])
 
-
-def fmt_pair(key: str, **args: Any) -> tuple[str, str]:
-    """Message ``key`` of this module in Vietnamese and English."""
-    return MESSAGES[key][0].format(**args), MESSAGES[key][1].format(**args)

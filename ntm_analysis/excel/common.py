@@ -176,9 +176,10 @@ def cell_ranges(cells: Iterable[str]) -> str:
     return ", ".join(out)
 
 
-def group_problems(problems: Iterable[CellProblem], lang: str = "vi") -> list[str]:
+def group_problems(problems: Iterable[CellProblem], lang: str = "vi", mark_warnings: bool = True) -> list[str]:
     """One line per cause: problems of one rule and severity on one sheet become the first one's
-    message followed by the other cells (``— cùng loại ở 84 ô khác: A8:A91``); errors first."""
+    message followed by the other cells (``— cùng loại ở 84 ô khác: A8:A91``); errors first,
+    warnings marked as such unless ``mark_warnings`` is False (a list of warnings only)."""
     groups: dict[tuple, list[CellProblem]] = {}
     for p in problems:
         key = (p.severity != "error", p.sheet or "", p.rule or p.message_vi) if p.cell else (p.severity != "error", id(p))
@@ -188,7 +189,8 @@ def group_problems(problems: Iterable[CellProblem], lang: str = "vi") -> list[st
         line = ps[0].render(lang)
         if len(ps) > 1:
             line += fmt(MESSAGES, "same_kind", lang, n=len(ps) - 1, cells=cell_ranges(p.cell for p in ps[1:]))
-        lines.append((fmt(MESSAGES, "warning", lang) if ps[0].severity != "error" else "") + line)
+        mark = mark_warnings and ps[0].severity != "error"
+        lines.append((fmt(MESSAGES, "warning", lang) if mark else "") + line)
     return lines
 
 

@@ -355,7 +355,7 @@ def render_preview(plan: ImportPlan, lang: str = "vi") -> str:
         lines.append(fmt(MESSAGES, "ratio_rule", lang))
     if plan.warnings:
         lines.append(fmt(MESSAGES, "warnings", lang))
-        lines += ["    " + w for w in group_problems(plan.warnings, lang)]
+        lines += ["    " + w for w in group_problems(plan.warnings, lang, mark_warnings=False)]
     return "\n".join(lines)
 
 
