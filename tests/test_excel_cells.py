@@ -182,7 +182,7 @@ def test_fractional_count_refused(template, data_dir, cat):
     filled = fill(template, {("Xã", "incidents", "06352", "value"): "2,5"})
     wb = openpyxl.load_workbook(filled)
     text = refused(filled, data_dir, cat).render("vi")
-    assert f'ô {addr(wb, "Xã", "incidents", "06352")}: Số lượng phải là số nguyên' in text
+    assert f'ô {addr(wb, "Xã", "incidents", "06352")}: số lượng phải là số nguyên, không phải 2,5' in text
 
 
 def test_income_with_thousands_dot_warned_at_the_cell(template, data_dir, cat):
@@ -199,7 +199,7 @@ def test_percent_disagreeing_with_its_parts_refused(template, data_dir, cat):
                              ("Thôn", "water_pct", "06352-01", "denominator"): 120})  # 96/120 = 80 %
     wb = openpyxl.load_workbook(filled)
     text = refused(filled, data_dir, cat).render("vi")
-    assert f'ô {addr(wb, "Thôn", "water_pct", "06352-01")}: Tỷ lệ 90% khác 100 × tử số / mẫu số = 80' in text
+    assert f'ô {addr(wb, "Thôn", "water_pct", "06352-01")}: tỷ lệ 90 % khác 100 × tử số / mẫu số = 80 %' in text
 
 
 # --- item 5: the template's units in its year --------------------------------------------------------

@@ -16,6 +16,8 @@ and formats; every other value rule is the loader's and is reported at the cell 
 - a percent in (0, 1] in a cell not formatted as a percent, where the unit's other values of the
   measure or a "≥" threshold are above 1: refused with the fix "type 95, not 95%" (``percent_sign``);
   where the measure only has "≤" thresholds (a poverty rate of 0,8 % is plausible) it is a warning;
+- a count that is not a whole number (``count_fraction``), a percentage that differs from 100 ×
+  numerator / denominator by more than :data:`RATIO_TOLERANCE` points (``ratio_mismatch``): refused;
 - a number at least 10 × the largest of the unit's other values and the thresholds (``magnitude``,
   e.g. an income typed ``1.234,5``) and a number typed as text with a thousands dot (``thousands``):
   warnings shown with the preview.
@@ -36,6 +38,9 @@ from ntm_analysis.i18n import fmt
 
 #: Whole numbers in this range are date serials of 2000-01-01 .. 2100-12-31 (1900 date system).
 DATE_SERIALS = (36526, 73415)
+#: Largest difference, in percentage points, between a typed percentage and 100 × numerator /
+#: denominator taken as rounding (a percentage rounded to a whole number).
+RATIO_TOLERANCE = 0.5
 #: A value this many times the largest of the unit's other values and the thresholds is questioned.
 MAGNITUDE = 10.0
 THOUSANDS_TEXT = re.compile(r"^\s*-?\d{1,3}(\.\d{3})+(,\d+)?\s*%?\s*$")
@@ -92,6 +97,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "số liệu được nhập theo mã {code}.",
                      "the template names the unit «{name}», the dataset calls code {code} «{current}» in {year}. Check "
                      "that it is the right unit; values are imported by code {code}."),
+    "count_fraction": ("số lượng phải là số nguyên, không phải {value}. Gõ số nguyên (dấu phẩy là dấu thập phân).",
+                       "a count must be a whole number, not {value}. Type a whole number (a comma is a decimal mark)."),
+    "ratio_mismatch": ("tỷ lệ {value} % khác 100 × tử số / mẫu số = {computed} % (ô {num}, {den}). Sửa cho khớp, hoặc để "
+                       "trống ô tỷ lệ để tính từ tử số và mẫu số.",
+                       "the percentage {value} differs from 100 × numerator / denominator = {computed} (cells {num}, "
+                       "{den}). Make them agree, or leave the percentage empty to compute it."),
     "both": ("tử số và mẫu số", "numerator and denominator"),
     "num": ("tử số", "numerator"),
     "den": ("mẫu số", "denominator"),
@@ -175,6 +186,7 @@ def entry_checks(entries: pd.DataFrame, measures: pd.DataFrame, others: pd.DataF
     kind = entries["indicator"].map(meas["kind"])
     rollup = entries["indicator"].map(meas["rollup"])
     value = parse_numbers(entries["value"].where(kind.isin(["percent", "number", "count"])))[0]
+    num, den = parse_numbers(entries["numerator"])[0], parse_numbers(entries["denominator"])[0]
     typed = {f: entries[f].notna() for f in ENTRY_FIELDS}
     prior = others[(others["year"] != entries["year"].iloc[0]) & others["value"].notna()]
     prior_max = prior.groupby(["code", "indicator"])["value"].max()
@@ -197,6 +209,13 @@ def entry_checks(entries: pd.DataFrame, measures: pd.DataFrame, others: pd.DataF
                 MESSAGES["ratio_parts"][k].format(num=e.cell_numerator, den=e.cell_denominator, missing=MESSAGES[missing][k])
                 for k in (0, 1)), rule="ratio_parts"))
         if pd.isna(x) or not typed["value"].iloc[i]:
+            continue
+        if kind.iloc[i] == "count" and not float(x).is_integer():
+            out.append(_problem("count_fraction", nums=dict(value=x), **where))
+            continue
+        if kind.iloc[i] == "percent" and den.iloc[i] > 0 and abs(x - 100 * num.iloc[i] / den.iloc[i]) > RATIO_TOLERANCE:
+            out.append(_problem("ratio_mismatch", nums=dict(value=x, computed=round(100 * num.iloc[i] / den.iloc[i], 2)),
+                                num=e.cell_numerator, den=e.cell_denominator, **where))
             continue
         ref_other = prior_max.get(key, np.nan)
         ref_thr = thr_max.get(e.indicator, np.nan)

@@ -83,13 +83,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "percent_fraction": ("Mọi giá trị của «{indicator}» cho đơn vị {code} đều trong 0–1 ({n} dòng), có vẻ ghi dạng phân số.",
                          "Every value of «{indicator}» for unit {code} is within 0–1 ({n} rows); they look like fractions."),
     "percent_fraction.fix": ("Nhân với 100 (0,955 → 95,5) nếu đó là phân số.", "Multiply by 100 (0.955 → 95.5) if they are fractions."),
-    "count_fraction": ("Số lượng phải là số nguyên, không phải {value}.", "A count must be a whole number, not {value}."),
-    "count_fraction.fix": ("Ghi số nguyên (ví dụ 2 hoặc 3); dấu phẩy là dấu thập phân.", "Write a whole number (e.g. 2 or 3); a comma is a decimal mark."),
-    "ratio_mismatch": ("Tỷ lệ {value}% khác 100 × tử số / mẫu số = {other}% (quá {tol} điểm phần trăm).",
-                       "Percentage {value} differs from 100 × numerator / denominator = {other} (by more than {tol} points)."),
-    "ratio_mismatch.fix": ("Sửa tỷ lệ, tử số hoặc mẫu số cho khớp; hoặc để trống ô tỷ lệ để tính từ tử số và mẫu số.",
-                           "Correct the percentage, numerator or denominator so they agree, or leave the percentage empty "
-                           "to compute it."),
     "num_gt_den": ("Tử số {value} lớn hơn mẫu số {other}.", "Numerator {value} is greater than denominator {other}."),
     "num_gt_den.fix": ("Kiểm tra lại: tử số là phần đạt, mẫu số là tổng.", "Check them: numerator is the part, denominator the total."),
     "indicator_unknown": ("Mã chỉ tiêu «{value}» không có trong bộ tiêu chí {catalogue}.", "Indicator «{value}» is not in catalogue {catalogue}."),
@@ -403,16 +396,10 @@ def _year_text(s: pd.Series) -> pd.Series:
     return s.map(lambda x: "…" if np.isinf(x) else str(int(x))).astype("str")
 
 
-#: Largest difference, in percentage points, between a stored percentage and 100 × numerator /
-#: denominator that is taken as rounding (a percentage rounded to a whole number).
-RATIO_TOLERANCE = 0.5
-
-
 def check_values(values: pd.DataFrame, units: pd.DataFrame | None, measures: pd.DataFrame | None,
                  file: str, catalogue: str) -> tuple[list[Problem], pd.DataFrame]:
     """Catalogue ids, unit codes and validity, duplicates, percent range and fraction hint,
-    numerator ≤ denominator, a percentage that disagrees with its numerator/denominator
-    (:data:`RATIO_TOLERANCE`), negative or fractional counts. Returns the problems and the values with identical
+    numerator ≤ denominator, negative counts. Returns the problems and the values with identical
     duplicate rows dropped. ``values`` carries a ``kind`` column (NA when unknown)."""
     out: list[Problem] = []
     if measures is not None:
@@ -459,12 +446,6 @@ def check_values(values: pd.DataFrame, units: pd.DataFrame | None, measures: pd.
     out += problems_at("num_gt_den", file, both[both["numerator"] > both["denominator"]], "numerator", other="denominator")
     cnt = values[(values["kind"] == "count") & (values["value"] < 0)]
     out += problems_at("negative", file, cnt, "value")
-    cnt = values[(values["kind"] == "count") & (values["value"] % 1 != 0)]
-    out += problems_at("count_fraction", file, cnt, "value")
-    pct = both[(both["kind"] == "percent") & (both["denominator"] > 0) & both["value"].notna()]
-    computed = 100 * pct["numerator"] / pct["denominator"]
-    off = pct.assign(_computed=computed.round(2), _tol=RATIO_TOLERANCE)[(pct["value"] - computed).abs() > RATIO_TOLERANCE]
-    out += problems_at("ratio_mismatch", file, off, "value", other="_computed", tol="_tol")
     return out, values
 
 
