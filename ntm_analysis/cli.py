@@ -184,6 +184,15 @@ def trends_cmd(
     except LookupError as exc:
         _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
+    series = None
+    if vf is not None and any(lo <= y < vf for y in data_years):  # a unit formed from earlier units: follow them
+        from ntm_analysis.assess.attainment import assess
+        from ntm_analysis.assess.trends import successor_series
+
+        with _input_errors(lang):
+            merged, series = successor_series(data, cat, code, hi, lang)
+            result = assess(merged, cat, units=[code], lang=lang)
+        years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
     hist = history(result, code, tier=tier, years=years)
     prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
     if fmt_ == "json":
@@ -200,6 +209,11 @@ def trends_cmd(
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
     _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    if series is not None:
+        from ntm_analysis.assess.trends import series_summary
+
+        for line in series_summary(series, lang):
+            typer.echo(line)
     table, hidden = progress_display(prog, lang)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
@@ -447,6 +461,28 @@ def validate_cmd(
     typer.echo(summarise_dataset(data, lang))
 
 
+@app.command("init")
+def init_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu mới (chưa có hoặc trống) / new dataset folder (absent or empty)"),
+    province: str = typer.Option(..., "--province", help="Tên hoặc mã tỉnh từ 01/7/2025 / province name or GSO code"),
+    with_predecessors: bool = typer.Option(False, "--with-predecessors",
+                                           help="Thêm các xã, huyện trước 01/7/2025 và đơn vị kế thừa / add the former communes and districts"),
+    lang: str = LangOption,
+) -> None:
+    """Tạo bộ dữ liệu mới từ danh mục đơn vị hành chính thật / start a dataset from the real unit list."""
+    from ntm_analysis.admin.reference import AdminReferenceError
+    from ntm_analysis.admin.skeleton import InitRefused, init_dataset
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        _, summary = init_dataset(dataset, province, with_predecessors=with_predecessors, lang=lang)
+    except (InitRefused, AdminReferenceError) as exc:
+        _fail(exc.render(lang))
+    except OSError as exc:
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(summary)
+
+
 @catalogue_app.command("check")
 def catalogue_check_cmd(
     path: Path = typer.Argument(..., help="Tệp bộ tiêu chí .yaml / catalogue .yaml file"),
@@ -515,7 +551,7 @@ def catalogue_show_cmd(
 @app.command("report")
 def report_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
-    year: int = typer.Option(..., "--year", help="Năm / year"),
+    year: Optional[int] = typer.Option(None, "--year", help="Năm (mặc định: năm mới nhất có số liệu) / year (default: the latest with values)"),
     unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
     all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
     notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview | commune_plan"),
@@ -537,6 +573,12 @@ def report_cmd(
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
     data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
+    if year is None:
+        from ntm_analysis.io.dataset import latest_year
+
+        year = latest_year(data)
+        if year is None:
+            _fail("Bộ dữ liệu chưa có số liệu / the dataset has no values yet")
     with _input_errors(lang):
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:

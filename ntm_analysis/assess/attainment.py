@@ -333,9 +333,10 @@ def _reached(summ: pd.DataFrame, catalogue: Catalogue, anc: pd.DataFrame, tiers:
             if level.get(req) == level.get(tier):
                 part = part.assign(key=part["code"])
             else:
-                up = anc.loc[anc["ancestor_level"].eq(level.get(req)), ["code", "ancestor"]]
-                part = part.reset_index().merge(up, on="code", how="left").set_index("index")
-                part = part.rename(columns={"ancestor": "key"})
+                up = anc.loc[anc["ancestor_level"].eq(level.get(req)), ["code", "ancestor", "valid_from", "valid_to"]]
+                part = part.reset_index().merge(up, on="code", how="left")
+                part = part[valid_in(part, part["year"])].drop_duplicates("index").set_index("index")  # the ancestor that year
+                part = part.rename(columns={"ancestor": "key"}).drop(columns=["valid_from", "valid_to"])
             ok = summ.loc[summ["tier"].eq(req), ["code", "year", "reached"]].rename(
                 columns={"code": "key", "reached": "req_ok"})
             merged = part.reset_index().merge(ok, on=["key", "year"], how="left").set_index("index")

@@ -494,6 +494,12 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         meta=meta, path=Path(path).resolve(), problems=problems)  # absolute: notebooks run elsewhere
 
 
+def latest_year(data: Dataset) -> int | None:
+    """The latest year with values in the dataset (None when it has none): what ``ntm report``
+    renders when no ``--year`` is given."""
+    return int(data.values["year"].max()) if len(data.values) else None
+
+
 SUMMARY: dict[str, tuple[str, str]] = {
     "ok": ("Dữ liệu hợp lệ: {name}", "Dataset is valid: {name}"),
     "synthetic": ("(dữ liệu giả định, chỉ để thử)", "(synthetic data, for trying out only)"),

@@ -36,6 +36,7 @@ TYPE_WORDS: dict[str, tuple[str, str]] = {
     "xã": ("Xã", "commune"),
     "thị trấn": ("Thị trấn", "commune"),
     "phường": ("Phường", "commune"),
+    "đặc khu": ("Đặc khu", "commune"),
     "thôn": ("Thôn", "village"),
     "tổ dân phố": ("Tổ dân phố", "village"),
     "xóm": ("Xóm", "hamlet"),

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Literal
 
 import pandas as pd
 
+from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.i18n import LEVEL_LABELS, fmt, pick
 
 Severity = Literal["error", "warning"]
@@ -364,8 +365,11 @@ def check_units(units: pd.DataFrame, file: str) -> list[Problem]:
     cyc = u.iloc[on_cycle].assign(_chain=[chains[i] for i in on_cycle])
     out += problems_at("parent_cycle", file, cyc, "parent_code", detail="_chain")
 
-    succ = u[u["successor_code"].notna() & ~u["successor_code"].isin(u["code"])]
-    out += problems_at("successor_missing", file, succ, "successor_code", severity="warning")
+    # a unit split between several new units lists them all: "06613;06625" (admin.reference.SPLIT_SEP)
+    each = u["successor_code"].dropna().str.split(SPLIT_SEP).explode().str.strip()
+    missing = each[~each.isin(u["code"])]
+    succ = u.loc[missing.index.unique()].assign(_missing=missing.groupby(level=0).agg(", ".join))
+    out += problems_at("successor_missing", file, succ, "successor_code", severity="warning", value_col="_missing")
     return out
 
 
