@@ -19,6 +19,7 @@ from ntm_analysis.admin.reference import (AdminReferenceError, find_province, pr
 from ntm_analysis.admin.skeleton import InitRefused, init_dataset
 from ntm_analysis.cli import app
 from ntm_analysis.io.dataset import load_dataset
+from ntm_analysis.io.validation import DatasetError
 
 runner = CliRunner()
 
@@ -145,5 +146,6 @@ def test_split_successor_codes_are_each_checked(tmp_path):
     units = pd.read_csv(tmp_path / "ls" / "units.csv", dtype=str)
     units.loc[units["code"].eq("06622"), "successor_code"] = "06613;99999"
     units.to_csv(tmp_path / "ls" / "units.csv", index=False)
-    problems = load_dataset(tmp_path / "ls").problems
-    assert [(p.rule, p.value) for p in problems] == [("successor_missing", "99999")]
+    with pytest.raises(DatasetError) as err:  # a successor naming no unit is an error (issue 13 item 8)
+        load_dataset(tmp_path / "ls")
+    assert [(p.rule, p.value) for p in err.value.problems] == [("successor_missing", "99999")]

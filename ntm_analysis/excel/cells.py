@@ -35,6 +35,7 @@ import pandas as pd
 
 from ntm_analysis.excel.common import ENTRY_FIELDS, CellProblem, cell_problem, number_text
 from ntm_analysis.i18n import fmt
+from ntm_analysis.io.cells import uncalculated_formula
 
 #: Whole numbers in this range are date serials of 2000-01-01 .. 2100-12-31 (1900 date system).
 DATE_SERIALS = (36526, 73415)
@@ -129,7 +130,7 @@ def read_cell(cell: Any, formula_cell: Any, kind: str, field_name: str, sheet: s
     v, raw = cell.value, formula_cell.value
     where = dict(sheet=sheet, cell=cell.coordinate)
     fkind = _number_format_kind(cell.number_format)
-    if isinstance(raw, str) and raw.startswith("=") and v is None:
+    if uncalculated_formula(v, raw):
         return pd.NA, False, cell_problem(MESSAGES, "formula", value=raw, rule="formula", **where)
     if v is None:
         return pd.NA, False, None

@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "warning": ("Cảnh báo: ", "Warning: "),
     "not_found": ("không tìm thấy tệp.", "file not found."),
     "unreadable": ("không mở được như một sổ tính .xlsx ({detail}).", "cannot be opened as an .xlsx workbook ({detail})."),
+    "save_as_xlsx": ("định dạng {suffix} không đọc được. Mở bằng Excel hoặc LibreOffice, chọn Lưu thành «Sổ làm việc Excel "
+                     "(.xlsx)», rồi nhập tệp .xlsx đó.",
+                     "the {suffix} format is not read. Open it in Excel or LibreOffice, save it as «Excel Workbook (.xlsx)», "
+                     "then import that .xlsx file."),
     "no_marker": ("không có dấu phiên bản của mẫu nhập liệu (sheet ẩn «{marker}»): đây không phải mẫu do «ntm template» tạo, "
                   "hoặc sổ tính trống. Tạo mẫu mới bằng «ntm template».",
                   "no entry-template version marker (hidden sheet «{marker}»): this is not a workbook made by «ntm template», "
@@ -274,6 +278,9 @@ def read_template(path: Path, strict: bool = True) -> TemplateEntries:
     if not path.is_file():
         raise ExcelError([CellProblem(None, None, fmt(MESSAGES, "where_file", "vi", file=file, message=fmt(MESSAGES, "not_found", "vi")),
                                       fmt(MESSAGES, "where_file", "en", file=file, message=fmt(MESSAGES, "not_found", "en")))], file)
+    if path.suffix.lower() in (".xls", ".ods", ".xlsb", ".numbers", ".et"):
+        raise ExcelError([CellProblem(None, None, *(fmt(MESSAGES, "where_file", lang, file=file, message=fmt(
+            MESSAGES, "save_as_xlsx", lang, suffix=path.suffix)) for lang in ("vi", "en")))], file)
     try:
         wb_values = load_workbook(path, data_only=True)
         wb_raw = load_workbook(path, data_only=False)
@@ -347,12 +354,8 @@ def read_template(path: Path, strict: bool = True) -> TemplateEntries:
 
 
 def save_workbook(wb: Any, out: Path) -> Path:
-    """Save ``wb`` to ``out`` through a temporary file and a rename: never a half-written workbook."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    """Save ``wb`` to ``out`` through a temporary file and a rename (``outputs.atomic_write``): never
+    a half-written workbook; an unwritable place is an ``OutputError`` naming the path and the fix."""
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
+
+    return atomic_write(Path(out), wb.save)
