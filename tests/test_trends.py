@@ -388,3 +388,13 @@ def test_series_summary_names_members_and_counts_breaks():
     line = series_summary(s, "en")[0]
     # 2023: ty_le, so_vu, nvh combined (ratio, sum, all); thu_nhap (no population) and ngheo (none) break
     assert line.startswith("2023: values combined from A, B, C cũ: 3 measures combined, 2 breaks")
+
+
+def test_recognition_stays_with_the_unit_that_received_it():
+    # old C (06367, until 2024) was recognised in 2020; the new C reuses the code from 2025
+    ds = merge_dataset()
+    rec = pd.DataFrame({"code": pd.array(["06367"], dtype="string"), "tier": pd.array(["ntm"], dtype="string"),
+                        "year": pd.array([2020], dtype="int64"), "decision": pd.array([None], dtype="string")})
+    ds = Dataset(units=ds.units, values=ds.values, recognitions=rec)
+    summ = assess(ds, make_catalogue(), units="06367").units.set_index("year")["recognised"]
+    assert summ.loc[2023] == 2020 and pd.isna(summ.loc[2025])

@@ -292,6 +292,10 @@ def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.D
 
     rec = dataset.recognitions[["code", "tier", "year"]].rename(columns={"year": "rec_year"})
     rec = summ[keys].merge(rec, on=["code", "tier"])
+    # a code is reused across mergers: a recognition counts only for the unit row it was given to
+    rows = dataset.units[["code", *[c for c in ("valid_from", "valid_to") if c in dataset.units]]]
+    rec = rec.merge(rows, on="code", how="left")
+    rec = rec[valid_in(rec, rec["year"]) & valid_in(rec, rec["rec_year"])]
     rec = rec[rec["rec_year"] <= rec["year"]].groupby(keys, as_index=False)["rec_year"].max()
     summ = summ.merge(rec.rename(columns={"rec_year": "recognised"}), on=keys, how="left")
     summ["recognised"] = summ["recognised"].astype("Int64")
