@@ -354,10 +354,11 @@ def template_cmd(
     year: int = typer.Option(..., "--year", help="Năm nhập số liệu / year to enter"),
     out: Path = typer.Option(..., "--out", help="Tệp .xlsx kết quả / output .xlsx file"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    force: bool = typer.Option(False, "--force", help="Ghi đè tệp --out đã có (giữ bản sao nếu đã điền) / overwrite an existing --out (a filled one is backed up)"),
     lang: str = LangOption,
 ) -> None:
     """Tạo mẫu Excel nhập số liệu cho một xã và một năm / write an Excel entry template for a unit and year."""
-    from ntm_analysis.excel.template import MESSAGES, build_template
+    from ntm_analysis.excel.template import MESSAGES, build_template, guard_output
     from ntm_analysis.i18n import fmt
     from ntm_analysis.io.names import resolve_unit
 
@@ -368,7 +369,10 @@ def template_cmd(
     with _input_errors(lang):
         check_file_target(out)
         code = resolve_unit(data.units, unit, year=year)
-        path = build_template(data, cat, code, year, out)
+        note = guard_output(out, force, lang)
+        path = build_template(data, cat, code, year, out, overwrite=force)
+    if note:
+        typer.echo(note)
     from openpyxl import load_workbook
 
     sheets = ", ".join(s for s in load_workbook(path, read_only=True).sheetnames if not s.startswith("_"))
