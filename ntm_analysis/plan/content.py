@@ -18,7 +18,7 @@ import pandas as pd
 
 from ntm_analysis.assess.targets import MESSAGES as TARGET_MESSAGES
 from ntm_analysis.assess.targets import criterion_names, draft_paragraph, rank_targets, required_chain, tier_phrase
-from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.catalogue.model import Catalogue, catalogue_banner
 from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import check_lang, fmt, pick
 from ntm_analysis.plan import annex as annex_mod
@@ -307,6 +307,8 @@ def _assemble(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta: 
                                                         or meta.get("name") or ""),
                 catalogue=pick(catalogue.meta.get("name") or {"vi": catalogue.meta.get("id", "")}, lang),
                 version=catalogue.meta.get("version", ""))]
+    if catalogue_banner(catalogue, lang):  # e.g. the provisional 2026-2030 levels
+        notice.insert(0, catalogue_banner(catalogue, lang))
     if meta.get("synthetic"):
         notice.append(t("notice_synthetic"))
     if unverified:
