@@ -13,7 +13,10 @@ from typing import Iterator, Optional
 
 import typer
 
+from ntm_analysis.cli_messages import LocalisedGroup
+
 app = typer.Typer(
+    cls=LocalisedGroup,
     add_completion=False,
     no_args_is_help=True,
     help="ntm: phân tích bộ tiêu chí nông thôn mới (NTM) / New Rural Development criteria analysis.",
@@ -131,10 +134,12 @@ def map_cmd(
 
 
 def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Optional[str], lang: str,
-                   year: Optional[int] = None):
-    """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message."""
+                   year: Optional[int] = None, command: str = ""):
+    """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message
+    (also for a unit of a kind ``command`` does not serve, see ``ntm_analysis.serves``)."""
     from ntm_analysis.assess.attainment import assess
     from ntm_analysis.io.names import resolve_unit
+    from ntm_analysis.serves import check_serves
 
     data, cat = _open(dataset, catalogue, lang, tier)
     years = sorted(set(data.values["year"].astype(int)))
@@ -142,8 +147,25 @@ def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Opt
         _fail(f"--year {year}: {', '.join(map(str, years))}")
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year)
+        check_serves(data.units, code, year if year is not None else years[-1], command, cat, str(dataset))
         result = assess(data, cat, units=[code], lang=lang)
     return data, cat, code, result
+
+
+def _check_years(lo: int, hi: int, plan_year: Optional[int], data_years: list[int], lang: str) -> None:
+    """Exit 2 when ``--from``/``--to`` select no year of the data or ``--plan-year`` is before the
+    last year shown (a plan year is after the years it is measured from)."""
+    from ntm_analysis.cli_messages import MESSAGES as CM
+    from ntm_analysis.i18n import fmt
+
+    span = ", ".join(map(str, data_years))
+    if lo > hi:
+        _fail(fmt(CM, "from_after_to", lang, lo=lo, hi=hi))
+    if not any(lo <= y <= hi for y in data_years):
+        _fail(fmt(CM, "no_years_between", lang, lo=lo, hi=hi, years=span))
+    last = max(y for y in data_years if lo <= y <= hi)
+    if plan_year is not None and plan_year < last:
+        _fail(fmt(CM, "plan_before_data", lang, plan=plan_year, last=last))
 
 
 def _print_frame(frame, title: str = "") -> None:
@@ -176,9 +198,10 @@ def trends_cmd(
     from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
-    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
+    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, command="ntm trends")
     data_years = sorted(set(data.values["year"].astype(int)))
     lo, hi = from_ or data_years[0], to or data_years[-1]
+    _check_years(lo, hi, plan_year, data_years, lang)
     try:  # a reused code: keep the period of the unit that exists in the last year asked for
         vf, vt = unit_period(data.units, code, hi)
     except LookupError as exc:
@@ -200,9 +223,12 @@ def trends_cmd(
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
     _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
-    table, hidden = progress_display(prog, lang)
+    table, hidden = progress_display(prog, lang, catalogue=cat)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
+    from ntm_analysis.assess.trends import progress_note
+
+    typer.echo(progress_note(lang))
     if hidden:
         from ntm_analysis.i18n import fmt
         from ntm_analysis.assess.trends import MESSAGES as TM
@@ -228,7 +254,7 @@ def targets_cmd(
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     if count is not None and count < 1:
         _fail(f"--count >= 1 ({count})")
-    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year)
+    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year, command="ntm targets")
     ranked = rank_targets(result, cat, code, year, tier=tier, count=count, lang=lang)
     text = draft_paragraph(ranked, cat, unit_label(data.units, code, year, lang), year, tier, lang=lang)
     if fmt_ == "json":
@@ -239,6 +265,9 @@ def targets_cmd(
         typer.echo(ranked.to_csv(index=False, lineterminator="\n"))
         return
     _print_frame(ranked_display(ranked, cat, lang), title=f"{unit_label(data.units, code, year, lang)}, {year}")
+    from ntm_analysis.assess.targets import score_note
+
+    typer.echo(score_note(lang))
     typer.echo("")
     typer.echo(text)
 
@@ -362,11 +391,23 @@ def status_cmd(
 
     console = Console()
     unverified = False
+    if code is not None and not result.units["code"].eq(code).any():  # a village: its hamlets are shown
+        from ntm_analysis.cli_messages import MESSAGES as CM
+        from ntm_analysis.i18n import LEVEL_LABELS, label
+
+        asked = data.units[data.units["code"].eq(code)].iloc[-1]
+        shown = data.units[data.units["code"].isin(result.units["code"])]["level"].drop_duplicates()
+        console.print(fmt(CM, "status_below", lang, kind=label(LEVEL_LABELS, str(asked["level"]), lang).lower(),
+                          name=asked["name"], levels=", ".join(label(LEVEL_LABELS, lv, lang).lower() for lv in shown)))
     for code_ in result.units["code"].drop_duplicates():  # one block per unit shown
         console.print(f"[bold]{summary_line(result, code_, year, tier, lang)}[/bold]")
-        for tier_ in result.units.loc[result.units["code"] == code_, "tier"]:
+        rows_ = result.units[result.units["code"].eq(code_)]
+        for tier_ in rows_.loc[rows_["criteria_missing"].lt(rows_["criteria_total"]), "tier"]:  # no table without data
             frame = criteria_table(result, code_, year, tier_, lang)
-            unverified |= frame.iloc[:, -1].eq("*").any() or frame.iloc[:, -2].str.contains("*", regex=False).any()
+            if frame.attrs.get("all_unverified"):
+                console.print(fmt(MESSAGES, "all_unverified", lang))
+            else:
+                unverified |= frame.iloc[:, -1].eq("*").any() or frame.iloc[:, -2].str.contains("*", regex=False).any()
             table = Table(*frame.columns, title=tier_label(result, tier_, lang), title_justify="left")
             for row in frame.astype(str).itertuples(index=False):  # display rows (~19 per tier)
                 table.add_row(*row)

@@ -380,7 +380,8 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     notebook (district overview) for the districts those communes belong to.
 
     ``data``: the dataset already loaded from ``dataset_path`` (read here otherwise). Raises
-    ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
+    ``DatasetError`` for a bad dataset, ``UnitLookupError`` for an unknown or ambiguous unit and
+    ``serves.UnitKindError`` for a unit of a kind a notebook asked for does not serve (a village).
     """
     from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
     from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
@@ -408,6 +409,12 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
             else:
                 codes.append(code)
     codes = list(dict.fromkeys(codes))
+    from ntm_analysis.serves import check_serves  # noqa: PLC0415
+
+    for nb in notebooks:  # a village asked for by name: say so before running anything
+        if nb in UNIT_NOTEBOOKS:
+            for code in codes:
+                check_serves(units, code, year, nb, dataset=str(dataset_path))
     params = dict(dataset=str(Path(dataset_path).resolve()), year=int(year), lang=lang,
                   catalogue=catalogue, tier=tier,
                   context_cache=str(context_cache) if context_cache else None)

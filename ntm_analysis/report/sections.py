@@ -19,10 +19,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map_failed": ("Không vẽ được bản đồ: {error}", "Map not drawn: {error}"),
     "all_met": ("Mọi chỉ tiêu định lượng của {tier} đều đạt năm {year}.", "Every numeric indicator of {tier} is met in {year}."),
     "no_targets": ("Không còn tiêu chí nào của {tier} chưa đạt năm {year}.", "No criterion of {tier} left unmet in {year}."),
-    "rank": ("Hạng", "Rank"),
+    "rank": ("Thứ hạng", "Rank"),
+    "district_head": ("{name} năm {year}: {n}/{total} xã có dữ liệu", "{name}, {year}: {n} of {total} communes with data"),
+    "tier_counts": ("{tier}: {reached} xã đạt đủ tiêu chí năm {year}; {recognised} xã đã được công nhận",
+                    "{tier}: {reached} communes meet every criterion in {year}; {recognised} recognised"),
     "commune": ("Xã", "Commune"),
     "met": ("Tiêu chí đạt", "Criteria met"),
-    "reached": ("Đạt chuẩn", "Reached"),
+    "reached": ("Đạt đủ tiêu chí năm nay", "Meets every criterion this year"),
     "slipped": ("Bị tụt", "Slipped"),
     "yes": ("Có", "Yes"),
     "no_slips": ("Không xã nào có tiêu chí bị tụt năm {year}.", "No commune has a slipped criterion in {year}."),
@@ -36,6 +39,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "model_other": ("Chưa đạt", "Not yet"),
     "no_village_indicators": ("Không có chỉ tiêu cấp thôn nào cho {tier}.", "No village-level indicator in {tier}."),
     "plan_year": ("Năm kế hoạch: {plan}.", "Plan year: {plan}."),
+    "plan_before_year": ("Năm kế hoạch {plan} trước năm báo cáo {year}: năm kế hoạch phải từ {year} trở đi.",
+                         "Plan year {plan} is before the report year {year}: the plan year must be {year} or later."),
     "hidden": ("({n} chỉ tiêu đã đạt không hiện.)", "({n} indicators already met not shown.)"),
     "series_text": ("Từ năm {year}, {name} thuộc {successor} ({code}), gồm: {members}. Chuỗi số liệu của đơn vị mới "
                     "qua các năm trước: {combined} chỉ tiêu ghép được (cộng tử số và mẫu số, hoặc cộng dồn), {broken} "
@@ -133,11 +138,14 @@ def village_map(ctx: ReportContext) -> Any:
 
 def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
     """Ranked criteria of ``tier`` the unit could reach next year, with their reasons."""
-    from ntm_analysis.assess.targets import rank_targets, ranked_display  # noqa: PLC0415
+    from ntm_analysis.assess.targets import rank_targets, ranked_display, score_note  # noqa: PLC0415
 
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     if ranked.empty:
         return _md(t(ctx, "no_targets", tier=tier_name(ctx, tier), year=ctx.year))
+    from IPython.display import display  # noqa: PLC0415
+
+    display(_md(score_note(ctx.lang)))
     return styled(ranked_display(ranked, ctx.catalogue, ctx.lang))
 
 
@@ -156,6 +164,13 @@ def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
 # --- district overview -----------------------------------------------------------------------
 
 
+def communes_in_year(ctx: ReportContext) -> list[str]:
+    """Codes of the commune-level units under the context's unit valid in the year, with or without data."""
+    u = ctx.units
+    valid = u[valid_in(u, ctx.year)]
+    return list(valid.loc[valid["parent_code"].eq(ctx.code) & valid["level"].eq("commune"), "code"].drop_duplicates())
+
+
 def communes_of(ctx: ReportContext) -> dict[str, str]:
     """Commune-level units under the context's unit (a district) with values in the year: code → name."""
     from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
@@ -168,15 +183,18 @@ def communes_of(ctx: ReportContext) -> dict[str, str]:
 
 
 def district_summary(ctx: ReportContext) -> Any:
-    """'Huyện Bắc Sơn 2024: 17 xã có dữ liệu; đạt chuẩn NTM: 9; NTM nâng cao: 3; ...'."""
-    communes = communes_of(ctx)
-    u = ctx.assessment.units
-    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year) & u["reached"].astype(bool)]
-    unit_word = "xã" if ctx.lang == "vi" else "communes"
-    parts = [f"{name}: {int((u['tier'] == tier).sum())} {unit_word}" for tier, name in _commune_tiers(ctx).items()]
+    """'Huyện Bắc Sơn 2024: 17/18 xã có dữ liệu', then per tier the communes that meet every criterion
+    this year beside those recognised (a recognised commune may be at 18/19 this year)."""
     from ntm_analysis.report.views import Summary  # noqa: PLC0415
 
-    head = f"{ctx.name} {ctx.year}: {len(communes)} " + ("xã có dữ liệu" if ctx.lang == "vi" else "communes with data")
+    communes = communes_of(ctx)
+    u = ctx.assessment.units
+    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
+    recognised = u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)
+    parts = [t(ctx, "tier_counts", tier=name, reached=int((u["reached"].astype(bool) & u["tier"].eq(tier)).sum()),
+               recognised=int((recognised & u["tier"].eq(tier)).sum()), year=ctx.year)
+             for tier, name in _commune_tiers(ctx).items()]
+    head = t(ctx, "district_head", name=ctx.name, year=ctx.year, n=len(communes), total=len(communes_in_year(ctx)))
     return Summary([head] + parts)
 
 
@@ -209,6 +227,11 @@ def ranking(ctx: ReportContext) -> Any:
     best = [max((tiers[x] for x in reached.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
             for c in wide.index]
     out[t(ctx, "reached")] = best
+    rec = u[u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)]
+    rec = rec.groupby("code")["tier"].agg(list)
+    out[t(ctx, "recognised")] = [
+        max((tiers[x] for x in rec.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
+        for c in wide.index]
     out[t(ctx, "slipped")] = [slipped.get(c, "") for c in wide.index]
     return styled(out)
 
@@ -309,18 +332,23 @@ def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
 
     hist = history(ctx.assessment, ctx.code, tier)
     hist = hist[hist["year"].le(ctx.year)]
-    return styled(wide_history(hist, ctx.catalogue, ctx.lang).reset_index(drop=True))
+    wide = wide_history(hist, ctx.catalogue, ctx.lang).reset_index(drop=True)
+    return styled(wide.iloc[:, 1:])  # one tier, named in the heading: no tier column
 
 
 def progress_view(ctx: ReportContext, tier: str = "ntm", plan_year: int | None = None) -> list[Any]:
     """Numeric indicators not yet met: needed vs observed change per year, status, projected year."""
-    from ntm_analysis.assess.trends import progress, progress_display  # noqa: PLC0415
+    from ntm_analysis.assess.trends import progress, progress_display, progress_note  # noqa: PLC0415
 
+    if plan_year is not None and int(plan_year) < ctx.year:
+        raise ValueError(t(ctx, "plan_before_year", plan=plan_year, year=ctx.year))
     prog = progress(ctx.assessment, ctx.catalogue, ctx.code, plan_year=plan_year, tier=tier)
     prog = prog[prog["latest_year"].le(ctx.year)] if "latest_year" in prog else prog
-    table, hidden = progress_display(prog, ctx.lang)
+    table, hidden = progress_display(prog, ctx.lang, catalogue=ctx.catalogue)
     plan = plan_year or ctx.catalogue.meta.get("period_to")
-    return [_md(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden)), styled(table)]
+    table = table.drop(columns=table.columns[0])  # one tier, named in the heading
+    return [_md(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden) + "\n\n" + progress_note(ctx.lang)),
+            styled(table)]
 
 
 def series_view(ctx: ReportContext) -> list[Any]:

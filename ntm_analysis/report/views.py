@@ -158,7 +158,13 @@ def _md(text: str) -> Any:
 
 
 def title(ctx: ReportContext, notebook: str) -> Any:
-    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning."""
+    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning.
+
+    Raises ``serves.UnitKindError`` when the unit is of a kind ``notebook`` does not serve (a village
+    given to the commune report), naming its kind and the report to run instead."""
+    from ntm_analysis.serves import check_serves  # noqa: PLC0415
+
+    check_serves(ctx.units, ctx.code, ctx.year, notebook, ctx.catalogue)
     cat_name = pick(ctx.catalogue.meta.get("name") or {"vi": ctx.catalogue.meta.get("id", "")}, ctx.lang)
     ds_name = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ctx.dataset.meta.get("name", "")
     esc = _escape_md
@@ -239,12 +245,11 @@ def tier_summary(ctx: ReportContext) -> pd.DataFrame:
     })
 
 
-def number(value: Any, lang: str = "vi", digits: int = 1) -> str:
-    """A number as text: at most ``digits`` decimals, no trailing zeros, decimal comma in Vietnamese."""
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "vi" else text
+def number(value: Any, lang: str = "vi", digits: int | None = None) -> str:
+    """A number as text in the report's language (:func:`ntm_analysis.i18n.number_label`)."""
+    from ntm_analysis.i18n import DIGITS, number_label  # noqa: PLC0415
+
+    return number_label(value, lang, DIGITS if digits is None else digits)
 
 
 # --- tables coloured by status ---------------------------------------------------------------
@@ -287,6 +292,10 @@ def criteria_view(ctx: ReportContext, tier: str) -> Any:
     from ntm_analysis.report.scorecard import MESSAGES as SC, criteria_table  # noqa: PLC0415
 
     table = criteria_table(ctx.assessment, ctx.code, ctx.year, tier, ctx.lang)
+    if table.attrs.get("all_unverified"):
+        from IPython.display import display  # noqa: PLC0415
+
+        display(_md(_escape_md(fmt(SC, "all_unverified", ctx.lang))))
     return styled(table, [fmt(SC, "col_status", ctx.lang)])
 
 
@@ -394,5 +403,6 @@ def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
         lines.append(ctx.t("q_warnings", n=len(ctx.dataset.problems)))
     if ctx.dataset.meta.get("synthetic"):
         lines.append(ctx.t("q_synthetic"))
-    lines.append(ctx.t("unverified"))
+    if 0 < len(unverified) < len(used):  # some thresholds marked * in the tables (when all are, none is marked)
+        lines.append(ctx.t("unverified"))
     return _md("\n".join(f"- {html.escape(x, quote=False)}" for x in lines))
