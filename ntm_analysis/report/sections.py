@@ -39,6 +39,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "model_other": ("Chưa đạt", "Not yet"),
     "no_village_indicators": ("Không có chỉ tiêu cấp thôn nào cho {tier}.", "No village-level indicator in {tier}."),
     "plan_year": ("Năm kế hoạch: {plan}.", "Plan year: {plan}."),
+    "map_criteria_commune": ("số tiêu chí {tier} đạt của từng xã thuộc {name}",
+                             "{tier} criteria met by each commune of {name}"),
+    "map_criteria_village": ("số tiêu chí {tier} đạt của từng thôn, xóm thuộc {name}",
+                             "{tier} criteria met by each village and hamlet of {name}"),
+    "map_criteria_hamlet": ("số tiêu chí {tier} đạt của từng xóm thuộc {name}", "{tier} criteria met by each hamlet of {name}"),
+    "map_indicator_commune": ("chỉ tiêu {indicator} ({tier}) của từng xã thuộc {name}",
+                              "indicator {indicator} ({tier}) in each commune of {name}"),
+    "map_indicator_village": ("chỉ tiêu {indicator} ({tier}) của từng thôn thuộc {name}, so với ngưỡng của xã",
+                              "indicator {indicator} ({tier}) in each village of {name}, against the commune threshold"),
+    "map_indicator_hamlet": ("chỉ tiêu {indicator} ({tier}) của từng xóm thuộc {name}",
+                             "indicator {indicator} ({tier}) in each hamlet of {name}"),
     "plan_before_year": ("Năm kế hoạch {plan} trước năm báo cáo {year}: năm kế hoạch phải từ {year} trở đi.",
                          "Plan year {plan} is before the report year {year}: the plan year must be {year} or later."),
     "hidden": ("({n} chỉ tiêu đã đạt không hiện.)", "({n} indicators already met not shown.)"),
@@ -78,7 +89,7 @@ def history_chart(ctx: ReportContext) -> Any:
     tiers = {k: v for k, v in _commune_tiers(ctx).items() if k in unit_tiers(ctx)}
     upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]  # a report shows no later year
     fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_history", ctx.lang, name=ctx.name))
 
 
 def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
@@ -86,11 +97,16 @@ def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
     names = ctx.catalogue.indicators
     names = names[names["tier"].eq(tier)].set_index("indicator")[f"name_{ctx.lang}"].to_dict()
     upto = ctx.assessment.indicators[ctx.assessment.indicators["year"].le(ctx.year)]
-    fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name,
-                                  tier_name(ctx, tier), names, ctx.lang, synthetic=_synthetic(ctx))
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    cat_ind = ctx.catalogue.indicators[ctx.catalogue.indicators["tier"].eq(tier)]
+    measure_unit = ctx.catalogue.measures.set_index("measure")["unit"]
+    units = {i: unit_label(measure_unit.get(m, ""), ctx.lang) for i, m in zip(cat_ind["indicator"], cat_ind["measure"])}
+    fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name, tier_name(ctx, tier), names, ctx.lang,
+                                  synthetic=_synthetic(ctx), indicator_units=units)
     if fig is None:
         return _md(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_trends", ctx.lang, tier=tier_name(ctx, tier), year=ctx.year))
 
 
 def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = None,
@@ -112,7 +128,9 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
                           province=ctx.dataset.meta.get("province"), village_rows=village_rows)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
         return _md(t(ctx, "map_failed", error=str(exc)))
-    return charts.to_image(result.figure, dpi=90)
+    what = t(ctx, f"map_{'indicator' if indicator else 'criteria'}_{level}", indicator=indicator or "",
+             tier=tier_name(ctx, tier_id), name=ctx.name)
+    return charts.to_image(result.figure, dpi=90, caption=charts.caption("cap_map", ctx.lang, what=what, year=ctx.year))
 
 
 def village_map(ctx: ReportContext) -> Any:
@@ -178,8 +196,11 @@ def communes_of(ctx: ReportContext) -> dict[str, str]:
     u = ctx.units
     valid = u[valid_in(u, ctx.year)]
     below = valid[valid["parent_code"].eq(ctx.code) & valid["level"].eq("commune")]
+    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
+
     has = set(ctx.dataset.values.loc[ctx.dataset.values["year"].eq(ctx.year), "code"])
-    return {c: unit_display_name(u, c, ctx.year) for c in below["code"] if c in has}
+    names = {c: unit_display_name(u, c, ctx.year) for c in below["code"] if c in has}
+    return dict(sorted(names.items(), key=lambda kv: sort_key(split_type(kv[1])[1])))  # Vietnamese order
 
 
 def district_summary(ctx: ReportContext) -> Any:
@@ -202,7 +223,7 @@ def matrix_chart(ctx: ReportContext, tier: str = "ntm") -> Any:
     """Commune × criterion heat map for ``tier``."""
     fig = charts.criteria_matrix(ctx.assessment.criteria, communes_of(ctx), ctx.year, tier, tier_name(ctx, tier),
                                  ctx.lang, _synthetic(ctx))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_matrix", ctx.lang, tier=tier_name(ctx, tier), year=ctx.year))
 
 
 def ranking(ctx: ReportContext) -> Any:
@@ -220,7 +241,7 @@ def ranking(ctx: ReportContext) -> Any:
     slip = slip.assign(text=[f"{tier_label(ctx.assessment, tr, ctx.lang)}: {x}" for tr, x in zip(slip["tier"], slip["slipped"])])
     slipped = slip.groupby("code")["text"].agg("; ".join)
     keys = [tier for tier in tiers if tier in wide.columns]
-    wide = wide.sort_values(keys, ascending=False)
+    wide = wide.reindex(list(communes)).sort_values(keys, ascending=False, kind="stable")  # ties: Vietnamese order
     out = pd.DataFrame({t(ctx, "rank"): range(1, len(wide) + 1), t(ctx, "commune"): [communes[c] for c in wide.index]})
     for tier in keys:
         out[tiers[tier]] = [f"{int(wide.loc[c, tier])}/{int(total.loc[c, tier])}" for c in wide.index]
@@ -240,7 +261,7 @@ def tier_counts_chart(ctx: ReportContext) -> Any:
     """Communes reaching each tier per year."""
     fig = charts.tier_counts(ctx.assessment.units, list(communes_of(ctx)), _commune_tiers(ctx), ctx.lang,
                              _synthetic(ctx))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_tiers", ctx.lang))
 
 
 def commune_map(ctx: ReportContext) -> Any:
