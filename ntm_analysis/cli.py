@@ -33,6 +33,14 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _msg(key: str, lang: str, **kwargs: object) -> str:
+    """Message ``key`` of the command line's table (``cli_messages.MESSAGES``) in ``lang``."""
+    from ntm_analysis.cli_messages import MESSAGES as CM
+    from ntm_analysis.i18n import fmt
+
+    return fmt(CM, key, lang if lang in ("vi", "en") else "vi", **kwargs)
+
+
 def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
     """Exit 2 naming the allowed values when ``value`` is not one of them."""
     if value not in allowed:
@@ -104,7 +112,7 @@ def map_cmd(
     if level not in ("commune", "village", "hamlet"):
         _fail(f"--level: commune | village | hamlet ({level!r})")
     if criteria and indicator:
-        _fail("--criteria / --indicator: chọn một / choose one")
+        _fail(_msg("criteria_or_indicator", lang))
     kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
@@ -342,7 +350,7 @@ def export_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
-        _fail("Chọn một trong --unit U hoặc --all / give either --unit U or --all")
+        _fail(_msg("unit_or_all", lang))
     data, cat = _open(dataset, catalogue, lang)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
@@ -446,7 +454,7 @@ def catalogue_check_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not path.is_file():
-        _fail(f"Không tìm thấy tệp / file not found: {path}")
+        _fail(_msg("file_not_found", lang, path=path))
     try:
         cat = load_catalogue(path)
     except CatalogueError as exc:
@@ -520,14 +528,14 @@ def report_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:
-        _fail("Cần --unit hoặc --all / give --unit or --all")
+        _fail(_msg("unit_or_all", lang))
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
     data, cat = _open(dataset, catalogue, lang)  # read and validated once for the whole batch
     with _input_errors(lang):
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, data=data)
     if not jobs:
-        _fail(f"Không có đơn vị nào có dữ liệu năm {year} / no unit with data in {year}")
+        _fail(_msg("no_unit_with_data", lang, year=year))
     cache = None
     try:
         cache = reports.write_context_cache(dataset, catalogue, out, data=data, cat=cat)
@@ -545,7 +553,7 @@ def report_cmd(
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)
-    typer.echo(f"{len(results) - len(failed)}/{len(results)} báo cáo / reports → {index.resolve()}")
+    typer.echo(_msg("reports_done", lang, ok=len(results) - len(failed), n=len(results), index=index.resolve()))
     if failed:
         raise typer.Exit(1)
 

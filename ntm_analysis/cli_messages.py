@@ -56,6 +56,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "thuộc {kind} được đánh giá ({levels}).",
                      "{name} ({kind}) is not assessed against any tier of the catalogue; below are the units of this "
                      "{kind} that are ({levels})."),
+    "criteria_or_indicator": ("--criteria và --indicator: chỉ chọn một.", "--criteria and --indicator: choose one."),
+    "unit_or_all": ("Cần một trong hai: --unit U hoặc --all.", "Give either --unit U or --all."),
+    "file_not_found": ("Không tìm thấy tệp: {path}", "File not found: {path}"),
+    "no_unit_with_data": ("Không có đơn vị nào có dữ liệu năm {year}.", "No unit has data in {year}."),
+    "reports_done": ("{ok}/{n} báo cáo đã xong → {index}", "{ok}/{n} reports done → {index}"),
     "aborted": ("Đã dừng.", "Aborted."),
     "other": ("Lệnh không hợp lệ: {detail}", "Invalid command line: {detail}"),
 }

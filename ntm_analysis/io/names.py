@@ -201,11 +201,14 @@ def find_units(
     return both.copy()
 
 
-def _describe(units: pd.DataFrame) -> str:
-    """``Thị trấn Bắc Sơn (06325, commune)``-style list of units."""
+def _describe(units: pd.DataFrame, lang: str = "vi") -> str:
+    """``Thị trấn Bắc Sơn (06325, xã)`` / ``Thị trấn Bắc Sơn (06325, commune)``-style list of units,
+    the level in ``lang``."""
+    from ntm_analysis.i18n import LEVEL_LABELS, label  # noqa: PLC0415
+
     keys = units["type"] if "type" in units.columns else pd.Series(pd.NA, index=units.index)
     labels = [
-        f"{t + ' ' if isinstance(t, str) else ''}{n} ({c}, {lv})"
+        f"{t + ' ' if isinstance(t, str) else ''}{n} ({c}, {label(LEVEL_LABELS, str(lv), lang).lower()})"
         for t, n, c, lv in zip(keys, units["name"], units["code"], units["level"])
     ]
     return "; ".join(labels)
@@ -224,13 +227,14 @@ def resolve_unit(
         keys = units["name"].map(lambda n: name_key(split_type(n)[1]))
         close = difflib.get_close_matches(name_key(split_type(query)[1]), list(keys.unique()), n=3, cutoff=0.6)
         if close:
-            names = _describe(units[keys.isin(close)])
-            vi += " " + fmt(MESSAGES, "suggest", "vi", names=names)
-            en += " " + fmt(MESSAGES, "suggest", "en", names=names)
+            vi += " " + fmt(MESSAGES, "suggest", "vi", names=_describe(units[keys.isin(close)], "vi"))
+            en += " " + fmt(MESSAGES, "suggest", "en", names=_describe(units[keys.isin(close)], "en"))
         raise UnitLookupError(vi, en, found)
     name = split_type(query)[1]
-    args = dict(query=query, n=len(codes), names=_describe(found.drop_duplicates("code")), name=name)
-    raise UnitLookupError(fmt(MESSAGES, "ambiguous", "vi", **args), fmt(MESSAGES, "ambiguous", "en", **args), found)
+    args = dict(query=query, n=len(codes), name=name)
+    raise UnitLookupError(fmt(MESSAGES, "ambiguous", "vi", names=_describe(found.drop_duplicates("code"), "vi"), **args),
+                          fmt(MESSAGES, "ambiguous", "en", names=_describe(found.drop_duplicates("code"), "en"), **args),
+                          found)
 
 
 # --- Vietnamese sort order ----------------------------------------------------------------------

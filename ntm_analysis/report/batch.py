@@ -118,8 +118,14 @@ PRINT_CSS = """
   .jp-Cell, .jp-OutputArea-output { padding: 0 !important; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
   h1 + *, h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }
-  .jp-Cell:has(h2, h3), .jp-Cell:has(h2, h3) + .jp-Cell { break-after: avoid; }
+  /* a heading is output of its own: keep it with the output (or cell) that follows */
+  .jp-OutputArea-child:has(h1, h2, h3, h4) { break-after: avoid-page; page-break-after: avoid; }
+  .jp-OutputArea-child:has(h1, h2, h3, h4) + .jp-OutputArea-child { break-before: avoid-page; }
+  .jp-Cell:has(.jp-OutputArea-child:last-child :is(h1, h2, h3, h4)) { break-after: avoid-page; page-break-after: avoid; }
+  /* a note above a table or figure stays with it */
+  .jp-OutputArea-child:has(.jp-RenderedMarkdown):has(+ .jp-OutputArea-child :is(table, figure)) { break-after: avoid-page; }
   figure, img, .ntm-figure { break-inside: avoid; page-break-inside: avoid; max-width: 100% !important; }
+  .ntm-figure img { max-height: 230mm; width: auto; object-fit: contain; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   table { font-size: 8.5pt; }

@@ -64,6 +64,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error's message in ``lang``: ``render(lang)`` or ``message(lang)`` of the package's errors,
+    else the exception's text (never the other language's message)."""
+    for method in ("render", "message"):
+        fn = getattr(exc, method, None)
+        if callable(fn):
+            try:
+                return _escape(str(fn(lang)))
+            except TypeError:
+                continue
+    return _escape(str(exc))
+
+
+def _escape(text: str) -> str:
+    from ntm_analysis.report.views import _escape_md  # noqa: PLC0415
+
+    return _escape_md(text)
+
+
 def t(ctx: ReportContext, key: str, **kwargs: object) -> str:
     """This module's message ``key`` in the report's language."""
     from ntm_analysis.i18n import fmt  # noqa: PLC0415
@@ -127,7 +146,7 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
                           indicator=indicator, unit=code, lang=ctx.lang, synthetic=_synthetic(ctx), source=source,
                           province=ctx.dataset.meta.get("province"), village_rows=village_rows)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return _md(t(ctx, "map_failed", error=str(exc)))
+        return _md(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     what = t(ctx, f"map_{'indicator' if indicator else 'criteria'}_{level}", indicator=indicator or "",
              tier=tier_name(ctx, tier_id), name=ctx.name)
     return charts.to_image(result.figure, dpi=90, caption=charts.caption("cap_map", ctx.lang, what=what, year=ctx.year))
@@ -146,7 +165,7 @@ def village_map(ctx: ReportContext) -> Any:
     try:
         rows = assess_villages(ctx.dataset, ctx.catalogue, "ntm", years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return _md(t(ctx, "map_failed", error=str(exc)))
+        return _md(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     if rows.empty:
         return _map(ctx, "village", ctx.code)
     short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
@@ -340,7 +359,7 @@ def village_indicator_maps(ctx: ReportContext, tier: str = "ntm") -> list[Any]:
     try:
         rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return [_md(t(ctx, "map_failed", error=str(exc)))]
+        return [_md(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))]
     return [_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows) for code in codes]
 
 
