@@ -309,7 +309,9 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
     ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["tier"].eq(tier)
               & ind["status"].isin(["not_met", "missing", "unknown_threshold"])]
     names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
-    units = ctx.catalogue.measures.set_index("measure")["unit"].fillna("")
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    units = ctx.catalogue.measures.set_index("measure")["unit"].map(lambda u: unit_label(u, ctx.lang))
     ind = ind.assign(_o=ind["status"].ne("not_met")).sort_values(["_o", "criterion", "indicator"])
     levels = ctx.catalogue.measures.set_index("measure")["levels"] if "levels" in ctx.catalogue.measures else {}
 
