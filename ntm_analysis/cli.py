@@ -248,7 +248,8 @@ def targets_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
     unit: str = typer.Option(..., "--unit", help="Tên hoặc mã đơn vị / unit name or code"),
     year: int = typer.Option(..., "--year", help="Năm đánh giá làm căn cứ (đề xuất cho năm sau) / assessed year"),
-    tier: str = typer.Option("nang-cao", "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Hạng (mặc định: hạng tiếp theo chưa đạt) / tier "
+                                       "(default: the next tier not reached)"),
     count: Optional[int] = typer.Option(None, "--count", help="Số tiêu chí đề xuất (mặc định 2-5) / how many"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
     fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
@@ -264,7 +265,7 @@ def targets_cmd(
         _fail(f"--count >= 1 ({count})")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year, command="ntm targets")
     ranked = rank_targets(result, cat, code, year, tier=tier, count=count, lang=lang)
-    text = draft_paragraph(ranked, cat, unit_label(data.units, code, year, lang), year, tier, lang=lang)
+    text = draft_paragraph(ranked, cat, unit_label(data.units, code, year, lang), year, lang=lang)
     if fmt_ == "json":
         out = {"ranked": json.loads(ranked.to_json(orient="records", force_ascii=False)), "paragraph": text}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
@@ -520,6 +521,8 @@ def report_cmd(
     workers: Optional[int] = typer.Option(None, "--workers", help="Số tiến trình (mặc định: số lõi) / worker processes"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Địa chỉ Dask scheduler / Dask scheduler address"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Hạng cho phần mục tiêu (mặc định: hạng tiếp theo chưa đạt) / "
+                                       "tier of the targets (default: the next tier not reached)"),
     no_progress: bool = typer.Option(False, "--no-progress", help="Không hiện thanh tiến độ / no progress bar"),
     lang: str = LangOption,
 ) -> None:
@@ -531,9 +534,9 @@ def report_cmd(
         _fail(_msg("unit_or_all", lang))
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
-    data, cat = _open(dataset, catalogue, lang)  # read and validated once for the whole batch
+    data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
     with _input_errors(lang):
-        jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, data=data)
+        jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:
         _fail(_msg("no_unit_with_data", lang, year=year))
     cache = None

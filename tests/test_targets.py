@@ -84,7 +84,7 @@ def test_ranking_order_slipped_then_fewer_unmet_then_gap_then_resource_then_numb
         8: {"unmet": [(0.1, "community", "not_met")]},                           # = 1.05, tie with 3
         9: {"unmet": [(0.3, "community", "not_met")]},                           # 1 + 0.15       = 1.15
     })
-    ranked = rank_targets(a, a.cat, "X", 2023, count=7)
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao", count=7)
     # 5 slipped; 3 and 8 tie (by number); 9 (bigger gap); 2 and 4 tie at 1.30 (by number); 7 has 2 unmet
     assert order(ranked) == [5, 3, 8, 9, 2, 4, 7]
     assert ranked.set_index("criterion").loc[3, "score"] == pytest.approx(1.05)
@@ -92,21 +92,21 @@ def test_ranking_order_slipped_then_fewer_unmet_then_gap_then_resource_then_numb
 
 def test_community_resource_breaks_a_tie_in_gap():
     a = build({2: {"unmet": [(0.2, "public_investment", "not_met")]}, 6: {"unmet": [(0.2, "community", "not_met")]}})
-    assert order(rank_targets(a, a.cat, "X", 2023)) == [6, 2]
+    assert order(rank_targets(a, a.cat, "X", 2023, tier="nang-cao")) == [6, 2]
 
 
 def test_missing_data_counts_as_a_full_gap():
     a = build({2: {"unmet": [(None, "community", "missing")]}, 6: {"unmet": [(0.5, "community", "not_met")]}})
-    ranked = rank_targets(a, a.cat, "X", 2023).set_index("criterion")
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao").set_index("criterion")
     assert ranked.loc[2, "gap_share"] == 1.0
     assert ranked.loc[6, "rank"] < ranked.loc[2, "rank"]
 
 
 def test_reasons_name_slip_unmet_indicators_and_resource():
     a = build({1: {"was_met": True, "unmet": [(0.25, "community", "not_met")]}})
-    vi = rank_targets(a, a.cat, "X", 2023)["reasons"].iloc[0]
+    vi = rank_targets(a, a.cat, "X", 2023, tier="nang-cao")["reasons"].iloc[0]
     assert vi == "bị tụt năm 2023; còn 1 chỉ tiêu chưa đạt (1.1); trung bình đã đạt 75% mức yêu cầu; chủ yếu dựa vào cộng đồng"
-    en = rank_targets(a, a.cat, "X", 2023, lang="en")["reasons"].iloc[0]
+    en = rank_targets(a, a.cat, "X", 2023, tier="nang-cao", lang="en")["reasons"].iloc[0]
     assert en.startswith("slipped in 2023; 1 indicator(s) not yet met (1.1)") and en.endswith("mainly community effort")
 
 
@@ -128,20 +128,20 @@ def hard(crits: list[int]) -> dict[int, dict]:
 ])
 def test_default_count_follows_the_two_to_five_rule(spec, expected):
     a = build(spec)
-    ranked = rank_targets(a, a.cat, "X", 2023)
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao")
     assert int(ranked["proposed"].sum()) == expected
     assert (ranked.loc[ranked["proposed"], "score"] < SCORE_CUTOFF).sum() <= expected
 
 
 def test_explicit_count_overrides_the_rule():
     a = build(easy(7))
-    ranked = rank_targets(a, a.cat, "X", 2023, count=6)
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao", count=6)
     assert ranked["proposed"].sum() == 6 and ranked.loc[ranked["proposed"], "rank"].max() == 6
 
 
 def test_met_criteria_are_not_candidates():
     a = build({2: {"unmet": []}, 3: {"unmet": [(0.1, "community", "not_met")]}})
-    assert order(rank_targets(a, a.cat, "X", 2023)) == [3]
+    assert order(rank_targets(a, a.cat, "X", 2023, tier="nang-cao")) == [3]
 
 
 # --- draft paragraph -------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def plan_like() -> SimpleNamespace:
 
 def test_draft_paragraph_names_chosen_criteria_with_two_digit_counts():
     a = plan_like()
-    ranked = rank_targets(a, a.cat, "X", 2023)
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao")
     text = draft_paragraph(ranked, a.cat, "xã Tân Lập", 2023, "nang-cao")
     assert "Năm 2024, xã Tân Lập phấn đấu khôi phục tiêu chí bị tụt theo bộ tiêu chí nông thôn mới (Tiêu chí 1: Quy hoạch)" in text
     assert ("phấn đấu thực hiện đạt 03 tiêu chí nông thôn mới nâng cao, đó là (Tiêu chí 3: Thủy lợi và phòng chống "
@@ -170,7 +170,7 @@ def test_draft_paragraph_names_chosen_criteria_with_two_digit_counts():
 
 def test_draft_paragraph_in_english():
     a = plan_like()
-    ranked = rank_targets(a, a.cat, "X", 2023, lang="en")
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao", lang="en")
     text = draft_paragraph(ranked, a.cat, "Tân Lập commune", 2023, "nang-cao", lang="en")
     assert text.startswith("In 2024, Tân Lập commune aims to recover the slipped new rural criteria (Criterion 1: Criterion 1).")
     assert "reach 3 advanced new rural criteria" in text
@@ -179,7 +179,7 @@ def test_draft_paragraph_in_english():
 
 def test_draft_paragraph_when_everything_is_met():
     a = build({2: {"unmet": []}}, met=19, total=19)
-    ranked = rank_targets(a, a.cat, "X", 2023)
+    ranked = rank_targets(a, a.cat, "X", 2023, tier="nang-cao")
     text = draft_paragraph(ranked, a.cat, "xã Tân Lập", 2023, "nang-cao")
     assert "19/19" in text and "duy trì" in text
 

@@ -3,6 +3,10 @@
 Follows the seed plan's own rule (reference methods.md, "What to choose next"): recover slipped
 criteria first, then prefer criteria that are nearly there and depend on the community rather than
 on the state budget; propose 2-5 of them. The score is documented in docs/methods.md.
+
+Which tier the targets are for is decided here, once (:func:`default_target_tier`), from the
+catalogue's tier order and ``requires`` and the unit's assessment; every command and report that
+proposes targets calls it (``--tier`` / a report's ``tier`` parameter still force a tier).
 """
 
 from __future__ import annotations
@@ -130,15 +134,72 @@ def _reasons(c: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
-def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, tier: str = "nang-cao",
+def _standing(assessment: Any, code: str, year: int) -> pd.DataFrame:
+    """The unit's rows of ``assessment.units`` in ``year``, one per tier assessed for it, with
+    ``held`` = reached this year or recognised (a recognition in or before ``year``)."""
+    u = assessment.units
+    rows = u[u["code"].eq(code) & u["year"].eq(int(year))]
+    reached = rows["reached"].fillna(False).astype(bool) if "reached" in rows else pd.Series(False, index=rows.index)
+    recognised = rows["recognised"].notna() if "recognised" in rows else pd.Series(False, index=rows.index)
+    return rows.assign(reached=reached, held=reached | recognised, lost=recognised & ~reached)
+
+
+def default_target_tier(assessment: Any, catalogue: Catalogue, code: str, year: int) -> str | None:
+    """The tier a unit's targets for ``year + 1`` are for, when no tier is asked for.
+
+    Rule (issue 12, from the catalogue's tier order and ``requires``; one home for every command and
+    report): among the tiers assessed for the unit in ``year`` (those of its level), the first in
+    catalogue order that the unit does not hold and whose required tier it holds (or that requires
+    none). A tier is *held* when it is reached in ``year`` or recognised (``recognitions.csv``, in or
+    before ``year``): a unit that lost a recognised tier (criteria slipped since) still holds it, so
+    its targets are for the next tier, and :func:`rank_targets` puts the unmet criteria of the lost
+    tier first (``role = "restore"``); slipped criteria of other held tiers come first the same way.
+    When every tier is held, the last one in order (targets: keep it). ``None`` when the unit has no
+    assessment in ``year``.
+
+    ``assessment``: an :class:`~ntm_analysis.assess.attainment.Assessment` (uses ``units``: ``code``,
+    ``year``, ``tier``, ``reached``, ``recognised``). Example (sample, 2024): Trấn Yên, 11/19 NTM,
+    never recognised → ``ntm``; Tân Lập, NTM reached, nâng cao 10/19 → ``nang-cao``; Hưng Vũ, nâng
+    cao reached → ``kieu-mau``.
+    """
+    rows = _standing(assessment, code, year)
+    if rows.empty:
+        return None
+    tiers = [t for t in catalogue.tier_ids() if t in set(rows["tier"])]
+    held = set(rows.loc[rows["held"], "tier"])
+    requires = catalogue.requires()
+    for tier in tiers:
+        req = requires.get(tier)
+        if tier not in held and (not req or req in held or req not in tiers):
+            return tier
+    open_ = [t for t in tiers if t not in held]
+    return open_[0] if open_ else tiers[-1]
+
+
+def _required_chain(catalogue: Catalogue, tier: str) -> list[str]:
+    """The tiers ``tier`` requires, directly or through others, lowest first."""
+    requires, chain = catalogue.requires(), []
+    cur = requires.get(tier)
+    while cur and cur not in chain and cur != tier:
+        chain.append(cur)
+        cur = requires.get(cur)
+    return chain[::-1]
+
+
+def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, tier: str | None = None,
                  count: int | None = None, lang: str = "vi") -> pd.DataFrame:
     """Unmet criteria of ``tier`` in ``year`` ranked for the next year (``role = "target"``): slipped
     criteria first, then by score (fewer unmet indicators, smaller gaps, community resource; see
     docs/methods.md), ties by criterion number; ``proposed`` marks the first ``count`` (default: the
-    plan's 2-5 rule: those scoring below ``SCORE_CUTOFF`` or slipped, at least 2, at most 5). Slipped
-    criteria of the tier it requires (e.g. NTM for nâng cao) come first as ``role = "restore"``
-    (rank 0, always proposed, outside the count). ``reasons`` is a sentence in ``lang``."""
+    plan's 2-5 rule: those scoring below ``SCORE_CUTOFF`` or slipped, at least 2, at most 5).
+    ``tier`` defaults to :func:`default_target_tier`. Criteria of the tiers it requires come first as
+    ``role = "restore"`` (rank 0, always proposed, outside the count): every unmet criterion of a
+    recognised tier the unit lost, and the slipped criteria of the others (e.g. NTM criterion 1 for a
+    commune working on nâng cao). ``reasons`` is a sentence in ``lang``. The tier used is in
+    ``attrs["tier"]``. Columns: :data:`RANK_COLUMNS`."""
     check_lang(lang)
+    if tier is None:
+        tier = default_target_tier(assessment, catalogue, code, year) or (catalogue.tier_ids() or [""])[0]
     cand = _candidates(assessment, catalogue, code, year, tier)
     cand = cand.sort_values(["slipped", "score", "criterion"], ascending=[False, True, True]).reset_index(drop=True)
     cand["rank"] = np.arange(1, len(cand) + 1)
@@ -147,12 +208,11 @@ def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, ti
         count = min(max(easy, MIN_COUNT), MAX_COUNT)
     cand["proposed"] = cand["rank"].le(count)
     cand["role"] = "target"
-    req = dict(zip(catalogue.tiers["tier"], catalogue.tiers["requires"].fillna("")))
-    base = req.get(tier) or ""
+    lost = set(_standing(assessment, code, year).query("lost")["tier"])
     parts = []
-    if base and base != tier:
+    for base in _required_chain(catalogue, tier):
         restore = _candidates(assessment, catalogue, code, year, base)
-        restore = restore[restore["slipped"]].sort_values("criterion")
+        restore = restore[restore["slipped"] | (base in lost)].sort_values("criterion")
         parts.append(restore.assign(role="restore", rank=0, proposed=True))
     parts.append(cand)
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else cand
@@ -165,6 +225,7 @@ def rank_targets(assessment: Any, catalogue: Catalogue, code: str, year: int, ti
     summ = u[u["code"].eq(code) & u["tier"].eq(tier) & u["year"].eq(year)]
     if len(summ):  # for the paragraph when nothing is left to rank
         out.attrs.update(criteria_met=int(summ["criteria_met"].iloc[0]), criteria_total=int(summ["criteria_total"].iloc[0]))
+    out.attrs["tier"] = tier
     return out
 
 
@@ -222,22 +283,24 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if len(text) > 1 and not text[1].isupper() else text
 
 
-def draft_paragraph(ranked: pd.DataFrame, catalogue: Catalogue, unit_name: str, year: int, tier: str,
+def draft_paragraph(ranked: pd.DataFrame, catalogue: Catalogue, unit_name: str, year: int, tier: str | None = None,
                     lang: str = "vi") -> str:
     """Paragraph in the style of the seed plan's section I (e.g. "Năm 2024, xã Tân Lập phấn đấu thực
     hiện đạt 03 tiêu chí nông thôn mới nâng cao, đó là (...); tập trung chú trọng thực hiện đạt ...
     Nâng tổng số tiêu chí đạt từ 08/19 lên 11/19 tiêu chí."). ``year`` is the assessed year of
     ``ranked``; the paragraph is for ``year + 1``. Slipped criteria of the required tier come first;
-    the focus is the two best-ranked targets; counts are written with two digits as in the plan."""
+    the focus is the two best-ranked targets; counts are written with two digits as in the plan.
+    ``tier`` defaults to the tier :func:`rank_targets` ranked (``ranked.attrs["tier"]``)."""
     check_lang(lang)
+    tier = tier or ranked.attrs.get("tier") or ""
     plan_year = int(year) + 1
     two = (lambda n: f"{int(n):02d}") if lang == "vi" else (lambda n: str(int(n)))
     sentences = []
     restore = ranked[ranked["role"].eq("restore")]
-    if len(restore):
-        base = str(restore["tier"].iloc[0])
+    for base in dict.fromkeys(restore["tier"].astype(str)):  # lowest tier first, one sentence each
         names = _names(catalogue, base, lang)
-        items = "; ".join(fmt(MESSAGES, "item", lang, n=n, name=names.get(int(n), "")) for n in restore["criterion"])
+        items = "; ".join(fmt(MESSAGES, "item", lang, n=n, name=names.get(int(n), ""))
+                          for n in restore.loc[restore["tier"].eq(base), "criterion"])
         sentences.append(fmt(MESSAGES, "p_restore", lang, year=plan_year, unit=unit_name,
                              base=_tier_name(catalogue, base, lang), items=items))
     targets = ranked[ranked["role"].eq("target") & ranked["proposed"]].sort_values("rank")

@@ -26,7 +26,9 @@ __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem
 DEFAULT_CATALOGUE = "lang-son-2022-2025"
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 
-TIER_COLUMNS = ["tier", "name_vi", "name_en", "unit_level", "requires", "order"]
+TIER_COLUMNS = ["tier", "name_vi", "name_en", "short_vi", "short_en", "unit_level", "requires", "report", "order"]
+#: Administrative levels from the top; a map of one level may colour the units of a lower one.
+LEVELS = ("province", "district", "commune", "village", "hamlet")
 MEASURE_COLUMNS = ["measure", "name_vi", "name_en", "kind", "unit", "level", "rollup", "levels"]
 CRITERION_COLUMNS = ["tier", "criterion", "name_vi", "name_en", "notes"]
 INDICATOR_COLUMNS = ["tier", "criterion", "indicator", "measure", "name_vi", "name_en", "comparator", "unit_level",
@@ -58,6 +60,49 @@ class Catalogue:
     def tier_ids(self) -> list[str]:
         """Tier ids in catalogue order."""
         return list(self.tiers.sort_values("order")["tier"])
+
+    def tier_label(self, tier: str, lang: str = "vi", short: bool = False) -> str:
+        """The tier's name in ``lang`` (``short``: its short label, e.g. "NTM nâng cao" / "Advanced
+        NTM", for summary lines, sheet names and narrow columns); the id itself for an unknown tier."""
+        row = self.tiers[self.tiers["tier"].eq(tier)]
+        if row.empty:
+            return str(tier)
+        col = f"short_{lang}" if short and f"short_{lang}" in row else f"name_{lang}"
+        return str(row[col].iloc[0])
+
+    def tier_levels(self) -> dict[str, str]:
+        """Tier → the level of the units it assesses (``unit_level``)."""
+        return dict(zip(self.tiers["tier"].astype(str), self.tiers["unit_level"].astype(str)))
+
+    def report_tiers(self, level: str | None = None) -> list[str]:
+        """Tiers the reports show (``report``, default true), in order; only those assessing
+        ``level`` units when given."""
+        t = self.tiers.sort_values("order")
+        t = t[t["report"].astype(bool)] if "report" in t else t
+        if level is not None:
+            t = t[t["unit_level"].eq(level)]
+        return list(t["tier"].astype(str))
+
+    def map_tier(self, level: str) -> str:
+        """The tier a map of ``level`` units shows when none is asked for: ``map_tiers`` in the file,
+        else the first tier (in order) assessing ``level`` units, else the first assessing a level
+        below it (the hamlets of a village map), else the first tier."""
+        named = (self.meta.get("map_tiers") or {}).get(level)
+        if named:
+            return str(named)
+        levels = self.tier_levels()
+        order = self.tier_ids()
+        below = LEVELS[LEVELS.index(level) + 1:] if level in LEVELS else ()
+        for wanted in ((level,), below):
+            found = [t for t in order if levels.get(t) in wanted]
+            if found:
+                return found[0]
+        return order[0]
+
+    def requires(self) -> dict[str, str]:
+        """Tier → the tier it requires (``requires`` in the file); tiers requiring none are absent."""
+        req = self.tiers.set_index("tier")["requires"]
+        return {str(t): str(r) for t, r in req.items() if pd.notna(r) and str(r).strip()}
 
     def threshold_table(self, years: Iterable[int] | int | None = None,
                         regions: Iterable[str] | str | None = None) -> pd.DataFrame:
@@ -114,10 +159,11 @@ def build_catalogue(data: dict[str, Any], file: str = "", path: Path | None = No
         "threshold_by": data["threshold_by"], "default_region": data["default_region"],
         "regions": [{"id": r["id"], "vi": r["vi"], "en": r.get("en") or r["vi"]} for r in data.get("regions") or []],
         "notes": _notes(data.get("notes")), "schema_version": data["schema_version"],
+        "map_tiers": {str(k): str(v) for k, v in (data.get("map_tiers") or {}).items()},
         "path": str(path) if path else None,
     }
-    tiers = pd.DataFrame([{"tier": t["id"], **_name_cols(t), "unit_level": t["unit_level"],
-                           "requires": t.get("requires") or "", "order": i}
+    tiers = pd.DataFrame([{"tier": t["id"], **_name_cols(t), **_short_cols(t), "unit_level": t["unit_level"],
+                           "requires": t.get("requires") or "", "report": t.get("report") is not False, "order": i}
                           for i, t in enumerate(data["tiers"])], columns=TIER_COLUMNS)
     measures = pd.DataFrame([{"measure": m["id"], **_name_cols(m), "kind": m["kind"], "unit": m.get("unit") or "",
                               "level": m["level"], "rollup": m["rollup"], "levels": list(m.get("levels") or [])}
@@ -175,6 +221,13 @@ def _names(name: dict[str, str]) -> dict[str, str]:
 def _name_cols(obj: dict[str, Any]) -> dict[str, str]:
     n = _names(obj["name"])
     return {"name_vi": n["vi"], "name_en": n["en"]}
+
+
+def _short_cols(tier: dict[str, Any]) -> dict[str, str]:
+    """Short labels of a tier (``short``), each falling back to the tier's name in that language."""
+    names = _names(tier["name"])
+    short = tier.get("short") or {}
+    return {"short_vi": short.get("vi") or names["vi"], "short_en": short.get("en") or names["en"]}
 
 
 def _notes(notes: Any) -> list[str]:

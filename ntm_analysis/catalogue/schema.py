@@ -315,6 +315,10 @@ def _check_tiers(c: _Checker, data: dict) -> dict[str, str | None]:
         c.name(tier, path)
         c.enum(tier, "unit_level", path, UNIT_LEVELS)
         req = c.get(tier, "requires", path, str, TEXT, required=False)
+        short = c.get(tier, "short", path, dict, "{vi: ..., en: ...}", required=False)
+        if short is not None and not isinstance(short.get("vi"), str):
+            c.add(path + ("short", "vi"), "missing", field="vi")
+        c.get(tier, "report", path, bool, "true / false", required=False)
         if tid is not None:
             c.unique_id(path + ("id",), tid, seen, ("hạng", "tier"))
             tiers[tid], paths[tid] = req, path
@@ -327,6 +331,13 @@ def _check_tiers(c: _Checker, data: dict) -> dict[str, str | None]:
             cur, steps = tiers[cur], steps + 1
         if steps > len(tiers):
             c.add(paths[tid] + ("requires",), "cycle", value=tid)
+    maps = c.get(data, "map_tiers", (), dict, "{commune: <tier id>, village: <tier id>}", required=False)
+    for level, tid in (maps or {}).items():
+        if str(level) not in UNIT_LEVELS:
+            c.add(("map_tiers", str(level)), "enum", field="map_tiers", value=repr(level), allowed=", ".join(UNIT_LEVELS))
+        elif tid not in tiers:
+            c.add(("map_tiers", str(level)), "ref", field=f"map_tiers.{level}", value=repr(tid), where="tiers",
+                  allowed=", ".join(tiers))
     return tiers
 
 

@@ -422,7 +422,7 @@ def unit_display_name(units: Any, code: str, year: int) -> str:
 
 def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, all_units: bool = False,
               notebooks: list[str] | None = None, out_dir: Path = Path("reports"), lang: str = "vi",
-              catalogue: str | None = None, tier: str = "ntm", context_cache: Path | None = None,
+              catalogue: str | None = None, tier: str | None = None, context_cache: Path | None = None,
               data: Any = None) -> list[ReportJob]:
     """The jobs of a batch: each per-unit notebook for every commune asked for (``--all``: every
     commune with values in ``year``; a district name expands to its communes), and each group

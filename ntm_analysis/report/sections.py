@@ -173,10 +173,20 @@ def village_map(ctx: ReportContext) -> Any:
     return _map(ctx, "village", ctx.code, tier="ntm", indicator=code, village_rows=rows)
 
 
-def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
-    """Ranked criteria of ``tier`` the unit could reach next year, with their reasons."""
+def target_tier(ctx: ReportContext) -> str | None:
+    """The tier the report's targets are for: the report's ``tier`` parameter when given, else the
+    rule of :func:`ntm_analysis.assess.targets.default_target_tier` (next tier not reached)."""
+    from ntm_analysis.assess.targets import default_target_tier  # noqa: PLC0415
+
+    return ctx.tier or default_target_tier(ctx.assessment, ctx.catalogue, ctx.code, ctx.year)
+
+
+def targets_view(ctx: ReportContext, tier: str | None = None) -> Any:
+    """Ranked criteria of ``tier`` (default :func:`target_tier`) the unit could reach next year,
+    with their reasons; criteria of lower tiers to restore first."""
     from ntm_analysis.assess.targets import rank_targets, ranked_display, score_note  # noqa: PLC0415
 
+    tier = tier or target_tier(ctx)
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     if ranked.empty:
         return _md(t(ctx, "no_targets", tier=tier_name(ctx, tier), year=ctx.year))
@@ -186,10 +196,12 @@ def targets_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
     return styled(ranked_display(ranked, ctx.catalogue, ctx.lang))
 
 
-def draft_view(ctx: ReportContext, tier: str = "nang-cao") -> Any:
-    """The draft paragraph for next year's plan (style of the plan's section I.2), to paste."""
+def draft_view(ctx: ReportContext, tier: str | None = None) -> Any:
+    """The draft paragraph for next year's plan (style of the plan's section I.2), to paste; for
+    ``tier`` (default :func:`target_tier`)."""
     from ntm_analysis.assess.targets import draft_paragraph, rank_targets  # noqa: PLC0415
 
+    tier = tier or target_tier(ctx)
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     name = ctx.units.loc[ctx.units["code"].eq(ctx.code), "name"].iloc[0]
     text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
@@ -341,18 +353,27 @@ def hamlet_map(ctx: ReportContext) -> Any:
     return _map(ctx, "village", ctx.code, tier="kdc-kieu-mau")
 
 
-def village_indicators(ctx: ReportContext, tier: str = "ntm") -> list[str]:
-    """Indicator codes of ``tier`` whose measure is entered per village (mappable village by village)."""
+def indicator_map_tier(ctx: ReportContext) -> str:
+    """The commune tier whose village-level indicators the village maps show: the report's ``tier``
+    parameter when given, else the catalogue's map tier for communes (``map_tiers``)."""
+    return ctx.tier or ctx.catalogue.map_tier("commune")
+
+
+def village_indicators(ctx: ReportContext, tier: str | None = None) -> list[str]:
+    """Indicator codes of ``tier`` (default :func:`indicator_map_tier`) whose measure is entered per
+    village (mappable village by village)."""
+    tier = tier or indicator_map_tier(ctx)
     ind = ctx.catalogue.indicators.merge(ctx.catalogue.measures[["measure", "level"]], on="measure")
     return list(ind.loc[ind["tier"].eq(tier) & ind["level"].eq("village"), "indicator"])
 
 
-def village_indicator_maps(ctx: ReportContext, tier: str = "ntm") -> list[Any]:
+def village_indicator_maps(ctx: ReportContext, tier: str | None = None) -> list[Any]:
     """One village map per village-level indicator of ``tier``: each village of the unit coloured by
     its own value against the commune threshold (met / not met / no data, values as labels), from
     ``assess.assess_villages`` — an aid to find where the commune falls short, not an official result."""
     from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
 
+    tier = tier or indicator_map_tier(ctx)
     codes = village_indicators(ctx, tier)
     if not codes:
         return [_md(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))]

@@ -97,7 +97,8 @@ class ReportContext:
     name: str
     year: int
     lang: str = "vi"
-    tier: str = "ntm"
+    #: The tier the report is asked to focus on (its targets); None = the catalogue's rules decide.
+    tier: str | None = None
 
     @property
     def units(self) -> pd.DataFrame:
@@ -110,7 +111,7 @@ class ReportContext:
 
 
 def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | None = None, lang: str = "vi",
-                   tier: str = "ntm", context_cache: str | None = None) -> ReportContext:
+                   tier: str | None = None, context_cache: str | None = None) -> ReportContext:
     """Load (or reuse a batch's cached) dataset, catalogue and assessment, and resolve ``unit``
     (name in any Unicode form or tone placement, or code) among the units valid in ``year``."""
     from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
@@ -136,7 +137,12 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
     units = ds.units
     valid = units[valid_in(units, year)]
     code = resolve_unit(valid, _code_text(unit, valid), year=year)
-    return ReportContext(ds, cat, assessment, code, unit_display_name(units, code, year), int(year), lang, tier)
+    if tier is not None and tier not in cat.tier_ids():
+        from ntm_analysis.assess.attainment import AssessError, MESSAGES as AM  # noqa: PLC0415
+
+        raise AssessError(fmt(AM, "unknown_tier", lang, tiers=tier, catalogue=cat.meta.get("id", "?"),
+                              choices=", ".join(cat.tier_ids())))
+    return ReportContext(ds, cat, assessment, code, unit_display_name(units, code, year), int(year), lang, tier or None)
 
 
 def _code_text(unit: object, units: pd.DataFrame) -> str:
