@@ -166,6 +166,9 @@ def wide_history(hist: pd.DataFrame, catalogue: Catalogue | None = None, lang: s
     change = h["change"].map(lambda c: f" ({label(CHANGE_LABELS, c, lang)})"
                              if pd.notna(c) and c not in ("kept", "still_not_met") else "")
     value = h["value"].map(lambda v: "" if pd.isna(v) else number_label(v, lang) + " ")
+    if catalogue is not None:  # a yes/no indicator shows its status only, never "0" or "1"
+        kinds = dict(zip(catalogue.measures["measure"], catalogue.measures["kind"]))
+        value = value.where(~h["measure"].map(kinds).eq("boolean"), "")
     h["cell"] = (value + status + change).str.strip()
     h = h.merge(_criterion_names(catalogue, lang), on=["tier", "criterion"], how="left")
     if rows == "criterion":

@@ -31,7 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "matrix_title": ("Kết quả theo tiêu chí năm {year} — {tier}", "Criteria status in {year} — {tier}"),
     "matrix_x": ("Tiêu chí", "Criterion"),
     "slip_mark": ("↓ = bị tụt so với năm trước", "↓ = slipped since the previous year"),
-    "tiers_title": ("Số xã đạt chuẩn theo năm", "Communes reaching each tier, by year"),
+    "tiers_title": ("Số xã đạt đủ tiêu chí của mỗi hạng, theo năm", "Communes meeting every criterion of each tier, by year"),
     "tiers_y": ("Số xã", "Communes"),
     "synthetic": ("Dữ liệu tổng hợp (synthetic)", "Synthetic data"),
     "cap_history": ("Hình: số tiêu chí đạt của {name} qua các năm, mỗi đường một hạng; vòng tròn đỏ: năm có tiêu chí "

@@ -41,7 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_quality": ("Chất lượng dữ liệu và lưu ý", "Data quality and caveats"),
     "h_matrix": ("Ma trận xã × tiêu chí — {tier}", "Commune × criterion matrix — {tier}"),
     "h_ranking": ("Xếp hạng các xã", "Ranking of communes"),
-    "h_tiers": ("Số xã đạt chuẩn qua các năm", "Communes reaching each tier over the years"),
+    "h_tiers": ("Số xã đạt đủ tiêu chí qua các năm", "Communes meeting every criterion of a tier, over the years"),
     "h_commune_map": ("Bản đồ các xã", "Map of communes"),
     "h_slipped": ("Các xã có tiêu chí bị tụt", "Communes with slipped criteria"),
     "h_history": ("Lịch sử tiêu chí — {tier}", "Criteria history — {tier}"),
