@@ -128,7 +128,12 @@ PRINT_CSS = """
   .ntm-figure img { max-height: 230mm; width: auto; object-fit: contain; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  table { font-size: 8.5pt; }
+  /* wide tables shrink to the page instead of being cut at its right edge */
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-RenderedHTML { overflow: visible !important; max-width: 100% !important; }
+  .jp-RenderedHTMLCommon table, table { font-size: 7.5pt !important; width: 100% !important; max-width: 100% !important;
+                                          table-layout: auto !important; }
+  .jp-RenderedHTMLCommon td, td { font-size: 7.5pt !important; overflow-wrap: break-word; padding: 2px 3px !important; }
+  .jp-RenderedHTMLCommon th, th { font-size: 7.5pt !important; overflow-wrap: anywhere; padding: 2px 3px !important; }
   a { color: inherit; text-decoration: none; }
 }
 figure.ntm-figure { margin: 0.5em 0 1em 0; }
