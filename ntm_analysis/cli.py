@@ -551,7 +551,8 @@ def report_cmd(
         if cache is not None:
             cache.unlink(missing_ok=True)
     meta = data.meta
-    index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
+    label = meta.get("name_en" if lang == "en" else "name") or meta.get("name") or dataset
+    index = reports.write_index(reports.collect_results(out), out, str(label), lang,
                                 bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]
     for r in failed:
