@@ -23,6 +23,7 @@ SERVES: dict[str, tuple[str, ...]] = {
     "commune_report": ("commune",),
     "village_map": ("commune",),
     "trends": ("commune",),
+    "commune_plan": ("commune",),
     "district_overview": ("district", "province"),
     "ntm trends": ("tiers",),
     "ntm targets": ("tiers",),
@@ -53,6 +54,7 @@ NOTEBOOK_NAMES: dict[str, tuple[str, str]] = {
     "commune_report": ("xã", "commune"),
     "village_map": ("bản đồ thôn, xóm", "village map"),
     "trends": ("xu hướng", "trends"),
+    "commune_plan": ("dự thảo kế hoạch", "draft plan"),
     "district_overview": ("tổng quan huyện", "district overview"),
 }
 

@@ -25,7 +25,9 @@ from ntm_analysis.assess.rollup import valid_in
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: Notebooks that make one report per commune-level unit, and those that make one per district.
-UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends")
+UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends", "commune_plan")
+#: Notebooks that also write a file beside their report (parameter ``docx_dir``: the report's folder).
+DOCX_NOTEBOOKS = ("commune_plan",)
 GROUP_NOTEBOOKS = ("district_overview",)
 ALL_NOTEBOOKS = UNIT_NOTEBOOKS + GROUP_NOTEBOOKS
 
@@ -47,6 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "village_map": ("Bản đồ thôn, xóm", "Village map"),
     "trends": ("Xu hướng", "Trends"),
     "district_overview": ("Tổng quan huyện", "District overview"),
+    "commune_plan": ("Dự thảo kế hoạch năm sau", "Draft plan for next year"),
 }
 
 
@@ -151,6 +154,10 @@ def _report_title(nb: Any) -> str:
             if text.startswith("# "):
                 line = text[2:].splitlines()[0]
                 return html.unescape(re.sub(r"\\(.)", r"\1", line)).strip()
+            page = out.get("data", {}).get("text/html", "")
+            found = re.search(r"<h1[^>]*>(.*?)</h1>", "".join(page) if isinstance(page, list) else page, re.S)
+            if found:
+                return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
     return ""
 
 
@@ -480,8 +487,12 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
         else:
             targets = codes
         for code in targets:
-            jobs.append(ReportJob(nb, code, unit_display_name(units, code, year), int(year),
-                                  params | {"unit": code}, Path(out_dir)))
+            job = ReportJob(nb, code, unit_display_name(units, code, year), int(year), params | {"unit": code},
+                            Path(out_dir))
+            if nb in DOCX_NOTEBOOKS:
+                job = ReportJob(nb, code, job.name, job.year, job.parameters | {"docx_dir": str(job.folder.resolve())},
+                                job.out_dir)
+            jobs.append(job)
     return jobs
 
 
