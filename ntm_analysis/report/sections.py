@@ -203,7 +203,9 @@ def draft_view(ctx: ReportContext, tier: str | None = None) -> Any:
 
     tier = tier or target_tier(ctx)
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
-    name = ctx.units.loc[ctx.units["code"].eq(ctx.code), "name"].iloc[0]
+    from ntm_analysis.assess.trends import _unit_row  # noqa: PLC0415 - the unit valid in the year
+
+    name = _unit_row(ctx.units, ctx.code, ctx.year)["name"]  # a reused code: the name of that year
     text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
     from ntm_analysis.report.views import _escape_md  # noqa: PLC0415
 
