@@ -16,6 +16,7 @@ from ntm_analysis.i18n import STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
 from ntm_analysis.plan.texts import MESSAGES, THRESHOLD_SHORT
 from ntm_analysis.report.scorecard import COMPARATOR_SIGNS, _num
 
+NBSP = "\u00a0"
 #: Columns of :func:`indicator_rows` (besides the assessment's own).
 TEXT_COLUMNS = ["indicator_name", "uom", "value_text", "req_text", "gap_text", "threshold_short"]
 #: Columns of :func:`annex_table`: ``row`` is ``tier``, ``criterion`` or ``indicator``.
@@ -58,7 +59,7 @@ def indicator_rows(assessment: Any, catalogue: Catalogue, code: str, year: int, 
     value = _num(rows["value"], lang).where(~is_level, level_name(rows["value"]))
     value = value.where(~is_bool, rows["value"].map({1.0: yes, 0.0: no}))
     rows["value_text"] = value.where(rows["value"].notna(), "").fillna("").astype(str)
-    sign = rows["comparator"].map(COMPARATOR_SIGNS).fillna("")
+    sign = rows["comparator"].map(COMPARATOR_SIGNS).fillna("").str.replace(" ", NBSP)
     req = sign + _num(rows["threshold"], lang).where(~is_level, level_name(rows["threshold"])).fillna("")
     req = req.where(rows["threshold"].notna(), fmt(MESSAGES, "no_threshold", lang))
     rows["req_text"] = req.where(~is_bool, yes).astype(str)
@@ -73,8 +74,9 @@ def indicator_rows(assessment: Any, catalogue: Catalogue, code: str, year: int, 
 
 
 def with_unit(text: str, uom: str) -> str:
-    """``86,8`` + ``% (km)`` → ``86,8 % (km)``; text alone when there is no unit or no number."""
-    return f"{text} {uom}".strip() if text and uom and text[-1:].isdigit() else text
+    """``86,8`` + ``% (km)`` → ``86,8 % (km)`` (a no-break space: never "86,8" at a line's end and
+    "%" on the next); text alone when there is no unit or no number."""
+    return f"{text}{NBSP}{uom}" if text and uom and text[-1:].isdigit() else text
 
 
 def indicator_sentence(row: Any, year: int, lang: str = "vi") -> str:

@@ -94,7 +94,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
               "Met ({n_met}/{n_ind} indicators); keep it up and improve its quality."),
     "c_not_met": ("Chưa đạt ({n_met}/{n_ind} chỉ tiêu đạt).", "Not met ({n_met}/{n_ind} indicators met)."),
     "c_slipped": ("Bị tụt năm {year}.", "Slipped in {year}."),
-    "c_proposed": ("(thực hiện đạt năm {plan}; {resource})", "(to be reached in {plan}; {resource})"),
+    "c_proposed": ("(Thực hiện đạt năm {plan}; {resource}.)", "(To be reached in {plan}; {resource}.)"),
     "c_later": ("Phấn đấu đạt một số chỉ tiêu.", "Aim to meet some of its indicators."),
     "c_na": ("Không áp dụng.", "Not applicable."),
     "solution": ("[Giải pháp thực hiện: ...]", "[Measures: ...]"),
