@@ -70,6 +70,7 @@ class FigureImage:
 
     def __init__(self, png: bytes, caption: str) -> None:
         self.png, self.caption = png, caption
+        self.data = png  # as IPython's Image: the PNG bytes
 
     def _repr_html_(self) -> str:
         import base64  # noqa: PLC0415
