@@ -21,7 +21,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="ntm: phân tích bộ tiêu chí nông thôn mới (NTM) / New Rural Development criteria analysis.",
 )
-catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem / criteria catalogue: check, show.")
+catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem, soạn bằng Excel / criteria catalogue: "
+                                                      "check, show, author in Excel.")
 app.add_typer(catalogue_app, name="catalogue")
 
 LangOption = typer.Option("vi", "--lang", help="Ngôn ngữ / language: vi | en")
@@ -57,27 +58,30 @@ def _input_errors(lang: str) -> Iterator[None]:
     from ntm_analysis.maps.layers import MapError
     from ntm_analysis.io.names import UnitLookupError
     from ntm_analysis.io.validation import DatasetError
+    from ntm_analysis.outputs import OutputError
 
     try:
         yield
     except (DatasetError, CatalogueError) as exc:
         _fail(exc.render(lang))
-    except (UnitLookupError, BoundaryError, MapError) as exc:
+    except (UnitLookupError, BoundaryError, MapError, OutputError) as exc:
         _fail(exc.message(lang))
     except (AssessError, ValueError, OSError) as exc:
         _fail(str(exc))
 
 
-def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None):
-    """The dataset and its catalogue (``--catalogue`` or the one named in dataset.toml); exit 2 on
-    bad input or a tier the catalogue does not have."""
-    from ntm_analysis.catalogue.model import load_catalogue
+def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None, year: Optional[int] = None):
+    """The dataset and the catalogue in force in ``year`` (default: the latest year with values):
+    ``--catalogue``, else the one dataset.toml names for that period (``catalogue_for_year``); exit 2
+    on bad input or a tier the catalogue does not have."""
+    from ntm_analysis.catalogue.periods import catalogue_for_year
     from ntm_analysis.io.dataset import load_dataset
 
     _check_choice(lang, ("vi", "en"), "--lang")
     with _input_errors(lang):
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        latest = int(data.values["year"].max()) if len(data.values) else None
+        cat = catalogue_for_year(data.meta, year if year is not None else latest, catalogue)
     if tier is not None and tier not in cat.tier_ids():
         _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
     return data, cat
@@ -100,6 +104,7 @@ def map_cmd(
     fmt_: Optional[str] = typer.Option(None, "--format", help="png | pdf"),
     gpkg: Optional[Path] = typer.Option(None, "--gpkg", help="Xuất lớp kết quả ra GeoPackage / also export a GeoPackage"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Bảng mã tệp .dbf của Shapefile, ví dụ cp1258 / Shapefile text encoding"),
     lang: str = LangOption,
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
@@ -116,25 +121,31 @@ def map_cmd(
     kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         tier_id, fill = maps.map_levels(cat, level, tier, indicator)
+        target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
+        for path, suffix in ((target, f".{kind}"), (gpkg, ".gpkg")):  # a wrong place fails now, not after drawing
+            if path is not None:
+                check_file_target(path, suffix)
         result = assess(data, cat, years=year, units=[code] if code else None, lang=lang)
         village_rows = (assess_villages(data, cat, tier_id, years=year, units=[code] if code else None, lang=lang)
                         if maps.village_indicator_map(cat, level, tier_id, indicator) else None)
         province = data.meta.get("province")
-        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province)
+        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province, encoding)
         source = data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name") or Path(dataset).name
         drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
                               province=province, village_rows=village_rows)
-    target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
-    written = [maps.save_figure(drawn.figure, target, kind)]
-    if gpkg is not None:
-        from ntm_analysis.maps.export import attainment_layer, export_gpkg
+    with _input_errors(lang):
+        written = [maps.save_figure(drawn.figure, target, kind)]
+        if gpkg is not None:
+            from ntm_analysis.maps.export import attainment_layer, export_gpkg
 
-        written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
+            written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
     for line in drawn.report.lines(lang) + (drawn.context_report.lines(lang) if drawn.context_report else []):
         typer.echo(line, err=True)
     for path in written:
@@ -149,7 +160,7 @@ def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Opt
     from ntm_analysis.io.names import resolve_unit
     from ntm_analysis.serves import check_serves
 
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year is not None and year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
@@ -203,7 +214,12 @@ def trends_cmd(
     """Lịch sử tiêu chí (đánh dấu bị tụt) và tiến độ tới năm kế hoạch / criteria history and progress."""
     import json
 
+    import pandas as pd
+
     from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.catalogue.model import catalogue_banner
+    from ntm_analysis.catalogue.periods import catalogues_by_year
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, command="ntm trends")
@@ -215,22 +231,49 @@ def trends_cmd(
     except LookupError as exc:
         _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
-    hist = history(result, code, tier=tier, years=years)
-    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
+    series = None
+    source = data
+    if vf is not None and any(lo <= y < vf for y in data_years):  # a unit formed from earlier units: follow them
+        from ntm_analysis.assess.trends import successor_series
+
+        with _input_errors(lang):
+            merged, series = successor_series(data, cat, code, hi, lang)
+            result = assess(merged, cat, units=[code], lang=lang)
+        source = merged
+        years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
+    periods = []  # one history per criteria set in force: a change of set is a break, never one series
+    with _input_errors(lang):
+        for pcat, pyears in catalogues_by_year(data.meta, years, catalogue):
+            res = result if pcat.meta["id"] == cat.meta["id"] else assess(source, pcat, units=[code], lang=lang)
+            ptier = tier if tier is None or tier in pcat.tier_ids() else None
+            if tier is None or ptier is not None:
+                periods.append((pcat, history(res, code, tier=ptier, years=pyears).assign(catalogue=pcat.meta["id"])))
+    hist = pd.concat([h for _, h in periods], ignore_index=True) if periods else history(result, code, tier=tier, years=years)
+    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=[y for y in years if y in set(
+        result.units["year"])])
     if fmt_ == "json":
         out = {"history": json.loads(hist.to_json(orient="records", force_ascii=False)),
                "progress": json.loads(progress_table(prog, lang).to_json(orient="records", force_ascii=False))}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     if fmt_ == "csv":  # one CSV: history rows then progress rows, told apart by the ``table`` column
-        import pandas as pd
-
         both = pd.concat([hist.assign(table="history"), progress_table(prog, lang).assign(table="progress")],
                          ignore_index=True)
         typer.echo(both[["table", *[c for c in both.columns if c != "table"]]].to_csv(index=False, lineterminator="\n"))
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
-    _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    for i, (pcat, phist) in enumerate(periods or [(cat, hist)]):
+        if i:  # the visible break between two criteria sets
+            typer.echo(_set_change(periods[i - 1][0], pcat, int(phist["year"].min()), lang))
+        head = f"{name} ({code})" + (f" — {pcat.meta['name'][lang]}" if len(periods) > 1 else "")
+        for notice in [catalogue_banner(pcat, lang)] if catalogue_banner(pcat, lang) else []:
+            typer.echo(f"⚠ {notice}")
+        _print_frame(wide_history(phist, pcat, lang=lang), title=head)
+    if series is not None:
+        from ntm_analysis.assess.trends import series_summary
+
+        for line in series_summary(series, lang):
+            typer.echo(line)
     table, hidden = progress_display(prog, lang, catalogue=cat)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
@@ -241,6 +284,16 @@ def trends_cmd(
         from ntm_analysis.i18n import fmt
         from ntm_analysis.assess.trends import MESSAGES as TM
         typer.echo(fmt(TM, "hidden_achieved", lang, n=hidden))
+
+
+def _set_change(before, after, year: int, lang: str) -> str:
+    """The line marking a change of criteria set in a series (counts of two sets are not comparable)."""
+    n0, n1 = before.criteria["criterion"].nunique(), after.criteria["criterion"].nunique()
+    if lang == "vi":
+        return (f"── Từ năm {year}: đổi bộ tiêu chí {before.meta['id']} ({n0} tiêu chí) → {after.meta['id']} "
+                f"({n1} tiêu chí); số tiêu chí đạt của hai bộ không so sánh với nhau. ──")
+    return (f"── From {year}: criteria set changes {before.meta['id']} ({n0} criteria) → {after.meta['id']} "
+            f"({n1} criteria); counts of the two sets are not comparable. ──")
 
 
 @app.command("targets")
@@ -306,11 +359,14 @@ def plan_cmd(
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if not all_ and out.suffix.lower() != ".docx":
         _fail(f"--out: tệp .docx / a .docx file ({out})")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
+    from ntm_analysis.outputs import check_dir_target, check_file_target
+
     with _input_errors(lang):
+        check_dir_target(out) if all_ else check_file_target(out, ".docx")  # before any work
         code = resolve_unit(data.units, unit, year=year) if unit else None
         if not all_:
             done = write_plan(data, cat, assess(data, cat, units=[code], lang=lang), code, year, out, tier, count, lang)
@@ -335,18 +391,25 @@ def template_cmd(
     year: int = typer.Option(..., "--year", help="Năm nhập số liệu / year to enter"),
     out: Path = typer.Option(..., "--out", help="Tệp .xlsx kết quả / output .xlsx file"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    force: bool = typer.Option(False, "--force", help="Ghi đè tệp --out đã có (giữ bản sao nếu đã điền) / overwrite an existing --out (a filled one is backed up)"),
     lang: str = LangOption,
 ) -> None:
     """Tạo mẫu Excel nhập số liệu cho một xã và một năm / write an Excel entry template for a unit and year."""
-    from ntm_analysis.excel.template import MESSAGES, build_template
+    from ntm_analysis.excel.template import MESSAGES, build_template, guard_output
     from ntm_analysis.i18n import fmt
     from ntm_analysis.io.names import resolve_unit
 
     _check_choice(lang, ("vi", "en"), "--lang")
-    data, cat = _open(dataset, catalogue, lang)
+    data, cat = _open(dataset, catalogue, lang, year=year)
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
+        check_file_target(out)
         code = resolve_unit(data.units, unit, year=year)
-        path = build_template(data, cat, code, year, out)
+        note = guard_output(out, force, lang)
+        path = build_template(data, cat, code, year, out, overwrite=force)
+    if note:
+        typer.echo(note)
     from openpyxl import load_workbook
 
     sheets = ", ".join(s for s in load_workbook(path, read_only=True).sheetnames if not s.startswith("_"))
@@ -399,10 +462,13 @@ def export_cmd(
     _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
         _fail(_msg("unit_or_all", lang))
-    data, cat = _open(dataset, catalogue, lang)
+    data, cat = _open(dataset, catalogue, lang, year=year)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
+        check_file_target(out)
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], units=[code] if code else None, lang=lang)
         path = export_annex(result, data, cat, year, out, lang=lang)
@@ -422,13 +488,14 @@ def status_cmd(
 ) -> None:
     """Mức đạt tiêu chí theo đơn vị và năm / criteria attainment per unit and year."""
     from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.assess.keys import assessment_notices
     from ntm_analysis.i18n import fmt
     from ntm_analysis.io.names import resolve_unit
     from ntm_analysis.report.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
 
     _check_choice(lang, ("vi", "en"), "--lang")
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(fmt(MESSAGES, "no_year", lang, year=year, years=", ".join(map(str, years))))
@@ -436,16 +503,22 @@ def status_cmd(
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], tiers=[tier] if tier else None,
                         units=[code] if code else None, lang=lang)
+    notices = assessment_notices(result, lang)
     if fmt_ in ("csv", "json"):
+        for notice in notices:  # machine-readable output stays clean; the warning goes to stderr
+            typer.echo(f"⚠ {notice}", err=True)
         frame = tidy_table(result, year=year, lang=lang)
         text = (frame.to_csv(index=False, lineterminator="\n") if fmt_ == "csv"
                 else frame.to_json(orient="records", force_ascii=False, indent=1))
         typer.echo(text)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
+    for notice in notices:
+        console.print(f"[bold red]⚠ {escape(notice)}[/bold red]")
     unverified = False
     if code is not None and not result.units["code"].eq(code).any():  # a village: its hamlets are shown
         from ntm_analysis.cli_messages import MESSAGES as CM
@@ -476,20 +549,59 @@ def status_cmd(
 def validate_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    all_problems: Optional[Path] = typer.Option(None, "--all-problems", help="Ghi mọi lỗi và cảnh báo ra tệp CSV / write every problem to a CSV file"),
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một bộ dữ liệu, liệt kê mọi lỗi / check a dataset and list every problem."""
     from ntm_analysis.io.dataset import load_dataset, summarise_dataset
-    from ntm_analysis.io.validation import DatasetError
+    from ntm_analysis.io.validation import DatasetError, problems_table
 
     _check_choice(lang, ("vi", "en"), "--lang")
+
+    def write_all(problems) -> None:
+        if all_problems is not None:
+            with _input_errors(lang):
+                _write_csv(problems_table(problems, lang), all_problems)
+
     try:
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
     except DatasetError as exc:
+        write_all(exc.problems)
         _fail(exc.render(lang))
     except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
         _fail(f"{type(exc).__name__}: {exc}")
+    write_all(data.problems)
     typer.echo(summarise_dataset(data, lang))
+
+
+def _write_csv(frame, path: Path) -> None:
+    """``frame`` as UTF-8 CSV (with BOM, so that Excel shows the diacritics) at ``path``, atomically."""
+    from ntm_analysis.outputs import atomic_write, check_file_target
+
+    check_file_target(path, ".csv")
+    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
+
+
+@app.command("init")
+def init_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu mới (chưa có hoặc trống) / new dataset folder (absent or empty)"),
+    province: str = typer.Option(..., "--province", help="Tên hoặc mã tỉnh từ 01/7/2025 / province name or GSO code"),
+    with_predecessors: bool = typer.Option(False, "--with-predecessors",
+                                           help="Thêm các xã, huyện trước 01/7/2025 và đơn vị kế thừa / add the former communes and districts"),
+    lang: str = LangOption,
+) -> None:
+    """Tạo bộ dữ liệu mới từ danh mục đơn vị hành chính thật / start a dataset from the real unit list."""
+    from ntm_analysis.admin.reference import AdminReferenceError
+    from ntm_analysis.admin.skeleton import InitRefused, init_dataset
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        _, summary = init_dataset(dataset, province, with_predecessors=with_predecessors, lang=lang)
+    except (InitRefused, AdminReferenceError) as exc:
+        _fail(exc.render(lang))
+    except OSError as exc:
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(summary)
 
 
 @catalogue_app.command("check")
@@ -520,7 +632,8 @@ def catalogue_show_cmd(
     lang: str = LangOption,
 ) -> None:
     """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
-    from ntm_analysis.catalogue.model import CatalogueError, catalogue_to_frame, load_catalogue
+    from ntm_analysis.catalogue.model import (CatalogueError, catalogue_banner, catalogue_to_frame, group_definition,
+                                              load_catalogue)
     from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
 
     _check_choice(lang, ("vi", "en"), "--lang")
@@ -539,6 +652,8 @@ def catalogue_show_cmd(
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
     vi = lang == "vi"
     heads = (["Hạng", "TC", "Tiêu chí", "Mã", "Chỉ tiêu", "Chỉ tiêu đo", "Ngưỡng", "Đơn vị", "Trạng thái ngưỡng",
               "Tin cậy", "Nguồn"] if vi else
@@ -546,21 +661,68 @@ def catalogue_show_cmd(
               "Confidence", "Source"])
     table = Table(*heads, show_lines=False)
     for r in frame.itertuples(index=False):  # display of a few hundred config rows
-        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, r.threshold, r.unit,
+        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, escape(r.threshold), r.unit,
                       label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang), label(CONFIDENCE_LABELS, r.confidence, lang),
                       r.source)
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         console = Console(width=220)
+    banner = catalogue_banner(cat, lang)
+    if banner:
+        console.print(f"[bold red]{escape(banner)}[/bold red]")
     console.print(table)
+    if cat.meta.get("groups"):
+        console.print(f"[bold]{'Nhóm xã' if vi else 'Commune groups'}[/bold]")
+        for g in cat.meta["groups"]:
+            console.print(f"- [bold]{escape(g[lang])}[/bold]: {escape(group_definition(g, lang))}")
     for sid, src in cat.sources.items():
-        console.print(f"[bold]{sid}[/bold]: {src.get('title') if vi else src.get('title_en') or src.get('title')}")
+        console.print(f"[bold]{sid}[/bold]: {escape(src.get('title') if vi else src.get('title_en') or src.get('title'))}")
+
+
+@catalogue_app.command("template")
+def catalogue_template_cmd(
+    out: Path = typer.Option(..., "--out", help="Sổ tính .xlsx sẽ ghi / workbook .xlsx to write"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Ghi bộ tiêu chí ra sổ tính Excel để soạn / write a catalogue as an Excel workbook to edit."""
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.excel.catalogue_book import catalogue_workbook
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    if out.suffix.lower() != ".xlsx":
+        _fail(f"--out: .xlsx ({out})")
+    with _input_errors(lang):
+        cat = load_catalogue(catalogue)
+        catalogue_workbook(cat, out, lang)
+    typer.echo(str(out))
+
+
+@catalogue_app.command("import")
+def catalogue_import_cmd(
+    workbook: Path = typer.Argument(..., help="Sổ tính đã điền / filled workbook .xlsx"),
+    out: Path = typer.Option(..., "--out", help="Tệp bộ tiêu chí .yaml sẽ ghi / catalogue .yaml to write"),
+    lang: str = LangOption,
+) -> None:
+    """Đọc sổ tính bộ tiêu chí, kiểm tra, ghi tệp .yaml / read a catalogue workbook, check it, write the .yaml."""
+    from ntm_analysis.catalogue.model import load_catalogue, summarise_catalogue
+    from ntm_analysis.excel.catalogue_book import import_catalogue_workbook
+    from ntm_analysis.excel.common import ExcelError
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        import_catalogue_workbook(workbook, out)
+    except ExcelError as exc:
+        _fail(exc.render(lang))
+    with _input_errors(lang):
+        typer.echo(summarise_catalogue(load_catalogue(out), lang))
+    typer.echo(str(out))
 
 
 @app.command("report")
 def report_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
-    year: int = typer.Option(..., "--year", help="Năm / year"),
+    year: Optional[int] = typer.Option(None, "--year", help="Năm (mặc định: năm mới nhất có số liệu) / year (default: the latest with values)"),
     unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
     all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
     notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview | commune_plan"),
@@ -581,8 +743,17 @@ def report_cmd(
         _fail(_msg("unit_or_all", lang))
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
-    data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)  # read and validated once for the whole batch
+    if year is None:
+        from ntm_analysis.io.dataset import latest_year
+
+        year = latest_year(data)
+        if year is None:
+            _fail("Bộ dữ liệu chưa có số liệu / the dataset has no values yet")
+    from ntm_analysis.outputs import check_dir_target
+
     with _input_errors(lang):
+        check_dir_target(out)
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:
         _fail(_msg("no_unit_with_data", lang, year=year))
@@ -594,13 +765,16 @@ def report_cmd(
         results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
     except RuntimeError as exc:
         _fail(str(exc))
+    except OSError as exc:  # the output folder failed during the batch (disk full, removed...)
+        _fail(exc.message(lang) if hasattr(exc, "message") else str(exc))
     finally:
         if cache is not None:
             cache.unlink(missing_ok=True)
     meta = data.meta
     label = meta.get("name_en" if lang == "en" else "name") or meta.get("name") or dataset
-    index = reports.write_index(reports.collect_results(out), out, str(label), lang,
-                                bool(meta.get("synthetic")))
+    with _input_errors(lang):
+        index = reports.write_index(reports.collect_results(out), out, str(label), lang,
+                                    bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)
