@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.excel.common import TIER_SHORT, neutralise, number_text, save_workbook
+from ntm_analysis.excel.common import neutralise, number_text, save_workbook
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 
 #: Symbol of a criterion status in the annex grid (as plan annexes write it).
@@ -99,7 +99,7 @@ def _tier_sheet(wb: Any, result: Any, catalogue: Any, tier: Any, year: int, name
     from openpyxl.styles import Alignment, Border, PatternFill, Side  # noqa: PLC0415
 
     tname = getattr(tier, f"name_{lang}")
-    ws = wb.create_sheet(_sheet_name(pick(TIER_SHORT.get(tier.tier, (tname, tname)), lang), used))
+    ws = wb.create_sheet(_sheet_name(catalogue.tier_label(tier.tier, lang, short=True), used))
     _titles(ws, fmt(MESSAGES, "title", lang, tier=tname, year=year), sub)
     crits = sorted(catalogue.criteria.loc[catalogue.criteria["tier"] == tier.tier, "criterion"].astype(int))
     units = result.units[(result.units["tier"] == tier.tier) & (result.units["year"] == year)]
@@ -158,7 +158,7 @@ def _indicator_sheet(wb: Any, result: Any, catalogue: Any, year: int, names: pd.
     ind = result.indicators[(result.indicators["year"] == year) & (result.indicators["status"] != "not_applicable")]
     meas = catalogue.measures.set_index("measure")
     inames = catalogue.indicators.set_index(["tier", "indicator"])[f"name_{lang}"]
-    tiers = {t: pick(TIER_SHORT.get(t, (n, n)), lang) for t, n in zip(catalogue.tiers["tier"], catalogue.tiers[f"name_{lang}"])}
+    tiers = {t: catalogue.tier_label(t, lang, short=True) for t in catalogue.tier_ids()}
     ind = ind.assign(kind=ind["measure"].map(meas["kind"]), levels=ind["measure"].map(meas["levels"]),
                      uom=ind["measure"].map(meas["unit"]).fillna(""))
     fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
