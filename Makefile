@@ -25,12 +25,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 
 # The sample reports: every commune's report and the district overview for the latest year, then
-# the village map and trends of Tân Lập; one index (reports/index.html) lists them all.
+# the village map, trends and draft plan (with its Word file) of Tân Lập; one index (reports/index.html)
+# lists them all.
 YEAR := 2024
 report: $(STAMP)
 	$(BIN)/ntm validate $(SAMPLE)
 	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --all --notebook commune_report --notebook district_overview --out reports
-	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --unit "Tân Lập" --notebook village_map --notebook trends --out reports
+	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --unit "Tân Lập" --notebook village_map --notebook trends --notebook commune_plan --out reports
 	@echo "Mở / open: $(CURDIR)/reports/index.html"
 
 test: $(STAMP)

@@ -244,6 +244,53 @@ def targets_cmd(
     typer.echo(text)
 
 
+@app.command("plan")
+def plan_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
+    year: int = typer.Option(..., "--year", help="Năm đánh giá làm căn cứ (kế hoạch cho năm sau) / assessed year"),
+    out: Path = typer.Option(..., "--out", help="Tệp .docx (--all: thư mục) / output .docx (--all: folder)"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Xã (--all: đơn vị cấp trên) / commune (--all: parent unit)"),
+    all_: bool = typer.Option(False, "--all", help="Mọi xã (thuộc --unit) / every commune (under --unit)"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Hạng đề xuất (mặc định: hạng kế tiếp) / target tier"),
+    count: Optional[int] = typer.Option(None, "--count", help="Số tiêu chí đề xuất (mặc định 2-5) / how many"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Dự thảo kế hoạch NTM năm sau của xã (Word) / draft next year's commune NTM plan (Word)."""
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.i18n import fmt
+    from ntm_analysis.io.names import resolve_unit
+    from ntm_analysis.plan.draft import MESSAGES, select_communes, write_plan, write_plans
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    if count is not None and count < 1:
+        _fail(f"--count >= 1 ({count})")
+    if not all_ and unit is None:
+        _fail("Cần --unit hoặc --all / give --unit or --all")
+    if not all_ and out.suffix.lower() != ".docx":
+        _fail(f"--out: tệp .docx / a .docx file ({out})")
+    data, cat = _open(dataset, catalogue, lang, tier)
+    years = sorted(set(data.values["year"].astype(int)))
+    if year not in years:
+        _fail(f"--year {year}: {', '.join(map(str, years))}")
+    with _input_errors(lang):
+        code = resolve_unit(data.units, unit, year=year) if unit else None
+        if not all_:
+            done = write_plan(data, cat, assess(data, cat, units=[code], lang=lang), code, year, out, tier, count, lang)
+            typer.echo(fmt(MESSAGES, "written", lang, plan=year + 1, unit=done.name, path=done.path))
+            return
+        codes = select_communes(data, year, code)
+        if not codes:
+            _fail(fmt(MESSAGES, "no_communes", lang, year=year, under=fmt(MESSAGES, "under", lang, parent=unit) if unit else ""))
+        files, index = write_plans(data, cat, assess(data, cat, units=codes, lang=lang), codes, year, out, tier, count, lang)
+    failed = [f for f in files if f.error]
+    for f in failed:
+        typer.echo(fmt(MESSAGES, "failed", lang, unit=f.name, error=f.error), err=True)
+    typer.echo(fmt(MESSAGES, "written_all", lang, n=len(files) - len(failed), plan=year + 1, folder=out, index=index))
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command("template")
 def template_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
@@ -467,7 +514,7 @@ def report_cmd(
     year: int = typer.Option(..., "--year", help="Năm / year"),
     unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
     all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
-    notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview"),
+    notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview | commune_plan"),
     out: Path = typer.Option(Path("reports"), "--out", help="Thư mục kết quả / output folder"),
     workers: Optional[int] = typer.Option(None, "--workers", help="Số tiến trình (mặc định: số lõi) / worker processes"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Địa chỉ Dask scheduler / Dask scheduler address"),

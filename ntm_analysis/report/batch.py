@@ -25,7 +25,9 @@ from ntm_analysis.assess.rollup import valid_in
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: Notebooks that make one report per commune-level unit, and those that make one per district.
-UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends")
+UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends", "commune_plan")
+#: Notebooks that also write a file beside their report (parameter ``docx_dir``: the report's folder).
+DOCX_NOTEBOOKS = ("commune_plan",)
 GROUP_NOTEBOOKS = ("district_overview",)
 ALL_NOTEBOOKS = UNIT_NOTEBOOKS + GROUP_NOTEBOOKS
 
@@ -47,6 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "village_map": ("Bản đồ thôn, xóm", "Village map"),
     "trends": ("Xu hướng", "Trends"),
     "district_overview": ("Tổng quan huyện", "District overview"),
+    "commune_plan": ("Dự thảo kế hoạch năm sau", "Draft plan for next year"),
 }
 
 
@@ -419,8 +422,12 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
         else:
             targets = codes
         for code in targets:
-            jobs.append(ReportJob(nb, code, unit_display_name(units, code, year), int(year),
-                                  params | {"unit": code}, Path(out_dir)))
+            job = ReportJob(nb, code, unit_display_name(units, code, year), int(year), params | {"unit": code},
+                            Path(out_dir))
+            if nb in DOCX_NOTEBOOKS:
+                job = ReportJob(nb, code, job.name, job.year, job.parameters | {"docx_dir": str(job.folder.resolve())},
+                                job.out_dir)
+            jobs.append(job)
     return jobs
 
 
