@@ -24,14 +24,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-# The sample reports: every commune's report and the district overview for the latest year, then
-# the village map, trends and draft plan (with its Word file) of Tân Lập; one index (reports/index.html)
-# lists them all.
-YEAR := 2024
+# The sample reports: every commune's report and the overview of their parent unit for the latest
+# year with values (ntm report without --year reads it from the dataset), then every report of
+# Tân Lập for 2023 and 2024 (the reference plan's years: village map, trends, draft plan with its Word
+# file); one index (reports/index.html) lists them all.
 report: $(STAMP)
 	$(BIN)/ntm validate $(SAMPLE)
-	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --all --notebook commune_report --notebook district_overview --out reports
-	$(BIN)/ntm report $(SAMPLE) --year $(YEAR) --unit "Tân Lập" --notebook village_map --notebook trends --notebook commune_plan --out reports
+	$(BIN)/ntm report $(SAMPLE) --all --notebook commune_report --notebook district_overview --out reports
+	$(BIN)/ntm report $(SAMPLE) --year 2023 --unit "Tân Lập" --out reports
+	$(BIN)/ntm report $(SAMPLE) --year 2024 --unit "Tân Lập" --out reports
 	@echo "Mở / open: $(CURDIR)/reports/index.html"
 
 test: $(STAMP)

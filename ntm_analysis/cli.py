@@ -46,12 +46,13 @@ def _input_errors(lang: str) -> Iterator[None]:
     from ntm_analysis.maps.layers import MapError
     from ntm_analysis.io.names import UnitLookupError
     from ntm_analysis.io.validation import DatasetError
+    from ntm_analysis.outputs import OutputError
 
     try:
         yield
     except (DatasetError, CatalogueError) as exc:
         _fail(exc.render(lang))
-    except (UnitLookupError, BoundaryError, MapError) as exc:
+    except (UnitLookupError, BoundaryError, MapError, OutputError) as exc:
         _fail(exc.message(lang))
     except (AssessError, ValueError, OSError) as exc:
         _fail(str(exc))
@@ -89,6 +90,7 @@ def map_cmd(
     fmt_: Optional[str] = typer.Option(None, "--format", help="png | pdf"),
     gpkg: Optional[Path] = typer.Option(None, "--gpkg", help="Xuất lớp kết quả ra GeoPackage / also export a GeoPackage"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Bảng mã tệp .dbf của Shapefile, ví dụ cp1258 / Shapefile text encoding"),
     lang: str = LangOption,
 ) -> None:
     """Vẽ bản đồ số tiêu chí đạt hoặc một chỉ tiêu (PNG/PDF 300 dpi) / draw a criteria or indicator map."""
@@ -106,24 +108,30 @@ def map_cmd(
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
     data, cat = _open(dataset, catalogue, lang, tier)
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year) if unit else None
         tier_id, fill = maps.map_levels(cat, level, tier, indicator)
+        target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
+        for path, suffix in ((target, f".{kind}"), (gpkg, ".gpkg")):  # a wrong place fails now, not after drawing
+            if path is not None:
+                check_file_target(path, suffix)
         result = assess(data, cat, years=year, units=[code] if code else None, lang=lang)
         village_rows = (assess_villages(data, cat, tier_id, years=year, units=[code] if code else None, lang=lang)
                         if maps.village_indicator_map(cat, level, tier_id, indicator) else None)
         province = data.meta.get("province")
-        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province)
+        layers = load_layers([fill, level], data.meta.get("boundaries"), dataset, boundaries, level, province, encoding)
         source = data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name") or Path(dataset).name
         drawn = maps.make_map(result, data.units, layers, year, level=level, tier=tier_id, indicator=indicator,
                               unit=code, lang=lang, synthetic=bool(data.meta.get("synthetic")), source=source,
                               province=province, village_rows=village_rows)
-    target = out or maps.default_output(Path(dataset).resolve().name, year, level, tier_id, code, indicator, kind)
-    written = [maps.save_figure(drawn.figure, target, kind)]
-    if gpkg is not None:
-        from ntm_analysis.maps.export import attainment_layer, export_gpkg
+    with _input_errors(lang):
+        written = [maps.save_figure(drawn.figure, target, kind)]
+        if gpkg is not None:
+            from ntm_analysis.maps.export import attainment_layer, export_gpkg
 
-        written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
+            written.append(export_gpkg(attainment_layer(drawn.layer, result, year), gpkg))
     for line in drawn.report.lines(lang) + (drawn.context_report.lines(lang) if drawn.context_report else []):
         typer.echo(line, err=True)
     for path in written:
@@ -184,6 +192,15 @@ def trends_cmd(
     except LookupError as exc:
         _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
+    series = None
+    if vf is not None and any(lo <= y < vf for y in data_years):  # a unit formed from earlier units: follow them
+        from ntm_analysis.assess.attainment import assess
+        from ntm_analysis.assess.trends import successor_series
+
+        with _input_errors(lang):
+            merged, series = successor_series(data, cat, code, hi, lang)
+            result = assess(merged, cat, units=[code], lang=lang)
+        years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
     hist = history(result, code, tier=tier, years=years)
     prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
     if fmt_ == "json":
@@ -200,6 +217,11 @@ def trends_cmd(
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
     _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    if series is not None:
+        from ntm_analysis.assess.trends import series_summary
+
+        for line in series_summary(series, lang):
+            typer.echo(line)
     table, hidden = progress_display(prog, lang)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
@@ -273,7 +295,10 @@ def plan_cmd(
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
+    from ntm_analysis.outputs import check_dir_target, check_file_target
+
     with _input_errors(lang):
+        check_dir_target(out) if all_ else check_file_target(out, ".docx")  # before any work
         code = resolve_unit(data.units, unit, year=year) if unit else None
         if not all_:
             done = write_plan(data, cat, assess(data, cat, units=[code], lang=lang), code, year, out, tier, count, lang)
@@ -307,7 +332,10 @@ def template_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     data, cat = _open(dataset, catalogue, lang)
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
+        check_file_target(out)
         code = resolve_unit(data.units, unit, year=year)
         path = build_template(data, cat, code, year, out)
     from openpyxl import load_workbook
@@ -365,7 +393,10 @@ def export_cmd(
     data, cat = _open(dataset, catalogue, lang)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
+    from ntm_analysis.outputs import check_file_target
+
     with _input_errors(lang):
+        check_file_target(out)
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], units=[code] if code else None, lang=lang)
         path = export_annex(result, data, cat, year, out, lang=lang)
@@ -427,20 +458,59 @@ def status_cmd(
 def validate_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    all_problems: Optional[Path] = typer.Option(None, "--all-problems", help="Ghi mọi lỗi và cảnh báo ra tệp CSV / write every problem to a CSV file"),
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một bộ dữ liệu, liệt kê mọi lỗi / check a dataset and list every problem."""
     from ntm_analysis.io.dataset import load_dataset, summarise_dataset
-    from ntm_analysis.io.validation import DatasetError
+    from ntm_analysis.io.validation import DatasetError, problems_table
 
     _check_choice(lang, ("vi", "en"), "--lang")
+
+    def write_all(problems) -> None:
+        if all_problems is not None:
+            with _input_errors(lang):
+                _write_csv(problems_table(problems, lang), all_problems)
+
     try:
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
     except DatasetError as exc:
+        write_all(exc.problems)
         _fail(exc.render(lang))
     except Exception as exc:  # noqa: BLE001 — never a traceback for bad input
         _fail(f"{type(exc).__name__}: {exc}")
+    write_all(data.problems)
     typer.echo(summarise_dataset(data, lang))
+
+
+def _write_csv(frame, path: Path) -> None:
+    """``frame`` as UTF-8 CSV (with BOM, so that Excel shows the diacritics) at ``path``, atomically."""
+    from ntm_analysis.outputs import atomic_write, check_file_target
+
+    check_file_target(path, ".csv")
+    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
+
+
+@app.command("init")
+def init_cmd(
+    dataset: Path = typer.Argument(..., help="Thư mục dữ liệu mới (chưa có hoặc trống) / new dataset folder (absent or empty)"),
+    province: str = typer.Option(..., "--province", help="Tên hoặc mã tỉnh từ 01/7/2025 / province name or GSO code"),
+    with_predecessors: bool = typer.Option(False, "--with-predecessors",
+                                           help="Thêm các xã, huyện trước 01/7/2025 và đơn vị kế thừa / add the former communes and districts"),
+    lang: str = LangOption,
+) -> None:
+    """Tạo bộ dữ liệu mới từ danh mục đơn vị hành chính thật / start a dataset from the real unit list."""
+    from ntm_analysis.admin.reference import AdminReferenceError
+    from ntm_analysis.admin.skeleton import InitRefused, init_dataset
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        _, summary = init_dataset(dataset, province, with_predecessors=with_predecessors, lang=lang)
+    except (InitRefused, AdminReferenceError) as exc:
+        _fail(exc.render(lang))
+    except OSError as exc:
+        _fail(f"{type(exc).__name__}: {exc}")
+    typer.echo(summary)
 
 
 @catalogue_app.command("check")
@@ -511,7 +581,7 @@ def catalogue_show_cmd(
 @app.command("report")
 def report_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu / dataset folder"),
-    year: int = typer.Option(..., "--year", help="Năm / year"),
+    year: Optional[int] = typer.Option(None, "--year", help="Năm (mặc định: năm mới nhất có số liệu) / year (default: the latest with values)"),
     unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
     all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
     notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview | commune_plan"),
@@ -533,7 +603,16 @@ def report_cmd(
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
     data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
+    if year is None:
+        from ntm_analysis.io.dataset import latest_year
+
+        year = latest_year(data)
+        if year is None:
+            _fail("Bộ dữ liệu chưa có số liệu / the dataset has no values yet")
+    from ntm_analysis.outputs import check_dir_target
+
     with _input_errors(lang):
+        check_dir_target(out)
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:
         _fail(f"Không có đơn vị nào có dữ liệu năm {year} / no unit with data in {year}")
@@ -545,12 +624,15 @@ def report_cmd(
         results = reports.run_batch(jobs, workers=workers, scheduler=scheduler, progress=not no_progress)
     except RuntimeError as exc:
         _fail(str(exc))
+    except OSError as exc:  # the output folder failed during the batch (disk full, removed...)
+        _fail(exc.message(lang) if hasattr(exc, "message") else str(exc))
     finally:
         if cache is not None:
             cache.unlink(missing_ok=True)
     meta = data.meta
-    index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
-                                bool(meta.get("synthetic")))
+    with _input_errors(lang):
+        index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
+                                    bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)

@@ -20,6 +20,7 @@ from pyproj import CRS
 from shapely.geometry import box
 
 from ntm_analysis.maps import boundaries as b
+from ntm_analysis.maps import joins as j
 from ntm_analysis.maps import crs as vncrs
 from ntm_analysis.maps import export as map_export
 from ntm_analysis.maps import layers as maps
@@ -51,7 +52,7 @@ def squares(codes: list[str], names: list[str], crs: str = "EPSG:9215", size: fl
 def test_join_by_name_tolerates_nfd_and_tone_placement() -> None:
     layer = b.read_boundaries(FIXTURES / "communes_nfd.geojson")
     assert unicodedata.is_normalized("NFD", layer["ten_xa"].iloc[0]) and "Hoà" in unicodedata.normalize("NFC", layer["ten_xa"].iloc[0])
-    joined, report = b.join_units(layer, units_table())
+    joined, report = j.join_units(layer, units_table())
     got = joined.set_index("code")
     assert got.loc[["06376", "06331", "06352"], "matched_by"].tolist() == ["name"] * 3
     # each unit got the square whose name it has (Nhất Hòa is the south-west square)
@@ -60,7 +61,7 @@ def test_join_by_name_tolerates_nfd_and_tone_placement() -> None:
 
 def test_unmatched_features_and_units_without_geometry_are_reported() -> None:
     layer = b.read_boundaries(FIXTURES / "communes_nfd.geojson")
-    joined, report = b.join_units(layer, units_table())
+    joined, report = j.join_units(layer, units_table())
     assert report.unmatched_features[["row", "reason"]].values.tolist() == [[4, "name"]]
     assert report.units_without_geometry["code"].tolist() == ["06367"]
     assert len(joined) == 4 and joined.set_index("code").loc["06367", "geometry"] is None  # kept, not dropped
@@ -71,7 +72,7 @@ def test_unmatched_features_and_units_without_geometry_are_reported() -> None:
 
 def test_join_by_code_ignores_leading_zeros_lost_in_numeric_columns() -> None:
     layer = squares(["06376", "06331"], ["x", "y"]).assign(code=[6376, 6331])
-    joined, report = b.join_units(layer, units_table().iloc[:2])
+    joined, report = j.join_units(layer, units_table().iloc[:2])
     assert joined["matched_by"].tolist() == ["code", "code"] and report.ok
 
 
@@ -79,19 +80,19 @@ def test_same_name_at_two_units_needs_the_type() -> None:
     units = pd.DataFrame({"code": ["06325", "06343"], "name": ["Bắc Sơn", "Bắc Sơn"], "type": ["Thị trấn", "Xã"],
                           "level": ["commune", "commune"]})
     typed = squares(["", ""], ["Thị trấn Bắc Sơn", "xã Bắc Sơn"]).drop(columns="code")
-    joined, report = b.join_units(typed, units)
+    joined, report = j.join_units(typed, units)
     assert report.ok
     assert joined.set_index("code").loc["06325", "geometry"].bounds[0] == 400_000
     bare = squares(["", ""], ["Bắc Sơn", "Bắc Sơn"]).drop(columns="code")
-    _, report = b.join_units(bare, units)
+    _, report = j.join_units(bare, units)
     assert set(report.unmatched_features["reason"]) == {"ambiguous"}
 
 
 def test_layer_reprojected_to_vn2000_joins_and_measures_the_same() -> None:
     wgs = b.read_boundaries(FIXTURES / "communes_nfd.geojson")
     tm3 = wgs.to_crs("EPSG:9215")
-    j1, r1 = b.join_units(wgs, units_table())
-    j2, r2 = b.join_units(tm3, units_table())
+    j1, r1 = j.join_units(wgs, units_table())
+    j2, r2 = j.join_units(tm3, units_table())
     assert j1[["code", "matched_by"]].equals(j2[["code", "matched_by"]])
     assert r1.unmatched_features.equals(r2.unmatched_features)
     crs = b.projected_crs(j1.dropna(subset=["geometry"]), province="Lạng Sơn")
@@ -257,7 +258,7 @@ def test_value_labels_use_a_decimal_comma_in_vietnamese() -> None:
 
 def test_attainment_gpkg_has_status_columns_per_criterion_and_tier(tmp_path: Path) -> None:
     units = units_table().iloc[:2]
-    joined, _ = b.join_units(squares(list(units["code"]), list(units["name"])), units)
+    joined, _ = j.join_units(squares(list(units["code"]), list(units["name"])), units)
     asmt = tiny_assessment(list(units["code"]), ["met", "not_met"])
     asmt.indicators.loc[1, "threshold_status"] = "provisional"
     layer = map_export.attainment_layer(joined, asmt, 2023)

@@ -193,6 +193,24 @@ def test_all_writes_one_file_per_commune_with_an_index(tmp_path):
     assert "ke-hoach-2024-06352-tan-lap.docx" in files
 
 
+def test_one_tier_catalogue_plan_has_one_tier_section_and_no_model_areas(tmp_path):
+    """tests/fixtures/datasets/other_tiers (README: Trấn Yên 2024 meets 1/4 criteria of one-tier.yaml)."""
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    shutil.copytree(fixtures / "datasets" / "other_tiers", tmp_path / "ds")
+    out = tmp_path / "one.docx"
+    res = runner.invoke(app, ["plan", str(tmp_path / "ds"), "--unit", "Trấn Yên", "--year", "2024", "--catalogue",
+                              str(fixtures / "catalogues" / "one-tier.yaml"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = Document(str(out))
+    heads = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert [h for h in heads if h.startswith("2.") and "tiêu" in h] == ["2. Mục tiêu cụ thể",
+                                                        "2.1. Bộ tiêu chí xã nông thôn mới giai đoạn 2021 - 2025"]
+    assert "6. Triển khai thực hiện Bộ tiêu chí xã nông thôn mới" in heads
+    assert "Xã tự rà soát, đánh giá đạt 1/4 tiêu chí xã nông thôn mới" in doc_text(doc)
+    assert sum(r.cells[0].text.strip().isdigit() for r in annex_table(doc).rows) == 4
+    assert "“ds”" in doc.tables[1].cell(0, 0).text  # no dataset.toml: the folder names the dataset
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["--year", "2023", "--out", "x.docx"], "--unit"),
     (["--unit", "Tân Lập", "--year", "2023", "--out", "x.pdf"], ".docx"),

@@ -350,3 +350,51 @@ def test_plan_year_after_the_period_uses_the_periods_last_thresholds():
     row = one(progress(a, cat, "X", plan_year=2027), "thu_nhap")
     assert row["target"] == 60.0
     assert row["required_per_year"] == pytest.approx(3.0)   # 12 over 4 years
+
+
+def split_dataset() -> Dataset:
+    """As ``merge_dataset`` but B (06361) was split: part into the new C, part into D (06370)."""
+    ds = merge_dataset()
+    u = ds.units.copy()
+    u.loc[u["code"].eq("06361"), "successor_code"] = "06367;06370"
+    d = u[u["code"].eq("06367") & u["valid_from"].eq(2025)].assign(code="06370", name="D")
+    return Dataset(units=pd.concat([u, d], ignore_index=True), values=ds.values, recognitions=ds.recognitions)
+
+
+def test_split_predecessor_is_a_break_not_a_share():
+    _, s = successor_series(split_dataset(), make_catalogue(), "06367", lang="en")
+    row = series_value(s, 2023, "ty_le")   # would combine to 77.5 % if B were whole
+    assert row["flag"] == "break" and pd.isna(row["value"]) and "split" in row["reason"]
+
+
+def test_split_predecessor_moves_no_village_values():
+    ds, _ = successor_series(split_dataset(), make_catalogue(), "06367")
+    assert not ds.values["year"].eq(2023).any()
+
+
+def test_whole_merge_still_combines_when_another_unit_was_split():
+    ds = split_dataset()
+    u = ds.units.copy()
+    u.loc[u["code"].eq("06361"), "successor_code"] = "06370;06371"   # B now goes elsewhere
+    _, s = successor_series(Dataset(units=u, values=ds.values, recognitions=ds.recognitions), make_catalogue(), "06367")
+    # (40 + 90) / (50 + 100) = 86.7 %: A and old C only
+    assert series_value(s, 2023, "ty_le")["value"] == pytest.approx(130 / 150 * 100)
+
+
+def test_series_summary_names_members_and_counts_breaks():
+    from ntm_analysis.assess.trends import series_summary
+
+    _, s = successor_series(merge_dataset(pop_b=None), make_catalogue(), "06367", lang="en")
+    line = series_summary(s, "en")[0]
+    # 2023: ty_le, so_vu, nvh combined (ratio, sum, all); thu_nhap (no population) and ngheo (none) break
+    assert line.startswith("2023: values combined from A, B, C cũ: 3 measures combined, 2 breaks")
+
+
+def test_recognition_stays_with_the_unit_that_received_it():
+    # old C (06367, until 2024) was recognised in 2020; the new C reuses the code from 2025
+    ds = merge_dataset()
+    rec = pd.DataFrame({"code": pd.array(["06367"], dtype="string"), "tier": pd.array(["ntm"], dtype="string"),
+                        "year": pd.array([2020], dtype="int64"), "decision": pd.array([None], dtype="string")})
+    ds = Dataset(units=ds.units, values=ds.values, recognitions=rec)
+    summ = assess(ds, make_catalogue(), units="06367").units.set_index("year")["recognised"]
+    assert summ.loc[2023] == 2020 and pd.isna(summ.loc[2025])

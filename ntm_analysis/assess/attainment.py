@@ -279,6 +279,10 @@ def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.D
 
     rec = dataset.recognitions[["code", "tier", "year"]].rename(columns={"year": "rec_year"})
     rec = summ[keys].merge(rec, on=["code", "tier"])
+    # a code is reused across mergers: a recognition counts only for the unit row it was given to
+    rows = dataset.units[["code", *[c for c in ("valid_from", "valid_to") if c in dataset.units]]]
+    rec = rec.merge(rows, on="code", how="left")
+    rec = rec[valid_in(rec, rec["year"]) & valid_in(rec, rec["rec_year"])]
     rec = rec[rec["rec_year"] <= rec["year"]].groupby(keys, as_index=False)["rec_year"].max()
     summ = summ.merge(rec.rename(columns={"rec_year": "recognised"}), on=keys, how="left")
     summ["recognised"] = summ["recognised"].astype("Int64")
@@ -321,9 +325,10 @@ def _reached(summ: pd.DataFrame, catalogue: Catalogue, anc: pd.DataFrame, tiers:
             if level.get(req) == level.get(tier):
                 part = part.assign(key=part["code"])
             else:
-                up = anc.loc[anc["ancestor_level"].eq(level.get(req)), ["code", "ancestor"]]
-                part = part.reset_index().merge(up, on="code", how="left").set_index("index")
-                part = part.rename(columns={"ancestor": "key"})
+                up = anc.loc[anc["ancestor_level"].eq(level.get(req)), ["code", "ancestor", "valid_from", "valid_to"]]
+                part = part.reset_index().merge(up, on="code", how="left")
+                part = part[valid_in(part, part["year"])].drop_duplicates("index").set_index("index")  # the ancestor that year
+                part = part.rename(columns={"ancestor": "key"}).drop(columns=["valid_from", "valid_to"])
             ok = summ.loc[summ["tier"].eq(req), ["code", "year", "reached"]].rename(
                 columns={"code": "key", "reached": "req_ok"})
             merged = part.reset_index().merge(ok, on=["key", "year"], how="left").set_index("index")

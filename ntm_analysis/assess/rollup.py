@@ -29,19 +29,35 @@ CONFLICT_COLUMNS = [
 
 def ancestry(units: pd.DataFrame) -> pd.DataFrame:
     """Every (unit, ancestor) pair, the unit itself included: ``code``, ``level``, ``ancestor``,
-    ``ancestor_level``, ``depth`` (0 = itself). Walks ``parent_code`` a bounded number of times."""
-    parents = units[["code", "parent_code"]].rename(columns={"code": "ancestor", "parent_code": "next"})
-    step = units[["code", "level"]].assign(ancestor=units["code"], depth=0)
-    parts = [step]
+    ``ancestor_level``, ``depth`` (0 = itself), and ``valid_from``/``valid_to``: the years in which
+    the pair holds (the overlap of the validity of every row on the chain; NA = open). Codes are
+    reused across periods (a village under Tân Lập until 2024 and under the new xã Vũ Lăng from
+    2025 keeps its code), so a pair is only true in its years: filter with ``valid_in``.
+    Walks ``parent_code`` a bounded number of times."""
+    def years(col: str, open_end: float) -> np.ndarray:
+        if col not in units:
+            return np.full(len(units), open_end)
+        y = pd.to_numeric(units[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        return np.where(np.isnan(y), open_end, y)
+
+    rows = units[["code", "level", "parent_code"]].assign(_f=years("valid_from", -np.inf), _t=years("valid_to", np.inf))
+    parents = rows.rename(columns={"code": "ancestor", "level": "ancestor_level", "parent_code": "next",
+                                   "_f": "_pf", "_t": "_pt"})
+    step = rows.assign(ancestor=rows["code"], ancestor_level=rows["level"], depth=0).rename(columns={"parent_code": "next"})
+    cols = ["code", "level", "ancestor", "ancestor_level", "depth", "_f", "_t"]
+    parts = [step[cols]]
     for depth in range(1, len(LEVEL_RANK) + 3):  # deeper than any real hierarchy; stops cycles
-        step = step.merge(parents, on="ancestor")[["code", "level", "next"]]
-        step = step.rename(columns={"next": "ancestor"}).dropna(subset=["ancestor"]).assign(depth=depth)
+        step = step[["code", "level", "next", "_f", "_t"]].dropna(subset=["next"]).rename(columns={"next": "ancestor"})
+        step = step.merge(parents, on="ancestor")
+        step = step.assign(_f=np.maximum(step["_f"], step["_pf"]), _t=np.minimum(step["_t"], step["_pt"]), depth=depth)
+        step = step[step["_f"] <= step["_t"]]
         if step.empty:
             break
-        parts.append(step)
+        parts.append(step[cols])
     out = pd.concat(parts, ignore_index=True)
-    levels = units[["code", "level"]].rename(columns={"code": "ancestor", "level": "ancestor_level"})
-    return out.merge(levels, on="ancestor", how="left")
+    years = {"valid_from": out["_f"].where(np.isfinite(out["_f"])), "valid_to": out["_t"].where(np.isfinite(out["_t"]))}
+    out = out.drop(columns=["_f", "_t"]).assign(**{k: v.astype("Int64") for k, v in years.items()})
+    return out.drop_duplicates(ignore_index=True)
 
 
 def valid_in(frame: pd.DataFrame, year: pd.Series | int) -> pd.Series:
@@ -70,11 +86,9 @@ def _rollup(needed: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame,
               > pd.Categorical(needed["level"], categories=levels).codes)
     todo = needed[deeper & needed["rollup"].ne("none") & needed["rollup"].notna()]
     kids = anc[anc["depth"] > 0].rename(columns={"code": "child", "level": "child_level", "ancestor": "code"})
-    kids = todo.merge(kids[["child", "child_level", "code"]], on="code")
+    kids = todo.merge(kids[["child", "child_level", "code", "valid_from", "valid_to"]], on="code")
     kids = kids[kids["child_level"] == kids["m_level"]]
-    validity = [c for c in ("valid_from", "valid_to") if c in units]
-    kids = kids.merge(units[["code", *validity]].rename(columns={"code": "child"}), on="child", how="left")
-    kids = kids[valid_in(kids, kids["year"])]
+    kids = kids[valid_in(kids, kids["year"])].drop_duplicates(["code", "year", "measure", "child"])  # pair valid that year
     vals = values.rename(columns={"code": "child", "indicator": "measure"})
     kids = kids.merge(vals[["child", "year", "measure", "value", "numerator", "denominator"]],
                       on=["child", "year", "measure"], how="left")

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
 from ntm_analysis.assess.changes import classify_changes
 from ntm_analysis.catalogue.model import Catalogue
@@ -56,7 +57,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "break_share_true": (
         "Chỉ tiêu {measure} là tỷ lệ đơn vị đạt, không cộng gộp được ở cấp này.",
         "Measure {measure} is a share of units meeting it; cannot be combined at this level."),
+    "break_split": (
+        "{members} bị chia tách cho nhiều đơn vị mới: không chia được số liệu {measure}; chuỗi bị gián đoạn trước năm {year}.",
+        "{members} was split between several new units: its {measure} cannot be divided; the series breaks before {year}."),
     "no_population": (" và thiếu dân số để lấy trọng số", " and no population to weight by"),
+    "series_year": ("{year}: số liệu gộp từ {members}: {combined} chỉ tiêu đo gộp được, {broken} gián đoạn (không gộp được).",
+                    "{year}: values combined from {members}: {combined} measures combined, {broken} breaks (cannot be combined)."),
+    "split_word": ("chia tách", "split"),
     "unknown_unit": ("Không có đơn vị mã {code}{period}.", "No unit with code {code}{period}."),
     "col_item": ("Tiêu chí / chỉ tiêu", "Criterion / indicator"),
     "h_tier": ("Hạng", "Tier"), "h_indicator": ("Chỉ tiêu", "Indicator"), "h_unit": ("Đơn vị", "Unit"),
@@ -296,6 +303,18 @@ def _unit_row(units: pd.DataFrame, code: str, year: int | None) -> pd.Series:
     return rows.assign(_vf=pd.to_numeric(rows["valid_from"], errors="coerce").fillna(-1)).sort_values("_vf").iloc[-1]
 
 
+def successor_links(units: pd.DataFrame) -> pd.DataFrame:
+    """One row per (unit row, successor code): ``pred`` (index label of the row), ``successor_code``,
+    ``vt`` (its last year, numeric) and ``split`` (True when the row lists several successors:
+    ``06613;06625``, a unit split between new units, whose values can go to none of them)."""
+    vt = pd.to_numeric(units["valid_to"], errors="coerce")
+    succ = units["successor_code"].dropna().astype(str)
+    parts = succ.str.split(SPLIT_SEP)
+    out = parts.explode().str.strip().rename("successor_code").to_frame()
+    out = out.assign(vt=vt.reindex(out.index), split=parts.str.len().reindex(out.index).gt(1))
+    return out.dropna(subset=["vt"]).reset_index(names="pred")
+
+
 def _members(units: pd.DataFrame, unit_id: int, years: list[int]) -> pd.DataFrame:
     """(``year``, ``row``) pairs: the unit rows (index labels of ``units``) whose territory makes up
     unit row ``unit_id`` in each year: itself while valid, else (and also, for absorbed units) its
@@ -303,7 +322,7 @@ def _members(units: pd.DataFrame, unit_id: int, years: list[int]) -> pd.DataFram
     u = units.assign(vf=pd.to_numeric(units["valid_from"], errors="coerce"),
                      vt=pd.to_numeric(units["valid_to"], errors="coerce"))
     # successor row of every unit row: the row with successor_code valid the year after valid_to
-    links = u[["successor_code", "vt"]].dropna().reset_index(names="pred")
+    links = successor_links(u)[["pred", "successor_code", "vt"]]
     cand = links.merge(u[["code", "vf", "vt"]].reset_index(names="succ"), left_on="successor_code", right_on="code")
     nxt = cand["vt_x"] + 1
     cand = cand[(cand["vf"].isna() | (cand["vf"] <= nxt)) & (cand["vt_y"].isna() | (cand["vt_y"] >= nxt))]
@@ -358,6 +377,7 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     per_year = mem.groupby("year")["row"].agg(lambda s: tuple(sorted(s))).rename("rows")
     own_years = per_year[per_year.map(lambda r: r == (target.name,))].index
     own = mine[mine["year"].isin(own_years)].assign(flag="own", reason=pd.NA, members=str(target["name"]))
+    split_rows = set(successor_links(units).query("split")["pred"])
     comb = mine[~mine["year"].isin(own_years)].copy()
     pop = pd.to_numeric(units["population"], errors="coerce") if "population" in units else pd.Series(np.nan, index=units.index)
     comb["pop"] = comb["row"].map(pop)
@@ -387,27 +407,31 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     why = np.select(conds[1:], ["break_missing", None, "break_no_ratio", None, None, None, "break_share_true", None],
                     default="break_rollup_none")
     why = np.where(single, None, why)
+    split_names = g["year"].map(per_year.map(lambda rs: ", ".join(names[r] for r in rs if r in split_rows)))
+    why = np.where(split_names.ne(""), "break_split", why)  # never guessed: a split unit is a break
+    g["value"] = g["value"].where(split_names.eq(""))
     with_ratio = g["n_ratio"].eq(g["n"]) & g["value"].notna()
     g["numerator"] = g["s_num"].where(with_ratio)
     g["denominator"] = g["s_den"].where(with_ratio)
     g["flag"] = np.where(pd.isna(why), "combined", "break")
     first_own = min(own_years) if len(own_years) else (int(target["valid_from"]) if pd.notna(target["valid_from"]) else max(years) + 1)
     no_pop = kind.eq("number") & rule.eq("none")
-    g["reason"] = [None if w is None else fmt(MESSAGES, w, lang, measure=m, year=first_own, members=mn or an,
+    g["reason"] = [None if w is None else fmt(MESSAGES, w, lang, measure=m, year=first_own,
+                                                 members=sp if w == "break_split" else mn or an,
                                                  extra=fmt(MESSAGES, "no_population", lang) if p else "")
-                   for w, m, mn, an, p in zip(why, g["indicator"], missing_names, all_names, no_pop)]
+                   for w, m, mn, an, p, sp in zip(why, g["indicator"], missing_names, all_names, no_pop, split_names)]
     g["members"] = all_names
     # a measure entered below the unit's level rolls up from the moved lower units in assess, so a
     # direct value that cannot be combined is not a break there
     lower_entry = g["indicator"].map(meas.set_index("indicator")["m_level"]).map(LEVEL_RANK).gt(level_rank)
-    g = g[~(lower_entry & g["flag"].eq("break"))]
+    g = g[~(lower_entry & g["flag"].eq("break") & split_names.eq(""))]
     cols = ["year", "indicator", "value", "numerator", "denominator", "flag", "members", "reason"]
     series = pd.concat([own[cols], g[cols]], ignore_index=True).assign(code=code, valid_from=target["valid_from"])
     series = series[["code", "valid_from", *cols]].sort_values(["year", "indicator"]).reset_index(drop=True)
 
     # the Dataset: the unit (open validity) + lower units of every member, re-parented where needed
     member_rows = set(mem["row"])
-    member_codes = set(units.loc[list(member_rows), "code"])
+    member_codes = set(units.loc[[r for r in member_rows if r not in split_rows], "code"])
     unit = units.loc[[target.name]].assign(valid_from=pd.NA, valid_to=pd.NA, successor_code=pd.NA)
     unit = unit.astype({c: units[c].dtype for c in ("valid_from", "valid_to", "successor_code")})
     lower = units[~units.index.isin(list(member_rows)) & units["level"].map(LEVEL_RANK).gt(level_rank)]
@@ -426,6 +450,8 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     top["note"] = top["members"].where(top["flag"].eq("combined"))
     top["source"] = top["flag"].where(top["flag"].eq("combined"))
     low = values[values["code"].isin(set(lower["code"]))]
+    split_years = set(g.loc[split_names.reindex(g.index).ne(""), "year"])
+    low = low[~low["year"].isin(split_years)]  # part of a split unit's villages: never rolled up as the whole
     new_values = pd.concat([top, low], ignore_index=True)
     for col in values.columns:
         if col not in new_values:
@@ -438,6 +464,22 @@ def successor_series(dataset: Dataset, catalogue: Catalogue, code: str, year: in
     ds = Dataset(units=new_units, values=new_values.reset_index(drop=True), recognitions=rec.reset_index(drop=True),
                  meta={**dataset.meta, "successor_of": code}, path=dataset.path, problems=list(dataset.problems))
     return ds, series
+
+
+def series_summary(series: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """One line per year before the unit existed: how many measures were combined from which former
+    units and how many break (with the first reasons), from :func:`successor_series`."""
+    out = []
+    for year, g in series[series["flag"].ne("own")].groupby("year"):
+        members = str(g["members"].dropna().iloc[0]) if g["members"].notna().any() else ""
+        breaks = g[g["flag"].eq("break")]
+        out.append(fmt(MESSAGES, "series_year", lang, year=int(year), members=members,
+                       combined=int(g["flag"].eq("combined").sum()), broken=len(breaks)))
+        split = breaks["reason"].dropna()
+        split = split[split.str.contains(fmt(MESSAGES, "split_word", lang), regex=False)]
+        if len(split):
+            out.append("  " + str(split.iloc[0]))
+    return out
 
 
 def series_label(flag: str, lang: str = "vi") -> str:

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ntm_analysis.io.cells import uncalculated_formula
 from ntm_analysis.i18n import fmt
 
 #: Name of the very hidden sheet holding the version marker; the defined name points at its hash.
@@ -39,6 +40,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "errors": ("Không nhập được {file}: {n} lỗi; bộ dữ liệu không thay đổi.", "Cannot import {file}: {n} errors; the dataset was not changed."),
     "not_found": ("không tìm thấy tệp.", "file not found."),
     "unreadable": ("không mở được như một sổ tính .xlsx ({detail}).", "cannot be opened as an .xlsx workbook ({detail})."),
+    "save_as_xlsx": ("định dạng {suffix} không đọc được. Mở bằng Excel hoặc LibreOffice, chọn Lưu thành «Sổ làm việc Excel "
+                     "(.xlsx)», rồi nhập tệp .xlsx đó.",
+                     "the {suffix} format is not read. Open it in Excel or LibreOffice, save it as «Excel Workbook (.xlsx)», "
+                     "then import that .xlsx file."),
     "no_marker": ("không có dấu phiên bản của mẫu nhập liệu (sheet ẩn «{marker}»): đây không phải mẫu do «ntm template» tạo, "
                   "hoặc sổ tính trống. Tạo mẫu mới bằng «ntm template».",
                   "no entry-template version marker (hidden sheet «{marker}»): this is not a workbook made by «ntm template», "
@@ -202,7 +207,7 @@ def _as_text(cell: Any, formula_cell: Any, kind: str, field_name: str, sheet: st
     v = cell.value
     raw = formula_cell.value
     where = dict(sheet=sheet, cell=cell.coordinate)
-    if isinstance(raw, str) and raw.startswith("=") and v is None:
+    if uncalculated_formula(v, raw):
         return pd.NA, cell_problem(MESSAGES, "formula", value=raw, **where)
     if v is None:
         return pd.NA, None
@@ -232,6 +237,9 @@ def read_template(path: Path) -> TemplateEntries:
     if not path.is_file():
         raise ExcelError([CellProblem(None, None, fmt(MESSAGES, "where_file", "vi", file=file, message=fmt(MESSAGES, "not_found", "vi")),
                                       fmt(MESSAGES, "where_file", "en", file=file, message=fmt(MESSAGES, "not_found", "en")))], file)
+    if path.suffix.lower() in (".xls", ".ods", ".xlsb", ".numbers", ".et"):
+        raise ExcelError([CellProblem(None, None, *(fmt(MESSAGES, "where_file", lang, file=file, message=fmt(
+            MESSAGES, "save_as_xlsx", lang, suffix=path.suffix)) for lang in ("vi", "en")))], file)
     try:
         wb_values = load_workbook(path, data_only=True)
         wb_raw = load_workbook(path, data_only=False)
@@ -303,12 +311,8 @@ def read_template(path: Path) -> TemplateEntries:
 
 
 def save_workbook(wb: Any, out: Path) -> Path:
-    """Save ``wb`` to ``out`` through a temporary file and a rename: never a half-written workbook."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    """Save ``wb`` to ``out`` through a temporary file and a rename (``outputs.atomic_write``): never
+    a half-written workbook; an unwritable place is an ``OutputError`` naming the path and the fix."""
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
+
+    return atomic_write(Path(out), wb.save)

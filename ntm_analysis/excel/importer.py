@@ -106,8 +106,8 @@ class CsvStyle:
 
 def _read_values_csv(path: Path) -> tuple[pd.DataFrame, CsvStyle]:
     """values.csv as text columns (empty cells as empty strings) and its style; decoding and
-    delimiter detection are the loader's (``dataset.decode_text``, ``dataset.sniff_delimiter``)."""
-    from ntm_analysis.io.dataset import decode_text, sniff_delimiter  # noqa: PLC0415
+    delimiter detection are the loader's (``readers.decode_text``, ``readers.sniff_delimiter``)."""
+    from ntm_analysis.io.readers import decode_text, sniff_delimiter  # noqa: PLC0415
 
     if not path.exists():
         return pd.DataFrame(columns=VALUE_COLUMNS, dtype="string"), CsvStyle()

@@ -1,19 +1,13 @@
 """The Dataset type and loading of a dataset folder (or workbook) into normalised tidy tables.
 
-Reading accepts CSV (UTF-8 with or without BOM, UTF-16 "Unicode text", ``,`` ``;`` or tab
-delimited), one ``.xlsx`` workbook with sheets ``units``/``values``/``recognitions``, or ``.parquet``
-files. Every cell is read as text and then normalised here (NFC, decimal comma, percent signs,
-yes/no words, level labels, Vietnamese level and assessor words), so the rules in
+Reading (``readers.py``) gives every table as text; it is normalised here (NFC, decimal comma,
+percent signs, yes/no words, level labels, Vietnamese level and assessor words), so the rules in
 ``validation.py`` see typed tables. Input files are only ever opened for reading.
 See docs/data-format.md for the format and docs/architecture.md for the contract.
 """
 
 from __future__ import annotations
 
-import codecs
-import io
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.io import schemas
 from ntm_analysis.io import validation as v
-from ntm_analysis.io.names import fold_key, level_of, name_key, normalise_series, normalise_text, split_type, type_display
+from ntm_analysis.io.names import fold_key, level_of, name_key, split_type, type_display
+from ntm_analysis.io.readers import TABLES, read_raw
 from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
 
-TABLES: tuple[str, ...] = ("units", "values", "recognitions")
-TEXT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt")
-WORKBOOK = "dataset.xlsx"
 COLUMNS: dict[str, list[str]] = {
     "units": ["code", "name", "type", "level", "parent_code", "region", "households", "population",
               "valid_from", "valid_to", "successor_code"],
@@ -55,214 +48,6 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     problems: list[Any] = field(default_factory=list)
-
-
-class _ReadError(Exception):
-    """A file that cannot be read: carries the message key and detail."""
-
-    def __init__(self, rule: str, detail: str, row: int | None = None):
-        super().__init__(detail)
-        self.rule, self.detail, self.row = rule, detail, row
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def decode_text(data: bytes) -> str:
-    """Text of a CSV file: UTF-8 (BOM optional) or UTF-16 (BOM, or NUL bytes without one)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    if len(data) >= 4 and data[1] == 0 and data[3] == 0:
-        return data.decode("utf-16-le")
-    if len(data) >= 4 and data[0] == 0 and data[2] == 0:
-        return data.decode("utf-16-be")
-    return data.decode("utf-8")
-
-
-def sniff_delimiter(text: str) -> str:
-    """Tab, ';' or ',' — whichever the header line has most of (the header has no decimal commas)."""
-    size = 1 << 16  # look at a growing prefix, not every line of a large file
-    while True:
-        lines = text[:size].splitlines()
-        if size >= len(text):
-            break
-        if any(line.strip() for line in lines[:-1]):  # the last line of a prefix may be cut
-            break
-        size *= 4
-    header = next((line for line in lines if line.strip()), "")
-    counts = {d: header.count(d) for d in ("\t", ";", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _finish(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
-    """Normalise column names, number rows as the user sees them and drop empty rows."""
-    frame = frame.copy()
-    frame.columns = [normalise_text(str(c).replace("\ufeff", "")).casefold() for c in frame.columns]
-    frame = frame.loc[:, [c for c in frame.columns if c and not c.startswith("unnamed:")]]
-    for col in frame.columns:
-        frame[col] = normalise_series(frame[col])
-    frame["_row"] = np.arange(len(frame), dtype="int64") + first_row
-    data = frame.drop(columns="_row")
-    return frame[data.notna().any(axis=1)].reset_index(drop=True) if len(data.columns) else frame
-
-
-def read_text_table(path: Path) -> pd.DataFrame:
-    """One CSV/TSV/Unicode-text table as text columns plus ``_row`` (header = row 1)."""
-    data = path.read_bytes()
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _ReadError("encoding", f"byte 0x{data[exc.start]:02x}", line) from None
-    if not text or text.isspace():  # same as ``not text.strip()`` without copying a large text
-        raise _ReadError("file_unreadable", "tệp rỗng / empty file")
-    sep = sniff_delimiter(text)
-    utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
-        len(data) >= 4 and (data[1] == 0 and data[3] == 0 or data[0] == 0 and data[2] == 0))
-    if utf8:  # parse the bytes: a StringIO of the text would hold a third, 4-byte-per-character copy
-        del text
-        source: Any = io.BytesIO(data)
-    else:
-        source = io.StringIO(text)
-    try:
-        frame = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                            skip_blank_lines=False, encoding="utf-8-sig" if utf8 else None)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise _ReadError("file_unreadable", str(exc).strip(), int(line.group(1)) if line else None) from None
-    return _finish(frame, 2)
-
-
-def _cell_text(value: Any) -> Any:
-    """Text of one Excel cell (whole floats without '.0', booleans as true/false)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
-    """Sheets ``units``/``values``/``recognitions`` (any case) of a workbook, as text tables."""
-    import openpyxl  # noqa: PLC0415 (only needed for workbooks)
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML or format errors of a broken workbook
-        raise _ReadError("file_unreadable", f"{type(exc).__name__}: {exc}") from None
-    try:
-        sheets = {normalise_text(ws.title).casefold(): ws for ws in book.worksheets}
-        out = {}
-        for table in TABLES:
-            if table not in sheets:
-                continue
-            rows = list(sheets[table].iter_rows(values_only=True))
-            header = [c if c is not None else "" for c in (rows[0] if rows else ())]
-            frame = pd.DataFrame(rows[1:], columns=[str(c) for c in header], dtype=object)
-            frame = frame.loc[:, [c != "" for c in frame.columns]].map(_cell_text)
-            out[table] = _finish(frame, 2)
-        return out
-    finally:
-        book.close()
-
-
-def read_parquet_table(path: Path) -> pd.DataFrame:
-    """One Parquet table as text columns plus ``_row`` (record number, first = 1)."""
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for broken files
-        raise _ReadError("file_unreadable", f"{type(exc).__name__}: {exc}") from None
-    return _finish(frame.reset_index(drop=True).astype("string"), 1)
-
-
-def _locate(folder: Path) -> tuple[dict[str, tuple[str, Path]], list[Problem]]:
-    """For each table the file to read (kind, path); warns when several files hold one table."""
-    found: dict[str, tuple[str, Path]] = {}
-    problems: list[Problem] = []
-    for table in TABLES:
-        files = [folder / f"{table}{s}" for s in (*TEXT_SUFFIXES, ".parquet") if (folder / f"{table}{s}").is_file()]
-        if files:
-            found[table] = ("parquet" if files[0].suffix == ".parquet" else "text", files[0])
-        if len(files) > 1:
-            problems.append(problem("several_files", files[0].name, severity="warning", table=table,
-                                    value=", ".join(f.name for f in files), used=files[0].name))
-    return found, problems
-
-
-def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str, Any], list[Problem]]:
-    """Read every table of a dataset (folder or workbook) as text: {table: (file label, frame)}."""
-    problems: list[Problem] = []
-    raw: dict[str, tuple[str, pd.DataFrame]] = {}
-    if not path.exists():
-        return raw, {}, [problem("path_missing", str(path), value=str(path))]
-    workbook: Path | None = None
-    located: dict[str, tuple[str, Path]] = {}
-    if path.is_file():
-        if path.suffix.lower() != ".xlsx":
-            return raw, {}, [problem("not_dataset", path.name, value=str(path))]
-        workbook = path
-    else:
-        located, problems = _locate(path)
-        if (path / WORKBOOK).is_file():
-            workbook = path / WORKBOOK
-    sheets: dict[str, pd.DataFrame] = {}
-    if workbook is not None and len(located) < len(TABLES):
-        try:
-            sheets = read_workbook(workbook)
-        except (_ReadError, OSError) as exc:
-            rule, detail = (exc.rule, exc.detail) if isinstance(exc, _ReadError) else ("file_unreadable", str(exc))
-            problems.append(problem(rule, workbook.name, detail=detail))
-    for table in TABLES:
-        if table in located:
-            kind, file = located[table]
-            try:
-                frame = read_parquet_table(file) if kind == "parquet" else read_text_table(file)
-                raw[table] = (file.name, frame)
-            except _ReadError as exc:
-                problems.append(problem(exc.rule, file.name, exc.row, detail=exc.detail))
-            except OSError as exc:
-                problems.append(problem("file_unreadable", file.name, detail=str(exc)))
-        elif table in sheets:
-            raw[table] = (f"{workbook.name} [{table}]", sheets[table])
-        elif table != "recognitions" and not (workbook is not None and not sheets):
-            expected = f"{table}.csv, {table}.parquet, {WORKBOOK} [{table}]"
-            problems.append(problem("file_missing", f"{table}.csv", table=table, expected=expected))
-    meta, meta_problems = read_meta(path if path.is_dir() else None)
-    return raw, meta, problems + meta_problems
-
-
-def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
-    """``dataset.toml`` (optional) with defaults; checks field types and boundary paths."""
-    meta: dict[str, Any] = {"name": None, "province": None, "catalogue": None, "boundaries": {},
-                            "notes": None, "synthetic": False}
-    file = folder / "dataset.toml" if folder else None
-    if file is None or not file.is_file():
-        return meta, []
-    try:
-        given = tomllib.loads(file.read_bytes().decode("utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        return meta, [problem("toml_invalid", file.name, detail=str(exc))]
-    meta.update({k: normalise_text(x) if isinstance(x, str) else x for k, x in given.items()})
-    problems = []
-    if not isinstance(meta["synthetic"], bool):
-        problems.append(problem("toml_type", file.name, column="synthetic", value=meta["synthetic"], expected="true/false"))
-    for key in ("name", "province", "catalogue", "notes"):
-        if meta[key] is not None and not isinstance(meta[key], str):
-            problems.append(problem("toml_type", file.name, column=key, value=meta[key], expected="text"))
-    layers = meta["boundaries"]
-    paths = layers.values() if isinstance(layers, dict) else layers if isinstance(layers, list) else [layers]
-    roots = [folder, *folder.resolve().parents]  # relative to the dataset folder or the project (maps/...)
-    for p in paths:
-        if isinstance(p, str) and not any((root / p).exists() for root in roots):
-            problems.append(problem("boundary_missing", file.name, column="boundaries", value=p, severity="warning"))
-    return meta, problems
 
 
 # --- normalising -----------------------------------------------------------------------------------
@@ -456,11 +241,11 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         if table not in raw:
             continue
         file, df = raw[table]
-        found = v.schema_problems(df, v.required_schema(table), file, table)
+        found = schemas.schema_problems(df, schemas.required_schema(table), file, table)
         problems += found
         if any(p.rule == "column_missing" for p in found):
             continue
-        df = df[df[[c for c in v.REQUIRED_COLUMNS[table] if c not in v.NULLABLE]].notna().all(axis=1)]
+        df = df[df[[c for c in schemas.REQUIRED_COLUMNS[table] if c not in schemas.NULLABLE]].notna().all(axis=1)]
         if table == "units":
             df = normalise_units(df, file, problems)
         elif table == "values":
@@ -468,7 +253,7 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         else:
             df = _with_columns(df.copy(), table)
             df["year"] = _numbers(df, "year", file, True, problems)
-        problems += v.schema_problems(df, v.typed_schema(table), file, table)
+        problems += schemas.schema_problems(df, schemas.typed_schema(table), file, table)
         tables[table] = df
     units, values, recs = tables["units"], tables["values"], tables["recognitions"]
     if units is not None:
@@ -492,6 +277,12 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
             (recs if recs is not None else _with_columns(pd.DataFrame({"_row": []}), "recognitions"))
             .assign(year=lambda d: d["year"].astype("int64")), {"year"}).drop(columns="_row").reset_index(drop=True),
         meta=meta, path=Path(path).resolve(), problems=problems)  # absolute: notebooks run elsewhere
+
+
+def latest_year(data: Dataset) -> int | None:
+    """The latest year with values in the dataset (None when it has none): what ``ntm report``
+    renders when no ``--year`` is given."""
+    return int(data.values["year"].max()) if len(data.values) else None
 
 
 SUMMARY: dict[str, tuple[str, str]] = {

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.i18n import fmt
+from ntm_analysis.io.cells import strip_invisible, strip_invisible_text
 
 #: Combining marks that carry the tone (huyền, sắc, ngã, hỏi, nặng).
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -36,6 +37,7 @@ TYPE_WORDS: dict[str, tuple[str, str]] = {
     "xã": ("Xã", "commune"),
     "thị trấn": ("Thị trấn", "commune"),
     "phường": ("Phường", "commune"),
+    "đặc khu": ("Đặc khu", "commune"),
     "thôn": ("Thôn", "village"),
     "tổ dân phố": ("Tổ dân phố", "village"),
     "xóm": ("Xóm", "hamlet"),
@@ -56,10 +58,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "suggest": ("Có phải: {names}?", "Did you mean: {names}?"),
     "ambiguous": (
-        "Tên «{query}» ứng với {n} đơn vị: {names}. Hãy ghi rõ loại (ví dụ «xã {name}» hoặc "
-        "«thị trấn {name}») hoặc dùng mã.",
-        "«{query}» matches {n} units: {names}. Add the type (e.g. «xã {name}» or «thị trấn {name}») "
-        "or use the code.",
+        "Tên «{query}» ứng với {n} đơn vị: {names}. Hãy ghi một trong: {queries}.",
+        "«{query}» matches {n} units: {names}. Write one of: {queries}.",
+    ),
+    "merged": (
+        "Đơn vị «{query}» ({code}) không còn năm {year}: đã sáp nhập vào {successor} ({successor_code}) "
+        "sau năm {valid_to}. Dùng «{successor_code}» cho năm {year}, hoặc chọn năm đến {valid_to}.",
+        "Unit «{query}» ({code}) no longer exists in {year}: it merged into {successor} ({successor_code}) "
+        "after {valid_to}. Use «{successor_code}» for {year}, or a year up to {valid_to}.",
+    ),
+    "not_yet": (
+        "Đơn vị «{query}» ({code}) chỉ có từ năm {valid_from}.",
+        "Unit «{query}» ({code}) only exists from {valid_from}.",
     ),
 }
 
@@ -79,21 +89,26 @@ class UnitLookupError(LookupError):
 
 
 def normalise_text(s: Any) -> Any:
-    """NFC, trimmed, inner whitespace collapsed to one space; NA and non-text pass through."""
+    """NFC, invisible format characters removed (``cells.INVISIBLE``), trimmed, inner whitespace
+    collapsed to one space; NA and non-text pass through."""
     if not isinstance(s, str):
         return s
-    return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", s)).strip()
+    return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", strip_invisible_text(s)[0])).strip()
 
 
-def normalise_series(s: pd.Series) -> pd.Series:
-    """``normalise_text`` over a Series of text, vectorised; empty strings become NA.
+def normalise_series(s: pd.Series, removed: list[int] | None = None) -> pd.Series:
+    """``normalise_text`` over a Series of text, vectorised; empty strings become NA. The number of
+    invisible characters removed is appended to ``removed`` when given (for a warning).
 
     Works on the distinct values only (``pd.factorize``) and maps back: a data column has far fewer
     distinct cells than rows (codes, years, indicator ids, yes/no words), and pandas' ``normalize``
     and ``\\s`` replace run in Python per element."""
     codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    text, n = strip_invisible(pd.Series(uniq, dtype="string"), codes)
+    if removed is not None:
+        removed.append(n)
     out = (
-        pd.Series(uniq, dtype="string")
+        text
         .str.normalize("NFC")
         .str.replace(r"\s+", " ", regex=True)
         .str.strip()
@@ -211,23 +226,72 @@ def _describe(units: pd.DataFrame) -> str:
     return "; ".join(labels)
 
 
+def _label(unit: pd.Series) -> str:
+    """``Thị trấn Bắc Sơn``: the type word (if any) and the name of one unit row."""
+    t = unit.get("type")
+    return f"{t} {unit['name']}" if isinstance(t, str) and t else str(unit["name"])
+
+
+def _queries(units: pd.DataFrame, found: pd.DataFrame, level: str | None, year: int | None) -> str:
+    """For each unit of ``found``, a query that names it alone in ``year``: its type and name when
+    that resolves to it, else its code (a hint must never suggest a name that then fails)."""
+    out = []
+    for _, unit in found.drop_duplicates("code").iterrows():  # a handful of candidates
+        label = _label(unit)
+        hits = find_units(units, label, level=level, year=year)["code"].astype("string").unique()
+        out.append(f"«{label}»" if len(hits) == 1 and hits[0] == str(unit["code"]) else f"«{unit['code']}»")
+    return ", ".join(out)
+
+
+def _out_of_period(units: pd.DataFrame, query: str, level: str | None, year: int) -> UnitLookupError | None:
+    """The error for a unit that exists, but not in ``year``: merged away (into what, after which
+    year) or not yet created; None when ``query`` names no unit in any year or several."""
+    found = find_units(units, query, level=level).drop_duplicates("code")
+    if len(found) != 1:
+        return None
+    unit = found.iloc[0]
+    valid_to = pd.to_numeric(pd.Series([unit.get("valid_to")]), errors="coerce").iloc[0]
+    valid_from = pd.to_numeric(pd.Series([unit.get("valid_from")]), errors="coerce").iloc[0]
+    succ = unit.get("successor_code")
+    if pd.notna(valid_to) and valid_to < year and isinstance(succ, str) and succ:
+        rows = units[units["code"].astype("string").eq(succ)]
+        valid = rows[_in_year(rows, year)]
+        successor = _label((valid if len(valid) else rows).iloc[-1]) if len(rows) else succ
+        args = dict(query=query, code=unit["code"], year=year, successor=successor, successor_code=succ,
+                    valid_to=int(valid_to))
+        return UnitLookupError(fmt(MESSAGES, "merged", "vi", **args), fmt(MESSAGES, "merged", "en", **args), found)
+    if pd.notna(valid_from) and valid_from > year:
+        args = dict(query=query, code=unit["code"], valid_from=int(valid_from))
+        return UnitLookupError(fmt(MESSAGES, "not_yet", "vi", **args), fmt(MESSAGES, "not_yet", "en", **args), found)
+    return None
+
+
 def resolve_unit(
     units: pd.DataFrame, query: str, level: str | None = None, year: int | None = None
 ) -> str:
-    """The code of the one unit ``query`` names; ``UnitLookupError`` when none or several match."""
+    """The code of the one unit ``query`` names; ``UnitLookupError`` when none or several match.
+
+    A unit that exists in other years only says so (merged into which unit after which year); the
+    names suggested for a near miss or an ambiguous name are only ones that resolve in ``year``."""
     found = find_units(units, query, level=level, year=year)
     codes = found["code"].astype("string").unique()
     if len(codes) == 1:
         return str(codes[0])
     if len(codes) == 0:
+        if year is not None and (err := _out_of_period(units, query, level, year)) is not None:
+            raise err
         vi, en = fmt(MESSAGES, "not_found", "vi", query=query), fmt(MESSAGES, "not_found", "en", query=query)
-        keys = units["name"].map(lambda n: name_key(split_type(n)[1]))
+        scope = units[_in_year(units, year)]
+        if level is not None:
+            scope = scope[scope["level"] == (level_of(level) or level)]
+        keys = scope["name"].map(lambda n: name_key(split_type(n)[1]))
         close = difflib.get_close_matches(name_key(split_type(query)[1]), list(keys.unique()), n=3, cutoff=0.6)
         if close:
-            names = _describe(units[keys.isin(close)])
+            names = _queries(units, scope[keys.isin(close)], level, year)
             vi += " " + fmt(MESSAGES, "suggest", "vi", names=names)
             en += " " + fmt(MESSAGES, "suggest", "en", names=names)
         raise UnitLookupError(vi, en, found)
     name = split_type(query)[1]
-    args = dict(query=query, n=len(codes), names=_describe(found.drop_duplicates("code")), name=name)
+    args = dict(query=query, n=len(codes), names=_describe(found.drop_duplicates("code")), name=name,
+                queries=_queries(units, found, level, year))
     raise UnitLookupError(fmt(MESSAGES, "ambiguous", "vi", **args), fmt(MESSAGES, "ambiguous", "en", **args), found)

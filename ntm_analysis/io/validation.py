@@ -15,7 +15,9 @@ from typing import Any, Iterable, Literal
 
 import pandas as pd
 
+from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.i18n import LEVEL_LABELS, fmt, pick
+from ntm_analysis.io.cells import READ_MESSAGES
 
 Severity = Literal["error", "warning"]
 
@@ -61,8 +63,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validity_order": ("valid_from ({value}) lớn hơn valid_to ({other}).", "valid_from ({value}) is after valid_to ({other})."),
     "validity_order.fix": ("Đổi chỗ hai năm hoặc sửa năm sai.", "Swap the two years or correct the wrong one."),
     "parent_missing": ("Đơn vị cấp trên «{value}» không có trong bảng units.", "Parent unit «{value}» is not in the units table."),
-    "parent_missing.fix": ("Thêm đơn vị cấp trên vào units hoặc sửa parent_code (để trống nếu là cấp cao nhất).",
-                           "Add the parent unit to units or correct parent_code (leave empty for the top unit)."),
+    "parent_missing.fix": ("{suggestion}Thêm đơn vị cấp trên vào units hoặc sửa parent_code (để trống nếu là cấp cao nhất).",
+                           "{suggestion}Add the parent unit to units or correct parent_code (leave empty for the top unit)."),
     "parent_not_valid": ("Đơn vị cấp trên «{value}» không còn hiệu lực trong thời kỳ của đơn vị này.", "Parent unit «{value}» is not valid during this unit's period."),
     "parent_not_valid.fix": ("Chỉ tới đơn vị cấp trên có hiệu lực (xem valid_from/valid_to).", "Point to a parent valid at that time (see valid_from/valid_to)."),
     "parent_cycle": ("Quan hệ cấp trên tạo thành vòng lặp: {detail}.", "The parent chain loops: {detail}."),
@@ -87,9 +89,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "num_gt_den.fix": ("Kiểm tra lại: tử số là phần đạt, mẫu số là tổng.", "Check them: numerator is the part, denominator the total."),
     "indicator_unknown": ("Mã chỉ tiêu «{value}» không có trong bộ tiêu chí {catalogue}.", "Indicator «{value}» is not in catalogue {catalogue}."),
     "indicator_unknown.fix": ("{suggestion}Xem các mã bằng «ntm catalogue show».", "{suggestion}List the ids with «ntm catalogue show»."),
-    "value_conflict": ("Trùng mã, năm và chỉ tiêu với dòng {other} nhưng khác giá trị ({value} ≠ {other_value}).",
-                       "Same code, year and indicator as row {other} with a different value ({value} ≠ {other_value})."),
-    "value_conflict.fix": ("Giữ một dòng với giá trị đúng.", "Keep one row with the right value."),
+    "value_conflict": ("Đơn vị {code}{name}, chỉ tiêu «{indicator}», năm {year}: trùng với dòng {other} nhưng khác giá trị "
+                       "({value} ≠ {other_value}).",
+                       "Unit {code}{name}, indicator «{indicator}», year {year}: same as row {other} with a different "
+                       "value ({value} ≠ {other_value})."),
+    "value_conflict.fix": ("Giữ một dòng với giá trị đúng (xóa dòng kia).", "Keep one row with the right value (delete the other)."),
     "value_duplicate": ("Dòng lặp lại y hệt dòng {other}; chỉ dùng một lần.", "Row repeats row {other} exactly; used once."),
     "value_duplicate.fix": ("Xóa dòng lặp.", "Delete the repeated row."),
     "region_unknown": ("Vùng «{value}» không có trong bộ tiêu chí {catalogue}: các ngưỡng riêng theo vùng (như thu nhập) "
@@ -99,7 +103,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "region_unknown.fix": ("Dùng mã hoặc tên vùng của bộ tiêu chí: {expected}; để trống để dùng vùng mặc định.",
                            "Use a region id or name of the catalogue: {expected}; leave it empty for the default region."),
     "code_unknown": ("Mã đơn vị «{value}» không có trong bảng units.", "Unit code «{value}» is not in the units table."),
-    "code_unknown.fix": ("Thêm đơn vị vào units hoặc sửa mã (giữ số 0 ở đầu, ví dụ 06352).", "Add the unit to units or fix the code (keep leading zeros, e.g. 06352)."),
+    "code_unknown.fix": ("{suggestion}Thêm đơn vị vào units hoặc sửa mã (giữ số 0 ở đầu, ví dụ 06352).", "{suggestion}Add the unit to units or fix the code (keep leading zeros, e.g. 06352)."),
     "outside_validity": ("Đơn vị «{value}» không có hiệu lực năm {year} (hiệu lực {detail}).", "Unit «{value}» is not valid in {year} (valid {detail})."),
     "outside_validity.fix": ("Sửa năm, hoặc ghi giá trị cho đơn vị kế thừa{successor}.", "Fix the year, or enter the value for the successor unit{successor}."),
     "bool_invalid": ("«{value}» không phải giá trị đạt/không đạt.", "«{value}» is not a yes/no value."),
@@ -113,9 +117,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tier_unknown": ("Hạng «{value}» không có trong bộ tiêu chí {catalogue}.", "Tier «{value}» is not in catalogue {catalogue}."),
     "tier_unknown.fix": ("{suggestion}Các hạng: {expected}.", "{suggestion}Tiers: {expected}."),
     "successor_missing": ("Đơn vị kế thừa «{value}» không có trong bảng units.", "Successor unit «{value}» is not in the units table."),
-    "successor_missing.fix": ("Thêm đơn vị kế thừa vào units hoặc sửa successor_code.", "Add the successor to units or correct successor_code."),
+    "successor_missing.fix": ("{suggestion}Thêm đơn vị kế thừa vào units hoặc sửa successor_code.",
+                              "{suggestion}Add the successor to units or correct successor_code."),
     "suggest": ("Có phải «{value}»? ", "Did you mean «{value}»? "),
 }
+
+MESSAGES.update(READ_MESSAGES)  # faults of files made by other programs: written next to their rules
 
 REPORT: dict[str, tuple[str, str]] = {
     "summary": ("Bộ dữ liệu có {errors} lỗi và {warnings} cảnh báo.", "The dataset has {errors} errors and {warnings} warnings."),
@@ -126,7 +133,15 @@ REPORT: dict[str, tuple[str, str]] = {
     "value": ("giá trị «{value}»", "value «{value}»"),
     "fix": ("Cách sửa: {fix}", "Fix: {fix}"),
     "general": ("(chung)", "(general)"),
+    "more": ("… cùng lỗi này ở {n} dòng khác ({rows}). Danh sách đầy đủ: thêm --all-problems problems.csv vào lệnh "
+             "ntm validate.",
+             "… the same problem in {n} more rows ({rows}). The full list: add --all-problems problems.csv to "
+             "ntm validate."),
+    "rows": ("dòng {rows}", "rows {rows}"),
 }
+#: A rule found in more than this many rows of one file is shown for its first rows, then counted.
+FLOOD = 5
+SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -215,8 +230,15 @@ class DatasetError(Exception):
         return render_problems(self.problems, lang)
 
 
+def _number(n: int, lang: str) -> str:
+    """6120 → ``6.120`` (vi) or ``6,120`` (en)."""
+    return f"{n:,}".replace(",", "." if lang == "vi" else ",")
+
+
 def render_problems(problems: Iterable[Problem], lang: str = "vi") -> str:
-    """Problems grouped by file and sorted by row, with a one-line summary first."""
+    """Problems grouped by file and sorted by row, with a one-line summary first. A rule that
+    fails in more than ``FLOOD`` rows of a file is shown for its first ``SHOWN`` rows, then once
+    with the count and the next rows (the full list: :func:`problems_table`)."""
     problems = list(problems)
     n_err = sum(p.severity == "error" for p in problems)
     lines = [fmt(REPORT, "summary", lang, errors=n_err, warnings=len(problems) - n_err)]
@@ -225,91 +247,42 @@ def render_problems(problems: Iterable[Problem], lang: str = "vi") -> str:
         lines.append("")
         lines.append(file or pick(REPORT["general"], lang))
         group = sorted((p for p in problems if p.file == file), key=lambda p: (p.row is not None, p.row or 0))
-        lines.extend("  " + p.render(lang) for p in group)
+        total: dict[tuple[str, str], int] = {}
+        for p in group:
+            total[(p.rule, p.severity)] = total.get((p.rule, p.severity), 0) + 1
+        seen: dict[tuple[str, str], int] = {}
+        for p in group:
+            key = (p.rule, p.severity)
+            seen[key] = seen.get(key, 0) + 1
+            if total[key] <= FLOOD or seen[key] <= SHOWN:
+                lines.append("  " + p.render(lang))
+            if total[key] > FLOOD and seen[key] == SHOWN:
+                rest = [q.row for q in group if (q.rule, q.severity) == key and q.row is not None][SHOWN:SHOWN + 5]
+                rows = fmt(REPORT, "rows", lang, rows=", ".join(map(str, rest)) + (", …" if total[key] > SHOWN + 5 else ""))
+                lines.append("  " + fmt(REPORT, "more", lang, n=_number(total[key] - SHOWN, lang), rows=rows))
     return "\n".join(lines)
 
 
-# --- schemas (pandera) -------------------------------------------------------------------------
+def problems_table(problems: Iterable[Problem], lang: str = "vi") -> pd.DataFrame:
+    """Every problem, one row each: ``severity``, ``file``, ``row``, ``column``, ``value``, ``rule``,
+    ``message`` and ``fix`` in ``lang`` (for ``--all-problems``)."""
+    return pd.DataFrame([{"severity": p.severity, "file": p.file, "row": p.row, "column": p.column, "value": p.value,
+                          "rule": p.rule, "message": p.message(lang), "fix": p.fix(lang)} for p in problems],
+                        columns=["severity", "file", "row", "column", "value", "rule", "message", "fix"]).astype({"row": "Int64"})
 
-import datetime  # noqa: E402
+
 import difflib  # noqa: E402
 
 import numpy as np  # noqa: E402
-import pandera.pandas as pa  # noqa: E402
 
 from ntm_analysis.io.names import LEVELS  # noqa: E402
 
-YEAR_LO = 1990
-ASSESSORS: tuple[str, ...] = ("self", "district", "province")
-#: Columns every table must have (cells of ``parent_code`` and ``value`` may be empty).
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "units": ("code", "name", "level", "parent_code"),
-    "values": ("code", "year", "indicator", "value"),
-    "recognitions": ("code", "tier", "year"),
-}
-NULLABLE = {"parent_code", "value"}
 #: Level of a unit → levels its parent may have (communes sit under the province from 01/7/2025).
 ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     "hamlet": ("village",), "village": ("commune",), "commune": ("district", "province"),
     "district": ("province",), "province": (),
 }
 _ALLOWED_PAIRS = pd.MultiIndex.from_tuples([(c, p) for c, ps in ALLOWED_PARENTS.items() for p in ps])
-
-
-def year_hi() -> int:
-    """Latest plausible year: this year + 10 (plans look ahead)."""
-    return datetime.date.today().year + 10
-
-
-def required_schema(table: str) -> pa.DataFrameSchema:
-    """Required columns present, required cells filled."""
-    return pa.DataFrameSchema({c: pa.Column(nullable=c in NULLABLE) for c in REQUIRED_COLUMNS[table]})
-
-
-def typed_schema(table: str) -> pa.DataFrameSchema:
-    """Allowed values and ranges of the parsed table; each check's ``error`` is its message key."""
-    years = pa.Check(lambda s: s.between(YEAR_LO, year_hi()), error="year_range")
-    nonneg = pa.Check(lambda s: s >= 0, error="negative")
-    opt = dict(nullable=True, required=False)
-    cols = {
-        "units": {
-            "level": pa.Column(checks=pa.Check(lambda s: s.isin(LEVELS), error="level_unknown"), nullable=True),
-            "valid_from": pa.Column(checks=years, **opt), "valid_to": pa.Column(checks=years, **opt),
-            "households": pa.Column(checks=nonneg, **opt), "population": pa.Column(checks=nonneg, **opt),
-        },
-        "values": {
-            "year": pa.Column(checks=years, nullable=True),
-            "numerator": pa.Column(checks=nonneg, **opt), "denominator": pa.Column(checks=nonneg, **opt),
-            "assessed_by": pa.Column(checks=pa.Check(lambda s: s.isin(ASSESSORS), error="assessed_by_unknown"), **opt),
-        },
-        "recognitions": {"year": pa.Column(checks=years, nullable=True)},
-    }[table]
-    return pa.DataFrameSchema(cols)
-
-
-def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str, table: str) -> list[Problem]:
-    """Run ``schema`` lazily and turn every failure case into a Problem at the user's row."""
-    try:
-        schema.validate(df, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    out = []
-    rows = df["_row"] if "_row" in df.columns else pd.Series(dtype="Int64")
-    for rec in cases.to_dict("records"):  # one per failure
-        check, column = str(rec["check"]), rec["column"]
-        if check == "column_in_dataframe":
-            out.append(problem("column_missing", file, 1, str(rec["failure_case"]),
-                               expected=", ".join(REQUIRED_COLUMNS[table])))
-            continue
-        rule = "required_empty" if check == "not_nullable" else check
-        if rule not in MESSAGES:
-            rule = "number_invalid"
-        idx = rec["index"]
-        row = rows.get(idx) if idx is not None and not pd.isna(idx) else None
-        value = None if rule == "required_empty" else rec["failure_case"]
-        out.append(problem(rule, file, row, column, value, lo=YEAR_LO, hi=year_hi()))
-    return out
 
 
 # --- cross-row and cross-table rules (vectorised) --------------------------------------------------
@@ -335,7 +308,7 @@ def check_units(units: pd.DataFrame, file: str) -> list[Problem]:
 
     kids = u[u["parent_code"].notna() & (u["_f"] <= u["_t"])]
     known = kids["parent_code"].isin(u["code"])
-    out += problems_at("parent_missing", file, kids[~known], "parent_code")
+    out += missing_references(kids, "parent_code", u["code"], "parent_missing", file)
     par = u[["code", "_i", "_f", "_t", "level"]].add_suffix("_p")
     cand = kids.merge(par, left_on="parent_code", right_on="code_p")
     cand = cand[np.maximum(cand["_f"], cand["_f_p"]) <= np.minimum(cand["_t"], cand["_t_p"])].drop_duplicates("_i")
@@ -364,8 +337,36 @@ def check_units(units: pd.DataFrame, file: str) -> list[Problem]:
     cyc = u.iloc[on_cycle].assign(_chain=[chains[i] for i in on_cycle])
     out += problems_at("parent_cycle", file, cyc, "parent_code", detail="_chain")
 
-    succ = u[u["successor_code"].notna() & ~u["successor_code"].isin(u["code"])]
-    out += problems_at("successor_missing", file, succ, "successor_code", severity="warning")
+    # a unit split between several new units lists them all: "06613;06625" (admin.reference.SPLIT_SEP)
+    each = u["successor_code"].dropna().str.split(SPLIT_SEP).explode().str.strip()
+    succ = u.loc[each.index].assign(successor_code=each.to_numpy())  # one row per successor named
+    out += missing_references(succ, "successor_code", u["code"], "successor_missing", file)
+    return out
+
+
+def _hinted(p: Problem, close: str) -> Problem:
+    """``p`` with «Did you mean «close»?» before its fix."""
+    vi, en = fmt(MESSAGES, "suggest", "vi", value=close), fmt(MESSAGES, "suggest", "en", value=close)
+    return Problem(p.severity, p.file, p.row, p.column, p.value, p.message_vi, p.message_en,
+                   vi + p.fix_vi, en + p.fix_en, p.rule)
+
+
+def missing_references(df: pd.DataFrame, column: str, known: pd.Series, rule: str, file: str,
+                       severity: Severity = "error") -> list[Problem]:
+    """Rows whose ``column`` names no code of ``known``; a code that lost its leading zeros
+    (``6358`` typed for ``06358``, or read as a number by a spreadsheet) suggests the padded one."""
+    bad = df[df[column].notna() & ~df[column].isin(known)]
+    if bad.empty:
+        return []
+    codes = pd.Series(known.dropna().astype(str).unique())
+    padded = codes[codes.str.fullmatch(r"0+\d+")]
+    by_digits = dict(zip(padded.str.lstrip("0"), padded))
+    out = []
+    for rec in bad.to_dict("records"):  # one per problem row
+        p = problem(rule, file, rec["_row"], column, rec[column], severity=severity)
+        value = str(rec[column])
+        close = by_digits.get(value.lstrip("0")) if value.isdigit() else None
+        out.append(_hinted(p, close) if close else p)
     return out
 
 
@@ -383,11 +384,7 @@ def _unknown_ids(df: pd.DataFrame, column: str, known: set[str], rule: str, file
     for rec in bad.to_dict("records"):
         close = suggestion(rec[column], known)
         p = problem(rule, file, rec["_row"], column, rec[column], catalogue=catalogue, expected=expected)
-        if close:
-            vi, en = fmt(MESSAGES, "suggest", "vi", value=close), fmt(MESSAGES, "suggest", "en", value=close)
-            p = Problem(p.severity, p.file, p.row, p.column, p.value, p.message_vi, p.message_en,
-                        vi + p.fix_vi, en + p.fix_en, p.rule)
-        out.append(p)
+        out.append(_hinted(p, close) if close else p)
     return out
 
 
@@ -407,7 +404,7 @@ def check_values(values: pd.DataFrame, units: pd.DataFrame | None, measures: pd.
 
     if units is not None:
         known = values["code"].isin(units["code"])
-        out += problems_at("code_unknown", file, values[values["code"].notna() & ~known], "code")
+        out += missing_references(values, "code", units["code"], "code_unknown", file)
         lo, hi = _period(units)
         per = units[["code", "successor_code"]].assign(_f=lo.to_numpy(), _t=hi.to_numpy())
         m = values.loc[known, ["code", "year", "_row"]].reset_index().merge(per, on="code")
@@ -427,7 +424,10 @@ def check_values(values: pd.DataFrame, units: pd.DataFrame | None, measures: pd.
         first = dup.drop_duplicates(key)[key + ["value", "_row"]].rename(columns={"value": "_v0", "_row": "_r0"})
         later = dup[dup.duplicated(key, keep="first")].reset_index().merge(first, on=key)
         same = (later["value"] == later["_v0"]) | (later["value"].isna() & later["_v0"].isna())
-        out += problems_at("value_conflict", file, later[~same], "value", other="_r0", other_value="_v0")
+        names = units.drop_duplicates("code").set_index("code")["name"] if units is not None else pd.Series(dtype=str)
+        clash = later[~same].assign(_name=lambda d: (" " + d["code"].map(names).astype("string")).fillna(""))
+        out += problems_at("value_conflict", file, clash, "value", other="_r0", other_value="_v0", code="code",
+                           name="_name", indicator="indicator", year="year")
         out += problems_at("value_duplicate", file, later[same], "value", severity="warning", other="_r0")
         values = values.drop(index=later.loc[same, "index"])
 
@@ -454,7 +454,7 @@ def check_recognitions(recs: pd.DataFrame, units: pd.DataFrame | None, tiers: li
     """Recognised units must exist; tiers must be catalogue tiers (closest one suggested)."""
     out: list[Problem] = []
     if units is not None:
-        out += problems_at("code_unknown", file, recs[recs["code"].notna() & ~recs["code"].isin(units["code"])], "code")
+        out += missing_references(recs, "code", units["code"], "code_unknown", file)
     if tiers is not None:
         out += _unknown_ids(recs, "tier", set(tiers), "tier_unknown", file, catalogue, expected=", ".join(tiers))
     return out

@@ -1,5 +1,6 @@
-"""Boundary layers: reading (any vector format GDAL reads), CRS checks, projected CRS choice, and
-joining features to dataset units by code, else by normalised name.
+"""Boundary layers: reading (any vector format GDAL reads), text decoding, geometry repair, CRS
+checks and projected CRS choice; the messages of reading and joining (joining itself:
+:mod:`ntm_analysis.maps.joins`).
 
 A layer must declare its CRS: a missing CRS is an error that names the file and suggests the likely
 CRS from the coordinate range, never a silent guess. Areas, label points and scale bars are computed
@@ -10,7 +11,6 @@ silently. See docs/maps.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from ntm_analysis.maps.crs import (  # noqa: F401 - re-exported: the CRS helpers belong to reading layers
     LANG_SON_CRS, UTM_ZONES, VN2000_ZONES, WGS84, CrsGuess, lang_son_crs, projected_crs, province_crs,
     suggest_crs, zone_table,
 )
 from ntm_analysis.i18n import fmt
-from ntm_analysis.io.names import name_key, split_type
+from ntm_analysis.maps.dbf import LEGACY_NAMES, decode_dbf, dbf_source
 
 #: Column names recognised as unit code / unit name in boundary layers (compared case-insensitively).
 CODE_COLUMNS = ("code", "ma", "ma_dvhc", "ma_xa", "ma_thon", "ma_xom", "gso_code", "gso_code_2019", "unit_code")
@@ -66,6 +67,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_ambiguous": ("tên ứng với nhiều đơn vị, hãy thêm cột mã", "the name matches several units; add a code column"),
     "reason_duplicate": ("đơn vị đã có ranh giới ở đối tượng khác", "the unit already has a geometry from another feature"),
     "reason_empty": ("hình học rỗng", "empty geometry"),
+    "reason_unrepairable": ("hình học không hợp lệ, không sửa được", "invalid geometry that could not be repaired"),
+    "reason_same_name": ("nhiều đối tượng cùng tên ứng với một đơn vị, không nối đối tượng nào; hãy thêm cột mã",
+                         "several features with this name match one unit, none is joined; add a code column"),
+    "repaired": (
+        "Đối tượng #{row} ({code} {name}) có hình học không hợp lệ ({why}); đã tự sửa (shapely.make_valid). "
+        "Nên kiểm tra lại ranh giới này trong QGIS (Vector > Geometry Tools > Check Validity).",
+        "Feature #{row} ({code} {name}) had an invalid geometry ({why}); repaired automatically (shapely.make_valid). "
+        "Check this boundary in QGIS (Vector > Geometry Tools > Check Validity).",
+    ),
+    "legacy_font": (
+        "Tên trong {path} có vẻ viết bằng bảng mã cũ {font}, không phải Unicode (ví dụ: {examples}). Cách sửa: "
+        "chuyển mã sang Unicode (Unikey: Ctrl+Shift+F6, nguồn {font}, đích Unicode) rồi lưu lại, hoặc thêm cột mã đơn vị.",
+        "Names in {path} look written in the legacy {font} encoding, not Unicode (e.g. {examples}). Fix: convert "
+        "them to Unicode (Unikey: Ctrl+Shift+F6, source {font}, target Unicode) and save, or add a unit code column.",
+    ),
+    "encoding_bad": (
+        "Không giải mã được bảng thuộc tính của {path} theo bảng mã {encoding} ({source}). Cách sửa: ghi đúng bảng mã "
+        "bằng --encoding (ví dụ cp1258 hoặc utf-8) hoặc sửa tệp .cpg.",
+        "Cannot decode the attribute table of {path} as {encoding} ({source}). Fix: give the right encoding with "
+        "--encoding (e.g. cp1258 or utf-8) or correct the .cpg file.",
+    ),
+    "encoding_unknown": (
+        "Không biết bảng mã «{encoding}». Dùng ví dụ cp1258 (Windows-1258), utf-8 hoặc latin-1.",
+        "Unknown encoding «{encoding}». Use e.g. cp1258 (Windows-1258), utf-8 or latin-1.",
+    ),
+    "nothing_joined": (
+        "Không đối tượng nào trong {path} ({n} đối tượng) ứng với một đơn vị cấp {level} nào cần vẽ ({m} đơn vị): "
+        "bản đồ sẽ trống nên không vẽ. Nguyên nhân có thể: {causes}. Ví dụ đối tượng không khớp: {examples}.",
+        "No feature of {path} ({n} features) matches any of the {m} {level} units to draw: the map would be blank, "
+        "so none is drawn. Likely causes: {causes}. Unmatched features, e.g.: {examples}.",
+    ),
+    "cause_encoding": (
+        "bảng mã của tên (đã đọc theo {encoding}; nếu chữ trong ví dụ bị lỗi, dùng --encoding)",
+        "the encoding of the names (read as {encoding}; if the examples look garbled, use --encoding)",
+    ),
+    "cause_legacy": ("tên viết bằng bảng mã cũ {font}, cần chuyển sang Unicode (Unikey: Ctrl+Shift+F6, nguồn {font}, "
+                     "đích Unicode) rồi lưu lại",
+                     "names written in the legacy {font} encoding, to be converted to Unicode (Unikey: Ctrl+Shift+F6, "
+                     "source {font}, target Unicode) and saved"),
+    "cause_codes": ("mã trong cột «{column}» không phải mã đơn vị trong units.csv (mất số 0 ở đầu? mã của hệ khác?)",
+                    "the codes in column «{column}» are not unit codes of units.csv (leading zeros lost? another code system?)"),
+    "cause_names": ("tên không trùng tên đơn vị trong units.csv (lớp của cấp khác, năm khác hay vùng khác?)",
+                    "the names differ from the unit names in units.csv (a layer of another level, year or area?)"),
     "unit_without_geometry": (
         "Đơn vị {code} {name} không có ranh giới trong lớp bản đồ.",
         "Unit {code} {name} has no geometry in the boundary layer.",
@@ -82,7 +126,7 @@ class BoundaryError(ValueError):
 
     def message(self, lang: str = "vi") -> str:
         """The message in ``lang`` (a CRS guess is rendered in the same language)."""
-        kwargs = {k: (v.render(lang) if isinstance(v, CrsGuess) else v) for k, v in self.kwargs.items()}
+        kwargs = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in self.kwargs.items()}
         return fmt(MESSAGES, self.key, lang, **kwargs)
 
 
@@ -106,12 +150,77 @@ def layer_is_illustrative(gdf: gpd.GeoDataFrame, metadata: dict[str, Any] | None
     return any(word.casefold() in joined for word in ILLUSTRATIVE_WORDS)
 
 
-def read_boundaries(path: str | Path, layer: str | None = None, province: str | None = None) -> gpd.GeoDataFrame:
+def _shapefile_text(gdf: gpd.GeoDataFrame, path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    """Replace a Shapefile's field names and text values (recoded by GDAL) by the ones decoded from
+    the ``.dbf`` bytes (:mod:`ntm_analysis.maps.dbf`); other formats are returned as read."""
+    data, cpg = dbf_source(path)
+    if data is None:
+        return gdf
+    try:
+        text = decode_dbf(data, cpg, encoding)
+    except LookupError:
+        raise BoundaryError("encoding_unknown", encoding=encoding) from None
+    except UnicodeDecodeError as exc:
+        source = "--encoding" if encoding else ".cpg"
+        raise BoundaryError("encoding_bad", path=path, encoding=exc.encoding, source=source) from None
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    if len(columns) != len(text.names) or any(len(v) != len(gdf) for v in text.text.values()):
+        return gdf  # GDAL saw another table (should not happen): keep what it read
+    out = gdf.copy()
+    for i, values in text.text.items():
+        out[columns[i]] = pd.Series(values, index=gdf.index, dtype="string")
+    out = out.rename(columns=dict(zip(columns, text.names)))
+    out.attrs.update(encoding=text.encoding, encoding_source=text.source,
+                     legacy=(LEGACY_NAMES[text.legacy], text.examples) if text.legacy else None)
+    return out
+
+
+def _polygonal(geom: Any) -> Any:
+    """The polygon parts of a repaired geometry (``make_valid`` may add lines or points), None if none."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+def repair_geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Invalid geometries (self-intersecting "bow-ties", rings touching themselves...) repaired
+    with ``shapely.make_valid``; in a polygon layer only the polygon parts are kept, and a geometry
+    with none left becomes empty (then listed like a unit without geometry). ``attrs["repaired"]``
+    lists each repaired feature: ``row`` (1-based, as in the file), ``why`` (GEOS's reason) and
+    ``ok`` (False when nothing usable was left)."""
+    geom = gdf.geometry
+    invalid = (geom.notna() & ~geom.is_empty & ~geom.is_valid).to_numpy()
+    if not invalid.any():
+        gdf.attrs["repaired"] = []
+        return gdf
+    why = [shapely.is_valid_reason(g) for g in geom.to_numpy()[invalid]]
+    fixed = shapely.make_valid(geom.to_numpy()[invalid])
+    polygons = geom[~invalid].geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    fixed = [_polygonal(g) if polygons else (None if g.is_empty else g) for g in fixed]
+    out = gdf.copy()
+    values = out.geometry.to_numpy().copy()
+    values[invalid] = fixed
+    out = out.set_geometry(gpd.GeoSeries(values, index=out.index, crs=gdf.crs), crs=gdf.crs)
+    rows = np.flatnonzero(invalid) + 1
+    out.attrs.update(gdf.attrs, repaired=[{"row": int(r), "why": w.split("[")[0].strip(), "ok": g is not None}
+                                          for r, w, g in zip(rows, why, fixed)])
+    return out
+
+
+def read_boundaries(path: str | Path, layer: str | None = None, province: str | None = None,
+                    encoding: str | None = None) -> gpd.GeoDataFrame:
     """Read a boundary layer (GeoPackage, GeoJSON, Shapefile, zipped Shapefile...) with pyogrio.
 
-    Raises :class:`BoundaryError` when the file is missing or unreadable, has no features, or
-    declares no CRS (the message suggests the likely CRS from the coordinate range). The result's
-    ``attrs`` hold ``path``, ``illustrative`` (bool) and ``description``.
+    A Shapefile's text is decoded from the ``.dbf`` bytes: ``encoding`` (e.g. ``cp1258``), else its
+    ``.cpg``, else UTF-8 or Windows-1258 (see :mod:`ntm_analysis.maps.dbf`). Invalid geometries are
+    repaired (:func:`repair_geometries`). Raises :class:`BoundaryError` when the file is missing or
+    unreadable, its text cannot be decoded, it has no features, or it declares no CRS (the message
+    suggests the likely CRS from the coordinate range). The result's ``attrs`` hold ``path``,
+    ``illustrative`` (bool), ``description``, ``repaired`` and, for Shapefiles, ``encoding`` and
+    ``legacy`` (the legacy font name and examples, or None).
     """
     path = Path(path)
     if not path.exists():
@@ -129,201 +238,11 @@ def read_boundaries(path: str | Path, layer: str | None = None, province: str | 
         guesses = suggest_crs((xmin, ymin, xmax, ymax), province=province)
         raise BoundaryError("no_crs", path=path, name=path.name, xmin=xmin, xmax=xmax, ymin=ymin, ymax=ymax,
                             guess=CrsGuess(guesses), epsg=guesses[0] if guesses else "EPSG:xxxx")
+    gdf = repair_geometries(_shapefile_text(gdf, path, encoding))
     meta = {**(info.get("dataset_metadata") or {}), **(info.get("layer_metadata") or {})}
     gdf.attrs.update(path=str(path), illustrative=layer_is_illustrative(gdf, meta),
                      description=str(meta.get("DESCRIPTION", "")))
     return gdf
-
-
-# --- joining --------------------------------------------------------------------------------------
-
-
-@dataclass
-class JoinReport:
-    """What did not join: ``unmatched_features`` (``row``, ``code``, ``name``, ``reason``) and
-    ``units_without_geometry`` (``code``, ``name``, ``level``)."""
-
-    unmatched_features: pd.DataFrame = field(default_factory=pd.DataFrame)
-    units_without_geometry: pd.DataFrame = field(default_factory=pd.DataFrame)
-    matched_by: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when every feature matched a unit and every unit has a geometry."""
-        return self.unmatched_features.empty and self.units_without_geometry.empty
-
-    def lines(self, lang: str = "vi") -> list[str]:
-        """One message per unmatched feature and per unit without geometry."""
-        out = [fmt(MESSAGES, "unmatched_feature", lang, row=r.row, code=r.code, name=r.name,
-                   reason=fmt(MESSAGES, f"reason_{r.reason}", lang))
-               for r in self.unmatched_features.itertuples(index=False)]
-        out += [fmt(MESSAGES, "unit_without_geometry", lang, code=r.code, name=r.name)
-                for r in self.units_without_geometry.itertuples(index=False)]
-        return out
-
-
-def _find_column(columns: list[str], candidates: tuple[str, ...], given: str | None) -> str | None:
-    """``given`` if set, else the first column whose lower-case name is among ``candidates``."""
-    if given:
-        return given
-    lower = {str(c).lower(): c for c in columns}
-    return next((lower[c] for c in candidates if c in lower), None)
-
-
-def code_key(s: pd.Series) -> pd.Series:
-    """Comparable codes: text, trimmed, ``6352.0`` → ``6352``, leading zeros of all-digit codes
-    dropped (Shapefiles often store GSO codes as numbers)."""
-    text = s.astype("string").str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-    digits = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
-    return text.where(~digits, text.str.lstrip("0").replace("", "0"))
-
-
-def _name_keys(names: pd.Series, types: pd.Series | None) -> pd.DataFrame:
-    """Bare-name key and type key (from a type column or a leading type word in the name)."""
-    split = names.map(lambda n: split_type(n) if isinstance(n, str) else (None, ""))
-    prefix = split.map(lambda t: t[0])
-    given = types if types is not None else pd.Series(pd.NA, index=names.index)
-    kind = given.where(given.notna() & given.astype("string").str.len().gt(0), prefix)
-    return pd.DataFrame({"key": split.map(lambda t: name_key(t[1])),
-                         "type_key": kind.map(lambda t: name_key(t) if isinstance(t, str) else "")},
-                        index=names.index)
-
-
-def units_in_scope(units: pd.DataFrame, level: str | None = None, year: int | None = None,
-                   within: str | None = None) -> pd.DataFrame:
-    """Units of ``level`` valid in ``year`` (open ends valid), optionally under unit ``within``."""
-    ok = pd.Series(True, index=units.index)
-    if level:
-        ok &= units["level"].eq(level)
-    if year is not None:
-        vf = pd.to_numeric(units["valid_from"], errors="coerce") if "valid_from" in units else None
-        vt = pd.to_numeric(units["valid_to"], errors="coerce") if "valid_to" in units else None
-        if vf is not None:
-            ok &= ~(vf > year).fillna(False)
-        if vt is not None:
-            ok &= ~(vt < year).fillna(False)
-    out = units[ok]
-    if within:
-        codes = out["code"].astype("string")
-        out = out[codes.eq(within) | codes.str.startswith(f"{within}-")
-                  | out["parent_code"].astype("string").eq(within).fillna(False)]
-    return out.copy()
-
-
-def features_in_year(layer: gpd.GeoDataFrame, year: int | None) -> gpd.GeoDataFrame:
-    """Features valid in ``year`` when the layer has ``valid_from``/``valid_to`` columns (a layer may
-    hold several periods, e.g. communes before and after the 2020 merges); the layer otherwise."""
-    if year is None or not {"valid_from", "valid_to"} & set(layer.columns):
-        return layer
-    ok = pd.Series(True, index=layer.index)
-    if "valid_from" in layer:
-        ok &= ~(pd.to_numeric(layer["valid_from"], errors="coerce") > year).fillna(False)
-    if "valid_to" in layer:
-        ok &= ~(pd.to_numeric(layer["valid_to"], errors="coerce") < year).fillna(False)
-    out = layer[ok]
-    out.attrs.update(layer.attrs)
-    return out
-
-
-def join_units(layer: gpd.GeoDataFrame, units: pd.DataFrame, year: int | None = None, code_column: str | None = None,
-               name_column: str | None = None, type_column: str | None = None) -> tuple[gpd.GeoDataFrame, JoinReport]:
-    """Attach each unit of ``units`` to its feature in ``layer``: by code, else by name.
-
-    ``units`` is the scope (e.g. :func:`units_in_scope`): ``code``, ``name``, optionally ``type``.
-    With ``year``, only features valid that year take part (see :func:`features_in_year`).
-    Codes compare as text with leading zeros ignored for all-digit codes; names compare with
-    ``names.name_key`` (NFC/NFD, tone placement and case do not matter; a leading ``Xã``/``Thôn``
-    is ignored, but used to tell apart two units of the same name). Returns one row per unit (geometry
-    empty when none matched, never dropped) in the layer's CRS, with ``matched_by`` (``code``/``name``/NA),
-    and the :class:`JoinReport`.
-    """
-    if "_row" not in layer.columns:  # feature numbers as in the file, kept through filtering
-        layer = layer.assign(_row=np.arange(1, len(layer) + 1))
-    layer = features_in_year(layer, year)
-    cols = [c for c in layer.columns if c not in (layer.geometry.name, "_row")]
-    ccol = _find_column(cols, CODE_COLUMNS, code_column)
-    ncol = _find_column(cols, NAME_COLUMNS, name_column)
-    tcol = _find_column(cols, TYPE_COLUMNS, type_column)
-    if ccol is None and ncol is None:
-        raise BoundaryError("no_key_column", path=layer.attrs.get("path", "?"), columns=", ".join(map(str, cols)))
-    feats = pd.DataFrame({
-        "row": layer["_row"].to_numpy(),
-        "f_code": layer[ccol].astype("string") if ccol else pd.Series(pd.NA, index=layer.index, dtype="string"),
-        "f_name": layer[ncol].astype("string") if ncol else pd.Series(pd.NA, index=layer.index, dtype="string"),
-    }, index=layer.index)
-    feats["empty"] = layer.geometry.isna() | layer.geometry.is_empty
-    uni = units.reset_index(drop=True)[[c for c in ("code", "name", "type", "level") if c in units.columns]].copy()
-    uni["code"] = uni["code"].astype("string")
-    uni["ckey"] = code_key(uni["code"])
-    feats["ckey"] = code_key(feats["f_code"])
-
-    # 1. by code
-    by_code = feats.reset_index().merge(uni[["code", "ckey"]], on="ckey", how="inner")
-    by_code = by_code[~by_code["empty"]]
-    # 2. by name, for features without a matching code (or without a code at all)
-    rest = feats[~feats.index.isin(by_code["index"])]
-    ukeys = _name_keys(uni["name"], uni["type"] if "type" in uni else None)
-    fkeys = _name_keys(rest["f_name"], layer.loc[rest.index, tcol].astype("string") if tcol else None)
-    cand = fkeys.reset_index().merge(ukeys.reset_index(names="u"), on="key", suffixes=("", "_u"))
-    cand = cand[cand["key"].ne("")]
-    typed = cand["type_key"].ne("") & cand["type_key_u"].ne("")
-    cand = cand[~typed | cand["type_key"].eq(cand["type_key_u"])]
-    n_cand = cand.groupby("index")["u"].transform("nunique")
-    by_name = cand[n_cand.eq(1)].assign(code=lambda c: uni.loc[c["u"], "code"].to_numpy())
-    by_name = by_name.merge(feats[["empty"]], left_on="index", right_index=True)
-    by_name = by_name[~by_name["empty"]]
-    ambiguous = set(cand.loc[n_cand.gt(1), "index"])
-
-    matches = pd.concat([by_code[["index", "code"]].assign(matched_by="code"),
-                         by_name[["index", "code"]].assign(matched_by="name")], ignore_index=True)
-    dup = matches.duplicated("code", keep="first")
-    duplicates = set(matches.loc[dup, "index"])
-    matches = matches[~dup]
-
-    reason = pd.Series(pd.NA, index=feats.index, dtype="string")
-    reason[feats["empty"]] = "empty"
-    unmatched = ~feats.index.isin(matches["index"]) & reason.isna()
-    reason[unmatched & feats["f_code"].notna() & feats["f_name"].isna()] = "code"
-    reason[unmatched & reason.isna()] = "name"
-    reason[feats.index.isin(list(ambiguous)) & unmatched] = "ambiguous"
-    reason[feats.index.isin(list(duplicates))] = "duplicate"
-    bad = feats[reason.notna()].assign(reason=reason[reason.notna()])
-    report_feats = pd.DataFrame({"row": bad["row"].astype("int64"), "code": bad["f_code"].fillna(""),
-                                 "name": bad["f_name"].fillna(""),
-                                 "reason": bad["reason"]}).reset_index(drop=True)
-
-    geom = gpd.GeoSeries(layer.geometry.loc[matches["index"]].to_numpy(), index=matches["code"].to_numpy(), dtype="geometry")
-    out = uni.drop(columns="ckey").merge(matches[["code", "matched_by"]], on="code", how="left")
-    geometry = gpd.GeoSeries(geom.reindex(out["code"].to_numpy()).to_numpy(), index=out.index, crs=layer.crs)
-    out = gpd.GeoDataFrame(out, geometry=geometry, crs=layer.crs)
-    missing = out[out.geometry.isna()]
-    report = JoinReport(
-        unmatched_features=report_feats,
-        units_without_geometry=missing[[c for c in ("code", "name", "level") if c in missing]].reset_index(drop=True),
-        matched_by=out["matched_by"].value_counts().to_dict(),
-    )
-    out.attrs.update(layer.attrs)
-    return out, report
-
-
-def join_scope(layer: gpd.GeoDataFrame, units: pd.DataFrame, level: str, year: int | None,
-               within: set[str] | None = None) -> tuple[gpd.GeoDataFrame, JoinReport]:
-    """:func:`join_units` for the ``level`` units valid in ``year`` (limited to the codes ``within``).
-
-    Features that belong to a unit of the same level outside ``within`` (other communes' villages)
-    are left out quietly; features that match no unit at all stay in the report.
-    """
-    everyone = units_in_scope(units, level, year)
-    scope = everyone if within is None else everyone[everyone["code"].astype(str).isin(within)]
-    joined, report = join_units(layer, scope, year=year)
-    if within is None or report.unmatched_features.empty:
-        return joined, report
-    numbered = layer.assign(_row=np.arange(1, len(layer) + 1)) if "_row" not in layer else layer
-    rows = set(report.unmatched_features["row"])
-    _, outside = join_units(numbered[numbered["_row"].isin(rows)], everyone, year=year)
-    still = set(outside.unmatched_features["row"])
-    report.unmatched_features = report.unmatched_features[report.unmatched_features["row"].isin(still)].reset_index(drop=True)
-    return joined, report
 
 
 def resolve_boundary_path(value: str | Path, dataset_path: str | Path | None = None) -> Path:
@@ -343,13 +262,14 @@ def resolve_boundary_path(value: str | Path, dataset_path: str | Path | None = N
 
 def load_layers(levels: list[str], meta_boundaries: dict[str, Any] | None, dataset_path: str | Path | None = None,
                 override: str | Path | None = None, override_level: str | None = None,
-                province: str | None = None) -> dict[str, gpd.GeoDataFrame]:
+                province: str | None = None, encoding: str | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Boundary layers for ``levels``: ``override`` for ``override_level``, else the dataset's
-    ``[boundaries]`` table. A level with no path is left out (the map then reports it)."""
+    ``[boundaries]`` table. A level with no path is left out (the map then reports it). ``encoding``
+    applies to Shapefile text (see :func:`read_boundaries`)."""
     layers: dict[str, gpd.GeoDataFrame] = {}
     for level in dict.fromkeys(levels):
         value = override if override is not None and level == override_level else (meta_boundaries or {}).get(level)
         if value:
             path = Path(value) if override is not None and level == override_level else resolve_boundary_path(value, dataset_path)
-            layers[level] = read_boundaries(path, province=province)
+            layers[level] = read_boundaries(path, province=province, encoding=encoding)
     return layers

@@ -12,7 +12,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ntm_analysis.maps.layers import SYNTHETIC_NOTE, _atomic
+from ntm_analysis.maps.layers import SYNTHETIC_NOTE
+from ntm_analysis.outputs import atomic_write
 
 
 def attainment_layer(joined: gpd.GeoDataFrame, assessment: Any, year: int,
@@ -65,6 +66,6 @@ def export_gpkg(layer: gpd.GeoDataFrame, path: str | Path, layer_name: str = "at
     """Write ``layer`` to a GeoPackage atomically, with a layer description (illustrative if so)."""
     note = str(layer["note"].iloc[0]) if "note" in layer and len(layer) and layer["note"].iloc[0] else ""
     desc = "NTM attainment / kết quả đánh giá NTM" + (f" — {note}" if note else "")
-    return _atomic(Path(path), lambda tmp: layer.to_file(
+    return atomic_write(Path(path), lambda tmp: layer.to_file(
         tmp, layer=layer_name, driver="GPKG", engine="pyogrio", layer_options={"DESCRIPTION": desc},
         layer_metadata={"illustrative": "true" if note else "false"}))

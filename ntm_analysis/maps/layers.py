@@ -8,8 +8,6 @@ primitives live in ``map_draw.py``. Print-ready: A4 portrait, 300 dpi, PNG or PD
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -22,7 +20,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
-from ntm_analysis.maps.boundaries import JoinReport, join_scope, projected_crs
+from ntm_analysis.maps.boundaries import projected_crs
+from ntm_analysis.outputs import atomic_write
+from ntm_analysis.maps.joins import JoinReport, join_scope, require_joined
 from ntm_analysis.i18n import check_lang, fmt
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
@@ -212,26 +212,11 @@ def model_areas(units_table: pd.DataFrame, year: int, tier: str, max_gap: int = 
     return rows.loc[rows["model_status"].ne(""), ["code", "model_status", "recognised"]].reset_index(drop=True)
 
 
-def _atomic(path: Path, write: Any) -> Path:
-    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
-
-
 def save_figure(fig: Figure, path: str | Path, fmt_: str | None = None, dpi: int = draw.DPI) -> Path:
     """Save ``fig`` as PNG or PDF (from ``fmt_`` or the suffix) at ``dpi``, atomically."""
     path = Path(path)
     kind = (fmt_ or path.suffix.lstrip(".") or "png").lower()
-    return _atomic(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=dpi, metadata=None if kind == "png" else {}))
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=dpi, metadata=None if kind == "png" else {}))
 
 
 # --- the map ------------------------------------------------------------------------------------
@@ -343,6 +328,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
             raise MapError("no_layer", level=lvl)
     within = descendants(units, unit) if unit else None
     joined, report = join_scope(layers[fill_level], units, fill_level, year, within)
+    require_joined(joined, report, layers[fill_level], fill_level)
     crs = projected_crs(layers[fill_level], province)
     joined = joined.to_crs(crs)
     context, context_report = None, None

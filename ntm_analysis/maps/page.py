@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
-from ntm_analysis.maps.boundaries import JoinReport, units_in_scope
+from ntm_analysis.maps.joins import JoinReport, units_in_scope
 from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
 from ntm_analysis.maps.layers import MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTE, count_colors, format_value
 

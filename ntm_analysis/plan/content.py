@@ -21,7 +21,7 @@ from ntm_analysis.assess.targets import _names, _required_chain, _tier_name, dra
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.i18n import check_lang, fmt, pick
 from ntm_analysis.plan import annex as annex_mod
-from ntm_analysis.plan.texts import MESSAGES, ORG_HEADINGS, TASK_HEADINGS, TASK_TARGETS
+from ntm_analysis.plan.texts import MESSAGES, ORG_HEADINGS, TASK_HEADINGS, TASK_MODELS, TASK_TARGETS
 
 #: Words a legal basis's title starts with (sources that are plans or recollections are not bases).
 LEGAL_WORDS = ("Luật", "Nghị quyết", "Nghị định", "Quyết định", "Thông tư", "Chỉ thị")
@@ -210,7 +210,8 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
     for i, tr in enumerate(tiers, start=1):
         s = summ[summ["tier"].eq(tr)].iloc[0]
         met, total = int(s["criteria_met"]), int(s["criteria_total"])
-        body.append(Block("h3", t("h_tier", i=i, tier=tname[tr], period=period)))
+        dated = str(catalogue.meta.get("period_from")) in tname[tr]  # "… (2026-2030)": no second period
+        body.append(Block("h3", t("h_tier_dated" if dated else "h_tier", i=i, tier=tname[tr], period=period)))
         crit = crit_all[crit_all["tier"].eq(tr)].sort_values("criterion")
         t_rows = rows[rows["tier"].eq(tr)]
         if tr != tier:
@@ -263,7 +264,8 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
     body.append(Block("h1", t("h_tasks")))
     fill = Block("fill", t("fill", kind=kind))
     for i, pair in enumerate(TASK_HEADINGS):
-        body.append(Block("h2", f"{i + 1}. " + pick(pair, lang).format(tier=tname[tier])))
+        models = pick(TASK_MODELS, lang) if catalogue.tiers["unit_level"].isin(["village", "hamlet"]).any() else ""
+        body.append(Block("h2", f"{i + 1}. " + pick(pair, lang).format(tier=tname[tier], models=models)))
         body.append(fill)
         if i == TASK_TARGETS and len(proposed):
             body.append(Block("para", t("proposed_intro", plan=plan)))

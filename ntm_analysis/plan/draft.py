@@ -60,7 +60,10 @@ def plan_content(data: Any, catalogue: Catalogue, assessment: Any, code: str, ye
             from ntm_analysis.assess.targets import unit_label  # noqa: PLC0415
 
             raise PlanError(fmt(MESSAGES, "no_tier", lang, unit=unit_label(data.units, code, year, lang), year=year))
-    return build_plan(assessment, catalogue, data.units, data.meta or {}, code, year, tier, count=count, lang=lang)
+    meta = dict(data.meta or {})
+    if not meta.get("name") and getattr(data, "path", None):  # no dataset.toml: the folder's name
+        meta["name"] = Path(str(data.path)).name
+    return build_plan(assessment, catalogue, data.units, meta, code, year, tier, count=count, lang=lang)
 
 
 def write_plan(data: Any, catalogue: Catalogue, assessment: Any, code: str, year: int, out: Path,
@@ -97,7 +100,7 @@ def write_plans(data: Any, catalogue: Catalogue, assessment: Any, codes: list[st
     with BOM for Excel: code, name, tier, criteria met, criteria to restore and targeted, file, error).
     A commune that cannot be drafted is listed with its error; the others are still written."""
     from ntm_analysis.assess.targets import unit_label  # noqa: PLC0415
-    from ntm_analysis.maps.layers import _atomic  # noqa: PLC0415
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
 
     out_dir = Path(out_dir)
     done: list[PlanFile] = []
@@ -119,5 +122,5 @@ def write_plans(data: Any, catalogue: Catalogue, assessment: Any, codes: list[st
                      "targets": ", ".join(map(str, content.facts["targets"])), "file": path.name, "error": ""})
     text = io.StringIO()
     pd.DataFrame(rows, columns=INDEX_COLUMNS).to_csv(text, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    index = _atomic(out_dir / "index.csv", lambda tmp: tmp.write_text(text.getvalue(), encoding="utf-8-sig"))
+    index = atomic_write(out_dir / "index.csv", lambda tmp: tmp.write_text(text.getvalue(), encoding="utf-8-sig"))
     return done, index

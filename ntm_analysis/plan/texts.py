@@ -75,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- I.2 specific goals -----------------------------------------------------------------------
     "h_specific": ("2. Mục tiêu cụ thể", "2. Specific goals"),
     "h_tier": ("2.{i}. Bộ tiêu chí {tier} giai đoạn {period}", "2.{i}. {tier} criteria, {period}"),
+    "h_tier_dated": ("2.{i}. Bộ tiêu chí {tier}", "2.{i}. {tier} criteria"),
     "reached_line": ("{kind} tự rà soát, đánh giá đạt {met}/{total} tiêu chí{slipped}.",
                      "The {kind} assessed itself at {met}/{total} criteria met{slipped}."),
     "slipped_part": (", có {n} tiêu chí bị tụt", ", {n} criteria slipped"),
@@ -178,12 +179,13 @@ TASK_HEADINGS: tuple[tuple[str, str], ...] = (
     ("Công tác đào tạo, tập huấn", "Training"),
     ("Xây dựng kết cấu hạ tầng nông thôn", "Rural infrastructure"),
     ("Phát triển sản xuất và đổi mới các hình thức tổ chức sản xuất", "Production and its organisation"),
-    ("Triển khai thực hiện Bộ tiêu chí {tier}, xây dựng khu dân cư kiểu mẫu",
-     "Carrying out the {tier} criteria and building model residential areas"),
+    ("Triển khai thực hiện Bộ tiêu chí {tier}{models}", "Carrying out the {tier} criteria{models}"),
     ("Văn hóa, môi trường và an toàn thực phẩm", "Culture, environment and food safety"),
     ("Giáo dục, y tế, thông tin truyền thông", "Education, health, information and communication"),
     ("Xây dựng hệ thống chính trị, bảo đảm quốc phòng - an ninh", "Political system, defence and security"),
 )
+#: The end of that heading when the catalogue has a model residential area tier.
+TASK_MODELS = (", xây dựng khu dân cư kiểu mẫu", " and building model residential areas")
 #: Index (0-based) of the heading of section II that lists the proposed criteria and their resources.
 TASK_TARGETS = 5
 ORG_HEADINGS: tuple[tuple[str, str], ...] = (

@@ -342,7 +342,7 @@ def _annex(doc: Any, plan: PlanContent) -> None:
 
 def write_docx(plan: PlanContent, out: Path) -> Path:
     """Write ``plan`` to ``out`` (.docx) through a temporary file and a rename; returns ``out``."""
-    from ntm_analysis.maps.layers import _atomic  # noqa: PLC0415
+    from ntm_analysis.outputs import atomic_write  # noqa: PLC0415
 
     doc = Document()
     _setup_styles(doc)
@@ -359,4 +359,4 @@ def write_docx(plan: PlanContent, out: Path) -> Path:
     _body(doc, plan)
     _closing(doc, plan)
     _annex(doc, plan)
-    return _atomic(Path(out), lambda tmp: doc.save(str(tmp)))
+    return atomic_write(Path(out), lambda tmp: doc.save(str(tmp)))

@@ -21,8 +21,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ntm_analysis.assess.rollup import valid_in
+from ntm_analysis.i18n import fmt
+from ntm_analysis.outputs import atomic_write
+from ntm_analysis.report.kernel import MESSAGES as KERNEL_MESSAGES
+from ntm_analysis.report.kernel import explain_failure, notebook_dir, own_kernel_manager
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOK_DIR = notebook_dir()  # packaged notebooks in an installed wheel, else the checkout's notebooks/
 
 #: Notebooks that make one report per commune-level unit, and those that make one per district.
 UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends", "commune_plan")
@@ -93,16 +97,8 @@ class ReportResult:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """``text`` (UTF-8) written to ``path`` through a temporary file (``outputs.atomic_write``)."""
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 _CDN_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
@@ -136,17 +132,25 @@ class _kernel_stderr:
         self.log.close()
 
 
-def run_job(job: ReportJob, kernel_name: str = "python3") -> ReportResult:
+def run_job(job: ReportJob, kernel_name: str | None = None) -> ReportResult:
     """Execute one notebook with papermill and write its HTML and executed ``.ipynb`` atomically.
 
-    On failure the partial notebook is kept next to where the report would be, and the error is
-    returned, not raised, so that a batch goes on.
+    The kernel is the interpreter that runs this code (``kernel.own_kernel_manager``), or the
+    installed kernelspec ``kernel_name`` when one is named. On failure the partial notebook is kept
+    next to where the report would be, and the error is returned, not raised, so that a batch goes
+    on; a kernel that cannot import this package is named with its interpreter.
     """
     import nbformat  # noqa: PLC0415
     import papermill as pm  # noqa: PLC0415
 
     start = time.perf_counter()
+    lang = str(job.parameters.get("lang", "vi"))
     source = NOTEBOOK_DIR / f"{job.notebook}.ipynb"
+    if not source.is_file():
+        return ReportResult(job, False, None, None, error=fmt(KERNEL_MESSAGES, "no_notebooks", lang, name=job.notebook,
+                                                              where=NOTEBOOK_DIR))
+    kernel = (dict(kernel_name=kernel_name) if kernel_name
+              else dict(kernel_name="python3", kernel_manager_class=own_kernel_manager()))
     folder = job.folder
     folder.mkdir(parents=True, exist_ok=True)
     final_nb, final_html = folder / f"{job.notebook}.ipynb", folder / f"{job.notebook}.html"
@@ -155,7 +159,7 @@ def run_job(job: ReportJob, kernel_name: str = "python3") -> ReportResult:
     tmp_nb = Path(tmp_name)
     try:
         with _kernel_stderr():
-            pm.execute_notebook(str(source), str(tmp_nb), parameters=job.parameters, kernel_name=kernel_name,
+            pm.execute_notebook(str(source), str(tmp_nb), parameters=job.parameters, **kernel,
                                 cwd=str(NOTEBOOK_DIR), progress_bar=False, log_output=False)
         os.chmod(tmp_nb, 0o644)
         nb = nbformat.read(tmp_nb, as_version=4)
@@ -175,7 +179,7 @@ def run_job(job: ReportJob, kernel_name: str = "python3") -> ReportResult:
             partial = None
         final_html.unlink(missing_ok=True)
         final_nb.unlink(missing_ok=True)
-        result = ReportResult(job, False, None, partial, error=_short_error(exc),
+        result = ReportResult(job, False, None, partial, error=explain_failure(_short_error(exc), kernel_name, lang),
                               seconds=time.perf_counter() - start)
         write_manifest(result)
         return result

@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_village_indicators": ("Không có chỉ tiêu cấp thôn nào cho {tier}.", "No village-level indicator in {tier}."),
     "plan_year": ("Năm kế hoạch: {plan}.", "Plan year: {plan}."),
     "hidden": ("({n} chỉ tiêu đã đạt không hiện.)", "({n} indicators already met not shown.)"),
+    "series_split": ("Từ năm {year}, {name} được chia cho nhiều đơn vị mới ({codes}): số liệu của đơn vị không chia được, "
+                     "chuỗi số liệu dừng ở đây (không ước đoán phần của từng đơn vị mới).",
+                     "From {year}, {name} was split between several new units ({codes}): its values cannot be divided, "
+                     "so its series ends here (no share is guessed for each new unit)."),
     "series_text": ("Từ năm {year}, {name} thuộc {successor} ({code}), gồm: {members}. Chuỗi số liệu của đơn vị mới "
                     "qua các năm trước: {combined} chỉ tiêu ghép được (cộng tử số và mẫu số, hoặc cộng dồn), {broken} "
                     "chỉ tiêu bị gián đoạn vì không cộng gộp được; chỉ tiêu cấp thôn được tổng hợp lại từ các thôn.",
@@ -368,6 +372,7 @@ def series_view(ctx: ReportContext) -> list[Any]:
     the data years is built: combined from the predecessors' numerators and denominators where the
     roll-up rule allows it, an explicit break otherwise (``trends.successor_series``)."""
     from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
+    from ntm_analysis.admin.reference import SPLIT_SEP  # noqa: PLC0415
     from ntm_analysis.assess.trends import successor_series  # noqa: PLC0415
 
     u = ctx.units
@@ -376,6 +381,11 @@ def series_view(ctx: ReportContext) -> list[Any]:
     if succ.empty:
         return [_md(t(ctx, "series_none"))]
     succ_code = str(succ.iloc[0])
+    if SPLIT_SEP in succ_code:
+        codes = [c.strip() for c in succ_code.split(SPLIT_SEP)]
+        names = ", ".join(f"{unit_display_name(u, c, int(ctx.year) + 1)} ({c})" for c in codes)
+        end = pd.to_numeric(mine["valid_to"], errors="coerce").max()
+        return [_md(t(ctx, "series_split", year=int(end) + 1 if pd.notna(end) else "", name=ctx.name, codes=names))]
     later = u[u["code"].eq(succ_code) & u["valid_from"].fillna(0).gt(ctx.year)]
     succ_year = int(later["valid_from"].min()) if len(later) else None
     _, series = successor_series(ctx.dataset, ctx.catalogue, succ_code, succ_year, ctx.lang)
