@@ -134,7 +134,8 @@ PACKAGE = [p for p in (ROOT / "ntm_analysis").rglob("*.py")]
 def _tier_id_pattern() -> re.Pattern[str]:
     hyphenated = [t for t in SHIPPED_TIERS if "-" in t]
     plain = [t for t in SHIPPED_TIERS if "-" not in t]
-    quoted = "|".join(rf"[\"']{re.escape(t)}[\"']" for t in plain)  # ("ntm" as text; the command ``ntm`` is fine)
+    # a plain id ("ntm") counts as text on a line about tiers (the command or kernel name "ntm" is fine)
+    quoted = "|".join(rf"tier.*[\"']{re.escape(t)}[\"']|[\"']{re.escape(t)}[\"'].*tier" for t in plain)
     return re.compile("|".join([quoted, *map(re.escape, hyphenated)]))
 
 
