@@ -18,7 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="ntm: phân tích bộ tiêu chí nông thôn mới (NTM) / New Rural Development criteria analysis.",
 )
-catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem / criteria catalogue: check, show.")
+catalogue_app = typer.Typer(no_args_is_help=True, help="Bộ tiêu chí: kiểm tra, xem, soạn bằng Excel / criteria catalogue: "
+                                                      "check, show, author in Excel.")
 app.add_typer(catalogue_app, name="catalogue")
 
 LangOption = typer.Option("vi", "--lang", help="Ngôn ngữ / language: vi | en")
@@ -58,16 +59,18 @@ def _input_errors(lang: str) -> Iterator[None]:
         _fail(str(exc))
 
 
-def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None):
-    """The dataset and its catalogue (``--catalogue`` or the one named in dataset.toml); exit 2 on
-    bad input or a tier the catalogue does not have."""
-    from ntm_analysis.catalogue.model import load_catalogue
+def _open(dataset: Path, catalogue: Optional[str], lang: str, tier: Optional[str] = None, year: Optional[int] = None):
+    """The dataset and the catalogue in force in ``year`` (default: the latest year with values):
+    ``--catalogue``, else the one dataset.toml names for that period (``catalogue_for_year``); exit 2
+    on bad input or a tier the catalogue does not have."""
+    from ntm_analysis.catalogue.periods import catalogue_for_year
     from ntm_analysis.io.dataset import load_dataset
 
     _check_choice(lang, ("vi", "en"), "--lang")
     with _input_errors(lang):
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
-        cat = load_catalogue(catalogue or data.meta.get("catalogue"))
+        latest = int(data.values["year"].max()) if len(data.values) else None
+        cat = catalogue_for_year(data.meta, year if year is not None else latest, catalogue)
     if tier is not None and tier not in cat.tier_ids():
         _fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
     return data, cat
@@ -107,7 +110,7 @@ def map_cmd(
     kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     from ntm_analysis.outputs import check_file_target
 
     with _input_errors(lang):
@@ -144,7 +147,7 @@ def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Opt
     from ntm_analysis.assess.attainment import assess
     from ntm_analysis.io.names import resolve_unit
 
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year is not None and year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
@@ -181,7 +184,12 @@ def trends_cmd(
     """Lịch sử tiêu chí (đánh dấu bị tụt) và tiến độ tới năm kế hoạch / criteria history and progress."""
     import json
 
+    import pandas as pd
+
     from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.catalogue.model import catalogue_banner
+    from ntm_analysis.catalogue.periods import catalogues_by_year
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
@@ -193,30 +201,43 @@ def trends_cmd(
         _fail(str(exc))
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
     series = None
+    source = data
     if vf is not None and any(lo <= y < vf for y in data_years):  # a unit formed from earlier units: follow them
-        from ntm_analysis.assess.attainment import assess
         from ntm_analysis.assess.trends import successor_series
 
         with _input_errors(lang):
             merged, series = successor_series(data, cat, code, hi, lang)
             result = assess(merged, cat, units=[code], lang=lang)
+        source = merged
         years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
-    hist = history(result, code, tier=tier, years=years)
-    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=years)
+    periods = []  # one history per criteria set in force: a change of set is a break, never one series
+    with _input_errors(lang):
+        for pcat, pyears in catalogues_by_year(data.meta, years, catalogue):
+            res = result if pcat.meta["id"] == cat.meta["id"] else assess(source, pcat, units=[code], lang=lang)
+            ptier = tier if tier is None or tier in pcat.tier_ids() else None
+            if tier is None or ptier is not None:
+                periods.append((pcat, history(res, code, tier=ptier, years=pyears).assign(catalogue=pcat.meta["id"])))
+    hist = pd.concat([h for _, h in periods], ignore_index=True) if periods else history(result, code, tier=tier, years=years)
+    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=[y for y in years if y in set(
+        result.units["year"])])
     if fmt_ == "json":
         out = {"history": json.loads(hist.to_json(orient="records", force_ascii=False)),
                "progress": json.loads(progress_table(prog, lang).to_json(orient="records", force_ascii=False))}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     if fmt_ == "csv":  # one CSV: history rows then progress rows, told apart by the ``table`` column
-        import pandas as pd
-
         both = pd.concat([hist.assign(table="history"), progress_table(prog, lang).assign(table="progress")],
                          ignore_index=True)
         typer.echo(both[["table", *[c for c in both.columns if c != "table"]]].to_csv(index=False, lineterminator="\n"))
         return
     name = str(data.units.loc[data.units["code"].eq(code), "name"].iloc[-1])
-    _print_frame(wide_history(hist, cat, lang=lang), title=f"{name} ({code})")
+    for i, (pcat, phist) in enumerate(periods or [(cat, hist)]):
+        if i:  # the visible break between two criteria sets
+            typer.echo(_set_change(periods[i - 1][0], pcat, int(phist["year"].min()), lang))
+        head = f"{name} ({code})" + (f" — {pcat.meta['name'][lang]}" if len(periods) > 1 else "")
+        for notice in [catalogue_banner(pcat, lang)] if catalogue_banner(pcat, lang) else []:
+            typer.echo(f"⚠ {notice}")
+        _print_frame(wide_history(phist, pcat, lang=lang), title=head)
     if series is not None:
         from ntm_analysis.assess.trends import series_summary
 
@@ -229,6 +250,16 @@ def trends_cmd(
         from ntm_analysis.i18n import fmt
         from ntm_analysis.assess.trends import MESSAGES as TM
         typer.echo(fmt(TM, "hidden_achieved", lang, n=hidden))
+
+
+def _set_change(before, after, year: int, lang: str) -> str:
+    """The line marking a change of criteria set in a series (counts of two sets are not comparable)."""
+    n0, n1 = before.criteria["criterion"].nunique(), after.criteria["criterion"].nunique()
+    if lang == "vi":
+        return (f"── Từ năm {year}: đổi bộ tiêu chí {before.meta['id']} ({n0} tiêu chí) → {after.meta['id']} "
+                f"({n1} tiêu chí); số tiêu chí đạt của hai bộ không so sánh với nhau. ──")
+    return (f"── From {year}: criteria set changes {before.meta['id']} ({n0} criteria) → {after.meta['id']} "
+            f"({n1} criteria); counts of the two sets are not comparable. ──")
 
 
 @app.command("targets")
@@ -291,7 +322,7 @@ def plan_cmd(
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if not all_ and out.suffix.lower() != ".docx":
         _fail(f"--out: tệp .docx / a .docx file ({out})")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(f"--year {year}: {', '.join(map(str, years))}")
@@ -323,21 +354,25 @@ def template_cmd(
     year: int = typer.Option(..., "--year", help="Năm nhập số liệu / year to enter"),
     out: Path = typer.Option(..., "--out", help="Tệp .xlsx kết quả / output .xlsx file"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    force: bool = typer.Option(False, "--force", help="Ghi đè tệp --out đã có (giữ bản sao nếu đã điền) / overwrite an existing --out (a filled one is backed up)"),
     lang: str = LangOption,
 ) -> None:
     """Tạo mẫu Excel nhập số liệu cho một xã và một năm / write an Excel entry template for a unit and year."""
-    from ntm_analysis.excel.template import MESSAGES, build_template
+    from ntm_analysis.excel.template import MESSAGES, build_template, guard_output
     from ntm_analysis.i18n import fmt
     from ntm_analysis.io.names import resolve_unit
 
     _check_choice(lang, ("vi", "en"), "--lang")
-    data, cat = _open(dataset, catalogue, lang)
+    data, cat = _open(dataset, catalogue, lang, year=year)
     from ntm_analysis.outputs import check_file_target
 
     with _input_errors(lang):
         check_file_target(out)
         code = resolve_unit(data.units, unit, year=year)
-        path = build_template(data, cat, code, year, out)
+        note = guard_output(out, force, lang)
+        path = build_template(data, cat, code, year, out, overwrite=force)
+    if note:
+        typer.echo(note)
     from openpyxl import load_workbook
 
     sheets = ", ".join(s for s in load_workbook(path, read_only=True).sheetnames if not s.startswith("_"))
@@ -390,7 +425,7 @@ def export_cmd(
     _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
         _fail("Chọn một trong --unit U hoặc --all / give either --unit U or --all")
-    data, cat = _open(dataset, catalogue, lang)
+    data, cat = _open(dataset, catalogue, lang, year=year)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
     from ntm_analysis.outputs import check_file_target
@@ -416,13 +451,14 @@ def status_cmd(
 ) -> None:
     """Mức đạt tiêu chí theo đơn vị và năm / criteria attainment per unit and year."""
     from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.assess.keys import assessment_notices
     from ntm_analysis.i18n import fmt
     from ntm_analysis.io.names import resolve_unit
     from ntm_analysis.report.scorecard import MESSAGES, criteria_table, summary_line, tidy_table, tier_label
 
     _check_choice(lang, ("vi", "en"), "--lang")
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
-    data, cat = _open(dataset, catalogue, lang, tier)
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
     if year not in years:
         _fail(fmt(MESSAGES, "no_year", lang, year=year, years=", ".join(map(str, years))))
@@ -430,16 +466,22 @@ def status_cmd(
         code = resolve_unit(data.units, unit, year=year) if unit else None
         result = assess(data, cat, years=[year], tiers=[tier] if tier else None,
                         units=[code] if code else None, lang=lang)
+    notices = assessment_notices(result, lang)
     if fmt_ in ("csv", "json"):
+        for notice in notices:  # machine-readable output stays clean; the warning goes to stderr
+            typer.echo(f"⚠ {notice}", err=True)
         frame = tidy_table(result, year=year, lang=lang)
         text = (frame.to_csv(index=False, lineterminator="\n") if fmt_ == "csv"
                 else frame.to_json(orient="records", force_ascii=False, indent=1))
         typer.echo(text)
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
+    for notice in notices:
+        console.print(f"[bold red]⚠ {escape(notice)}[/bold red]")
     unverified = False
     for code_ in result.units["code"].drop_duplicates():  # one block per unit shown
         console.print(f"[bold]{summary_line(result, code_, year, tier, lang)}[/bold]")
@@ -541,7 +583,8 @@ def catalogue_show_cmd(
     lang: str = LangOption,
 ) -> None:
     """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
-    from ntm_analysis.catalogue.model import CatalogueError, catalogue_to_frame, load_catalogue
+    from ntm_analysis.catalogue.model import (CatalogueError, catalogue_banner, catalogue_to_frame, group_definition,
+                                              load_catalogue)
     from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
 
     _check_choice(lang, ("vi", "en"), "--lang")
@@ -560,6 +603,8 @@ def catalogue_show_cmd(
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
     vi = lang == "vi"
     heads = (["Hạng", "TC", "Tiêu chí", "Mã", "Chỉ tiêu", "Chỉ tiêu đo", "Ngưỡng", "Đơn vị", "Trạng thái ngưỡng",
               "Tin cậy", "Nguồn"] if vi else
@@ -567,15 +612,62 @@ def catalogue_show_cmd(
               "Confidence", "Source"])
     table = Table(*heads, show_lines=False)
     for r in frame.itertuples(index=False):  # display of a few hundred config rows
-        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, r.threshold, r.unit,
+        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, escape(r.threshold), r.unit,
                       label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang), label(CONFIDENCE_LABELS, r.confidence, lang),
                       r.source)
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
         console = Console(width=220)
+    banner = catalogue_banner(cat, lang)
+    if banner:
+        console.print(f"[bold red]{escape(banner)}[/bold red]")
     console.print(table)
+    if cat.meta.get("groups"):
+        console.print(f"[bold]{'Nhóm xã' if vi else 'Commune groups'}[/bold]")
+        for g in cat.meta["groups"]:
+            console.print(f"- [bold]{escape(g[lang])}[/bold]: {escape(group_definition(g, lang))}")
     for sid, src in cat.sources.items():
-        console.print(f"[bold]{sid}[/bold]: {src.get('title') if vi else src.get('title_en') or src.get('title')}")
+        console.print(f"[bold]{sid}[/bold]: {escape(src.get('title') if vi else src.get('title_en') or src.get('title'))}")
+
+
+@catalogue_app.command("template")
+def catalogue_template_cmd(
+    out: Path = typer.Option(..., "--out", help="Sổ tính .xlsx sẽ ghi / workbook .xlsx to write"),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
+    lang: str = LangOption,
+) -> None:
+    """Ghi bộ tiêu chí ra sổ tính Excel để soạn / write a catalogue as an Excel workbook to edit."""
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.excel.catalogue_book import catalogue_workbook
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    if out.suffix.lower() != ".xlsx":
+        _fail(f"--out: .xlsx ({out})")
+    with _input_errors(lang):
+        cat = load_catalogue(catalogue)
+        catalogue_workbook(cat, out, lang)
+    typer.echo(str(out))
+
+
+@catalogue_app.command("import")
+def catalogue_import_cmd(
+    workbook: Path = typer.Argument(..., help="Sổ tính đã điền / filled workbook .xlsx"),
+    out: Path = typer.Option(..., "--out", help="Tệp bộ tiêu chí .yaml sẽ ghi / catalogue .yaml to write"),
+    lang: str = LangOption,
+) -> None:
+    """Đọc sổ tính bộ tiêu chí, kiểm tra, ghi tệp .yaml / read a catalogue workbook, check it, write the .yaml."""
+    from ntm_analysis.catalogue.model import load_catalogue, summarise_catalogue
+    from ntm_analysis.excel.catalogue_book import import_catalogue_workbook
+    from ntm_analysis.excel.common import ExcelError
+
+    _check_choice(lang, ("vi", "en"), "--lang")
+    try:
+        import_catalogue_workbook(workbook, out)
+    except ExcelError as exc:
+        _fail(exc.render(lang))
+    with _input_errors(lang):
+        typer.echo(summarise_catalogue(load_catalogue(out), lang))
+    typer.echo(str(out))
 
 
 @app.command("report")
@@ -602,7 +694,7 @@ def report_cmd(
         _fail("Cần --unit hoặc --all / give --unit or --all")
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
-    data, cat = _open(dataset, catalogue, lang, tier)  # read and validated once for the whole batch
+    data, cat = _open(dataset, catalogue, lang, tier, year=year)  # read and validated once for the whole batch
     if year is None:
         from ntm_analysis.io.dataset import latest_year
 

@@ -187,4 +187,12 @@ def test_not_found_hint_offers_codes_when_the_name_is_shared() -> None:
 def test_unit_merged_away_says_into_what_and_when() -> None:
     with pytest.raises(UnitLookupError) as err:
         resolve_unit(_units(), "Tân Lập", year=2025)
-    assert "merged into Xã Vũ Lăng (06367) after 2024" in err.value.message("en")
+    assert "after 2024 it merged into Xã Vũ Lăng (06367). Use «06367» for 2025" in err.value.message("en")
+
+
+def test_unit_split_away_names_every_successor() -> None:
+    units = _units()
+    units.loc[units["code"].eq("06352"), "successor_code"] = "06367;06331"
+    with pytest.raises(UnitLookupError) as err:
+        resolve_unit(units, "Tân Lập", year=2025)
+    assert "merged into Xã Vũ Lăng (06367), Xã Bắc Sơn (06331)" in err.value.message("en")

@@ -24,7 +24,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.catalogue.model import Catalogue, region_ids
+from ntm_analysis.assess.keys import pick_thresholds, require_groups, unit_keys  # noqa: F401 (pick_thresholds re-exported)
+from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import check_lang, fmt
 from ntm_analysis.assess.changes import classify_changes
@@ -79,6 +80,8 @@ class Assessment:
     rollup_conflicts: pd.DataFrame
     scope: pd.DataFrame = field(default_factory=pd.DataFrame)
     catalogue: Catalogue | None = None
+    #: Region or group each unit was judged by per year (:func:`ntm_analysis.assess.keys.unit_keys`).
+    keys: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -121,26 +124,6 @@ def _requires(catalogue: Catalogue) -> dict[str, str]:
 
 
 # --- indicators ------------------------------------------------------------------------------
-
-
-def pick_thresholds(rows: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
-    """Threshold for each row of ``rows`` (``tier``, ``indicator``, ``year``, ``region``), aligned
-    to its index: rows with ``year_from <= year <= year_to``; a row for the unit's region wins over a
-    generic one (empty region), then the most recent ``year_from``. NaN when none applies."""
-    thr = catalogue.thresholds.copy()
-    meta = catalogue.meta
-    thr["t_region"] = thr["region"].astype("string").fillna("").str.strip()
-    thr["year_from"] = pd.to_numeric(thr["year_from"]).fillna(meta.get("period_from", -10**6))
-    thr["year_to"] = pd.to_numeric(thr["year_to"]).fillna(meta.get("period_to", 10**6))
-    keys = rows[["tier", "indicator", "year", "region"]].assign(row=np.arange(len(rows)))
-    cand = keys.merge(thr[["tier", "indicator", "t_region", "year_from", "year_to", "threshold"]],
-                      on=["tier", "indicator"])
-    cand = cand[(cand["year_from"] <= cand["year"]) & (cand["year"] <= cand["year_to"])
-                & (cand["t_region"].eq("") | cand["t_region"].eq(cand["region"]).fillna(False))]
-    cand = cand.assign(specific=cand["t_region"].ne(""))
-    cand = cand.sort_values(["row", "specific", "year_from"], ascending=[True, False, False])
-    best = cand.drop_duplicates("row").set_index("row")["threshold"]
-    return pd.Series(best.reindex(np.arange(len(rows))).to_numpy(dtype="float64"), index=rows.index)
 
 
 def indicator_status(value: pd.Series, threshold: pd.Series, comparator: pd.Series,
@@ -191,16 +174,12 @@ def _indicator_rows(dataset: Dataset, catalogue: Catalogue, compute_units: pd.Da
     inds = inds[[c for c in inds if c in INDICATOR_COLUMNS or c in ("unit_level", "ind_order")]]
     levels = pd.concat([tiers_t, inds[["tier", "unit_level"]]]).drop_duplicates()
     levels = levels.rename(columns={"unit_level": "level"})
-    meta = catalogue.meta
-    key = meta.get("threshold_by") or "region"
     cols = ["code", "level", *[c for c in ("valid_from", "valid_to") if c in compute_units]]
-    raw_key = compute_units[key] if key in compute_units else pd.Series(pd.NA, index=compute_units.index)
-    base = compute_units[cols].assign(
-        thr_key=region_ids(catalogue, raw_key.astype("string").str.strip())
-        .fillna(str(meta.get("default_region") or "")).str.strip())
-    uy = base.merge(pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
+    uy = compute_units[cols].merge(pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
     uy = uy[valid_in(uy, uy["year"])].drop(columns=[c for c in ("valid_from", "valid_to") if c in uy])
-    rows = uy.merge(levels, on="level").merge(inds, on="tier")
+    keys = unit_keys(compute_units, catalogue, years, getattr(dataset, "groups", None))
+    require_groups(keys, uy[uy["level"].isin(tiers_t["unit_level"])], dataset.units, catalogue)
+    rows = uy.merge(keys, on=["code", "year"], how="left").merge(levels, on="level").merge(inds, on="tier")
     rows["applicable"] = rows["unit_level"].eq(rows["level"]).fillna(False).astype(bool)
     return rows.reset_index(drop=True)
 
@@ -343,9 +322,9 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
            lang: str = "vi") -> Assessment:
     """Assess every selected unit, year and tier against ``catalogue``.
 
-    ``years``: the years to report (default: every year with values); earlier years with values are
-    assessed too so that ``change``, ``newly_met`` and ``slipped`` compare with the previous
-    assessed year. ``tiers``: tier ids (default: all; required tiers are assessed as well to decide
+    ``years``: the years to report (default: every year with values in the catalogue's period);
+    earlier years of the period with values are assessed too so that ``change``, ``newly_met`` and
+    ``slipped`` compare with the previous assessed year (never with a year of another period). ``tiers``: tier ids (default: all; required tiers are assessed as well to decide
     ``reached``). ``units``: codes of communes, villages, hamlets or of a district / province (then
     every unit under it). Village and hamlet values roll up as described in the module docstring;
     a direct value is used only when no roll-up is possible, conflicts go to ``rollup_conflicts``.
@@ -362,13 +341,16 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         all_units["code"].isin(anc.loc[anc["code"].isin(scope["code"].unique()), "ancestor"].unique())]
     data_years = set(dataset.values["year"].astype("int64"))
     horizon = max(want_years) if want_years else None
-    years_all = sorted({y for y in data_years if horizon is None or y <= horizon} | set(want_years or []))
+    lo, hi = catalogue.meta.get("period_from", -10**6), catalogue.meta.get("period_to", 10**6)
+    # years of another criteria period are never assessed under this catalogue (no x/19 against x/10)
+    years_all = sorted({y for y in data_years if (horizon is None or y <= horizon) and lo <= y <= hi}
+                       | set(want_years or []))
 
     rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
     needed = rows.loc[rows["applicable"], ["code", "level", "year", "measure"]].drop_duplicates()
     vals, conflicts = resolve_values(needed, dataset, catalogue, anc)
     rows = rows.merge(vals, on=["code", "year", "measure"], how="left")
-    rows["threshold"] = pick_thresholds(rows.rename(columns={"thr_key": "region"}), catalogue)
+    rows["threshold"] = pick_thresholds(rows, catalogue)
     rows["value"] = rows["value"].where(rows["applicable"]).astype("float64")
     rows["value_source"] = rows["value_source"].where(rows["applicable"])
     rows = pd.concat([rows, indicator_status(rows["value"], rows["threshold"], rows["comparator"],
@@ -397,14 +379,16 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         text = [c for c in out if c in TEXT_COLUMNS]
         return out.astype({c: "str" for c in text})
 
-    scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "valid_from", "valid_to") if c in scope]
+    scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "group", "valid_from", "valid_to")
+                  if c in scope]
     return Assessment(
         indicators=keep(rows, INDICATOR_COLUMNS),
         criteria=keep(crit, CRITERIA_COLUMNS),
         units=keep(summ, UNIT_COLUMNS),
         rollup_conflicts=keep(conflicts, CONFLICT_COLUMNS),
-        scope=scope[scope_cols].reset_index(drop=True),
-        catalogue=catalogue,
+        scope=scope[scope_cols].reset_index(drop=True), catalogue=catalogue,
+        keys=keep(rows[["code", "year", "key", "key_defaulted"]].drop_duplicates(["code", "year"]),
+                  ["code", "year", "key", "key_defaulted"]),
     )
 
 
@@ -443,29 +427,27 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
     anc = ancestry(all_units)
     scope = select_units(all_units, units, lang, anc)
     validity = [c for c in ("valid_from", "valid_to") if c in all_units]
-    key = catalogue.meta.get("threshold_by") or "region"
-    keyed = all_units.assign(thr_key=region_ids(catalogue, (
-        all_units[key] if key in all_units else pd.Series(pd.NA, index=all_units.index))
-        .astype("string").str.strip()).replace("", pd.NA))
-    villages = keyed.loc[keyed["code"].isin(scope["code"]) & keyed["level"].eq("village"), ["code", *validity, "thr_key"]]
+    villages = all_units.loc[all_units["code"].isin(scope["code"]) & all_units["level"].eq("village"), ["code", *validity]]
     rows = villages.merge(pd.DataFrame({"year": np.asarray(want, dtype="int64")}), how="cross")
     rows = rows[valid_in(rows, rows["year"])].drop(columns=validity).drop_duplicates(["code", "year"])
     rows = rows.merge(inds, how="cross")
 
-    # the commune (ancestor at the indicator's level) valid that year gives the region key
+    # the commune (ancestor at the indicator's level) valid that year gives the region or group
+    keys = unit_keys(all_units, catalogue, want, getattr(dataset, "groups", None))
     up = anc.loc[anc["depth"].gt(0), ["code", "ancestor", "ancestor_level"]].drop_duplicates()
     up = rows[["code", "year", "unit_level"]].drop_duplicates().merge(
         up, left_on=["code", "unit_level"], right_on=["code", "ancestor_level"])
-    parent = keyed[["code", *validity, "thr_key"]].rename(columns={"code": "ancestor", "thr_key": "up_key"})
-    up = up.merge(parent, on="ancestor")
-    up = up[valid_in(up, up["year"])].drop_duplicates(["code", "year", "unit_level"], keep="last")
+    up = up.merge(keys.rename(columns={"code": "ancestor", "key": "up_key"}), on=["ancestor", "year"])
+    up = up.drop_duplicates(["code", "year", "unit_level"], keep="last")
     rows = rows.merge(up[["code", "year", "unit_level", "up_key"]], on=["code", "year", "unit_level"], how="left")
-    region = rows["up_key"].fillna(rows["thr_key"]).fillna(str(catalogue.meta.get("default_region") or ""))
+    own = keys.rename(columns={"key": "own_key"})[["code", "year", "own_key"]]
+    rows = rows.merge(own, on=["code", "year"], how="left")
+    region = rows["up_key"].fillna(rows["own_key"]).fillna("")
 
     vals = dataset.values[["code", "year", "indicator", "value"]].rename(columns={"indicator": "measure"})
     rows = rows.merge(vals.drop_duplicates(["code", "year", "measure"]), on=["code", "year", "measure"], how="left")
     rows["value"] = rows["value"].astype("float64")
-    rows["threshold"] = pick_thresholds(rows.assign(region=region), catalogue)
+    rows["threshold"] = pick_thresholds(rows.assign(key=region), catalogue)
     boolean = rows["kind"].eq("boolean") | rows["rollup"].isin(BOOLEAN_ROLLUPS)
     rows["comparator"] = rows["comparator"].astype("string").where(~boolean, "true")
     applicable = ~(rows["rollup"].eq("sum") & rows["comparator"].eq(">=")).fillna(False).astype(bool)

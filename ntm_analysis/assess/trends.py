@@ -18,7 +18,7 @@ import pandas as pd
 from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
 from ntm_analysis.assess.changes import classify_changes
-from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.catalogue.model import Catalogue, default_key, key_ids, threshold_by
 from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
 
@@ -185,7 +185,7 @@ def unit_period(units: pd.DataFrame, code: str, year: int | None = None) -> tupl
 
 def _plan_targets(rows: pd.DataFrame, catalogue: Catalogue, region: str | None, plan_year: int) -> pd.Series:
     """Threshold in force in ``plan_year`` for each row (tier, indicator); NaN when the catalogue has none."""
-    keys = rows[["tier", "indicator"]].assign(year=plan_year, region=region or catalogue.meta.get("default_region") or "")
+    keys = rows[["tier", "indicator"]].assign(year=plan_year, key=region or default_key(catalogue))
     return pick_thresholds(keys, catalogue)
 
 
@@ -217,9 +217,10 @@ def progress(assessment: Any, catalogue: Catalogue, code: str, plan_year: int | 
     out = base.merge(agg, on=keys, how="left")
     region = None
     scope = getattr(assessment, "scope", None)
-    if scope is not None and not scope.empty and "region" in scope:
-        reg = scope.loc[scope["code"].eq(code), "region"].dropna()
-        region = str(reg.iloc[0]) if len(reg) else None
+    by = threshold_by(catalogue)
+    if scope is not None and not scope.empty and by in scope:
+        reg = key_ids(catalogue, scope.loc[scope["code"].eq(code), by].astype("string")).dropna()
+        region = str(reg.iloc[-1]) if len(reg) else None
     target = _plan_targets(out, catalogue, region, plan_year)
     period_end = catalogue.meta.get("period_to")
     if period_end is not None and plan_year > int(period_end):  # beyond the period: its last thresholds

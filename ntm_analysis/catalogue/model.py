@@ -16,12 +16,14 @@ import pandas as pd
 import pandera.errors
 import yaml
 
-from ntm_analysis.catalogue.schema import TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, line_index
+from ntm_analysis.catalogue.schema import (TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, group_id,
+                                           line_index)
 from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, pick
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem", "load_catalogue",
            "shipped_catalogues", "threshold_table", "catalogue_to_frame", "threshold_text",
-           "summarise_catalogue"]
+           "summarise_catalogue", "threshold_by", "threshold_keys", "default_key", "key_ids", "catalogue_banner",
+           "group_definition"]
 
 DEFAULT_CATALOGUE = "lang-son-2022-2025"
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
@@ -30,10 +32,10 @@ TIER_COLUMNS = ["tier", "name_vi", "name_en", "short_vi", "short_en", "unit_leve
 #: Administrative levels from the top; a map of one level may colour the units of a lower one.
 LEVELS = ("province", "district", "commune", "village", "hamlet")
 MEASURE_COLUMNS = ["measure", "name_vi", "name_en", "kind", "unit", "level", "rollup", "levels"]
-CRITERION_COLUMNS = ["tier", "criterion", "name_vi", "name_en", "notes"]
+CRITERION_COLUMNS = ["tier", "criterion", "name_vi", "name_en", "notes", "source", "confidence"]
 INDICATOR_COLUMNS = ["tier", "criterion", "indicator", "measure", "name_vi", "name_en", "comparator", "unit_level",
                      "resource", "source", "confidence", "threshold_status", "notes"]
-THRESHOLD_COLUMNS = ["tier", "indicator", "region", "year_from", "year_to", "threshold"]
+THRESHOLD_COLUMNS = ["tier", "indicator", "region", "group", "year_from", "year_to", "threshold"]
 
 LABELS: dict[str, tuple[str, str]] = {
     "met_if_true": ("Đạt", "Met"),
@@ -156,8 +158,14 @@ def build_catalogue(data: dict[str, Any], file: str = "", path: Path | None = No
     meta = {
         "id": data["id"], "version": str(data["version"]), "name": _names(data["name"]),
         "province": data["province"], "period_from": lo, "period_to": hi,
-        "threshold_by": data["threshold_by"], "default_region": data["default_region"],
+        "threshold_by": data["threshold_by"], "default_region": data.get("default_region") or "",
         "regions": [{"id": r["id"], "vi": r["vi"], "en": r.get("en") or r["vi"]} for r in data.get("regions") or []],
+        "groups": [{"id": str(g["id"]), "vi": g["vi"], "en": g.get("en") or g["vi"],
+                    "definition": g.get("definition") or "", "definition_en": g.get("definition_en") or "",
+                    "source": g.get("source") or "", "confidence": g.get("confidence") or ""}
+                   for g in data.get("groups") or []],
+        "default_group": None if data.get("default_group") is None else str(data["default_group"]),
+        "banner": _names(data["banner"]) if isinstance(data.get("banner"), dict) else None,
         "notes": _notes(data.get("notes")), "schema_version": data["schema_version"],
         "map_tiers": {str(k): str(v) for k, v in (data.get("map_tiers") or {}).items()},
         "path": str(path) if path else None,
@@ -172,7 +180,8 @@ def build_catalogue(data: dict[str, Any], file: str = "", path: Path | None = No
     criteria, indicators, thresholds = [], [], []
     for crit in data["criteria"]:
         criteria.append({"tier": crit["tier"], "criterion": int(crit["criterion"]), **_name_cols(crit),
-                         "notes": crit.get("notes") or ""})
+                         "notes": crit.get("notes") or "", "source": crit.get("source") or "",
+                         "confidence": crit.get("confidence") or ""})
         for ind in crit["indicators"]:
             code = str(ind["code"])
             comp = "true" if ind["comparator"] is True else ind["comparator"]
@@ -184,6 +193,7 @@ def build_catalogue(data: dict[str, Any], file: str = "", path: Path | None = No
             for thr in ind.get("thresholds") or []:
                 years = thr.get("years") or [lo, hi]
                 thresholds.append({"tier": crit["tier"], "indicator": code, "region": thr.get("region") or "",
+                                   "group": "" if thr.get("group") is None else str(thr["group"]),
                                    "year_from": int(years[0]), "year_to": int(years[1]),
                                    "threshold": _value(thr["value"], levels.get(ind["measure"]) or [])})
     tables = {
@@ -246,33 +256,55 @@ def _value(value: Any, levels: list[str]) -> float:
 # --- thresholds ------------------------------------------------------------------------------
 
 
+def threshold_by(catalogue: Catalogue) -> str:
+    """What the catalogue's thresholds are keyed by: ``"region"`` (2021-2025) or ``"group"`` (commune
+    group, 2026-2030); also the name of the units.csv column that gives a unit's key."""
+    return str(catalogue.meta.get("threshold_by") or "region")
+
+
+def threshold_keys(catalogue: Catalogue) -> list[str]:
+    """Ids of the catalogue's regions or groups (whichever ``threshold_by`` names)."""
+    return [str(k["id"]) for k in catalogue.meta.get(f"{threshold_by(catalogue)}s") or []]
+
+
+def default_key(catalogue: Catalogue) -> str:
+    """The region or group assumed for a unit that has none: ``default_region``, or
+    ``default_group`` (empty when the catalogue names none: then a unit without a group is an error)."""
+    return str(catalogue.meta.get(f"default_{threshold_by(catalogue)}") or "")
+
+
 def threshold_table(catalogue: Catalogue, years: Iterable[int] | int | None = None,
                     regions: Iterable[str] | str | None = None) -> pd.DataFrame:
-    """The threshold that applies per (``tier``, ``indicator``, ``region``, ``year``).
+    """The threshold that applies per (``tier``, ``indicator``, key, ``year``), the key being the
+    region or the commune group (``threshold_by``; ``regions`` lists region or group ids).
 
-    ``years`` defaults to the catalogue period, ``regions`` to the regions of the catalogue (or its
-    default region). A row for the region wins over a generic row (empty region); among equals the
-    latest ``year_from`` wins. Indicators without a threshold for a (region, year) have no row.
-    Columns: ``tier``, ``indicator``, ``region``, ``year``, ``threshold``, ``region_specific``."""
+    ``years`` defaults to the catalogue period, ``regions`` to the regions or groups of the catalogue
+    (or its default). A row for the key wins over a generic row (empty key); among equals the
+    latest ``year_from`` wins. Indicators without a threshold for a (key, year) have no row.
+    Columns: ``tier``, ``indicator``, ``region`` or ``group``, ``year``, ``threshold``,
+    ``region_specific`` or ``group_specific``."""
     meta = catalogue.meta
+    by = threshold_by(catalogue)
     if years is None:
         years = range(meta["period_from"], meta["period_to"] + 1)
     if regions is None:
-        regions = [r["id"] for r in meta.get("regions") or []] or [meta["default_region"]]
+        regions = threshold_keys(catalogue) or [default_key(catalogue)]
     years = [years] if isinstance(years, (int, np.integer)) else list(years)
-    regions = [regions] if isinstance(regions, str) else list(regions)
-    keys = pd.DataFrame({"region": pd.Series(regions, dtype="str")}).merge(
+    regions = [regions] if isinstance(regions, str) else [str(r) for r in regions]
+    keys = pd.DataFrame({"key": pd.Series(regions, dtype="str")}).merge(
         pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
-    thr = catalogue.thresholds.rename(columns={"region": "t_region"})
+    thr = catalogue.thresholds
+    thr = thr.assign(t_key=thr[by].astype("str") if by in thr else "")
     cand = thr.merge(keys, how="cross")
     cand = cand[(cand["year_from"] <= cand["year"]) & (cand["year"] <= cand["year_to"])
-                & (cand["t_region"].eq("") | cand["t_region"].eq(cand["region"]))]
-    cand = cand.assign(region_specific=cand["t_region"].ne(""))
-    cand = cand.sort_values(["region_specific", "year_from"], ascending=[False, False], kind="stable")
-    out = cand.drop_duplicates(["tier", "indicator", "region", "year"])
+                & (cand["t_key"].eq("") | cand["t_key"].eq(cand["key"]))]
+    cand = cand.assign(specific=cand["t_key"].ne(""))
+    cand = cand.sort_values(["specific", "year_from"], ascending=[False, False], kind="stable")
+    out = cand.drop_duplicates(["tier", "indicator", "key", "year"])
     order = {t: i for i, t in enumerate(catalogue.tier_ids())}
-    out = out.assign(_o=out["tier"].map(order)).sort_values(["_o", "indicator", "region", "year"], kind="stable")
-    return out[["tier", "indicator", "region", "year", "threshold", "region_specific"]].reset_index(drop=True)
+    out = out.assign(_o=out["tier"].map(order)).sort_values(["_o", "indicator", "key", "year"], kind="stable")
+    out = out[["tier", "indicator", "key", "year", "threshold", "specific"]].reset_index(drop=True)
+    return out.rename(columns={"key": by, "specific": f"{by}_specific"})
 
 
 def _number(x: float) -> str:
@@ -287,15 +319,23 @@ def threshold_text(catalogue: Catalogue, lang: str = "vi") -> pd.Series:
     thr = catalogue.thresholds.merge(inds[["tier", "indicator", "measure", "comparator"]], on=["tier", "indicator"])
     thr = thr.merge(catalogue.measures[["measure", "levels"]], on="measure", how="left")
     lo, hi = catalogue.meta["period_from"], catalogue.meta["period_to"]
-    default = catalogue.meta.get("default_region") or ""
+    by = threshold_by(catalogue)
+    default = default_key(catalogue)
     rank = thr["threshold"].round().astype("int64") - 1
     shown = [lv[r] if isinstance(lv, list) and len(lv) > r >= 0 else _number(t)
              for lv, r, t in zip(thr["levels"], rank, thr["threshold"])]  # labels of a few config rows
     span = np.where((thr["year_from"] == lo) & (thr["year_to"] == hi), "",
                     np.where(thr["year_from"] == thr["year_to"], " (" + thr["year_from"].astype(str) + ")",
                              " (" + thr["year_from"].astype(str) + "-" + thr["year_to"].astype(str) + ")"))
-    region = np.where(thr["region"].isin(["", default]), "", " [" + thr["region"] + "]")
-    thr = thr.assign(text=thr["comparator"] + " " + pd.Series(shown, index=thr.index, dtype="str") + span + region)
+    key = thr[by].astype("str") if by in thr else pd.Series("", index=thr.index)
+    thr = thr.assign(text=thr["comparator"] + " " + pd.Series(shown, index=thr.index, dtype="str") + span, key=key)
+    if by == "group":  # one level for several groups is written once: ">= 70 [nhóm 1, 2, 3]"
+        thr = thr.groupby(["tier", "indicator", "text"], sort=False, as_index=False)["key"].agg(
+            lambda k: ", ".join(x for x in k if x))
+        named = pick(GROUP_WORD, lang) + " " + thr["key"]
+        thr["text"] = thr["text"] + np.where(thr["key"].eq(""), "", " [" + named + "]")
+    else:
+        thr["text"] = thr["text"] + np.where(key.isin(["", default]), "", " [" + key + "]")
     joined = thr.groupby(["tier", "indicator"], sort=False)["text"].agg("; ".join)
     keys = pd.MultiIndex.from_frame(inds[["tier", "indicator"]])
     text = pd.Series(joined.reindex(keys).to_numpy(), index=inds.index, dtype="str")
@@ -321,11 +361,15 @@ def catalogue_to_frame(catalogue: Catalogue, tier: str | None = None, lang: str 
     return out[cols].reset_index(drop=True)
 
 
-THRESHOLD_BY_LABELS: dict[str, tuple[str, str]] = {"region": ("vùng", "region")}
+THRESHOLD_BY_LABELS: dict[str, tuple[str, str]] = {"region": ("vùng", "region"), "group": ("nhóm xã", "commune group")}
+GROUP_WORD = ("nhóm", "group")
 SUMMARY: dict[str, tuple[str, str]] = {
     "head": ("Bộ tiêu chí {id} (phiên bản {version}): {name}", "Catalogue {id} (version {version}): {name}"),
-    "period": ("Giai đoạn {lo}-{hi}; ngưỡng theo {by}; vùng mặc định: {region}; {n_measures} chỉ tiêu đo (measure).",
-               "Period {lo}-{hi}; thresholds by {by}; default region: {region}; {n_measures} measures."),
+    "period": ("Giai đoạn {lo}-{hi}; ngưỡng theo {by}; mặc định: {region}; {n_measures} chỉ tiêu đo (measure).",
+               "Period {lo}-{hi}; thresholds by {by}; default: {region}; {n_measures} measures."),
+    "groups": ("Nhóm xã ({n}):", "Commune groups ({n}):"),
+    "group": ("- {name}: {definition}", "- {name}: {definition}"),
+    "no_default": ("không có (đơn vị thiếu nhóm là lỗi)", "none (a unit without a group is an error)"),
     "tier": ("- {tier} ({name}): {n_crit} tiêu chí, {n_ind} chỉ tiêu; ngưỡng chưa xác minh: {n_unverified} ({statuses})",
              "- {tier} ({name}): {n_crit} criteria, {n_ind} indicators; unverified thresholds: {n_unverified} ({statuses})"),
     "ok": ("Hợp lệ.", "Valid."),
@@ -343,7 +387,15 @@ def summarise_catalogue(catalogue: Catalogue, lang: str = "vi") -> str:
     status = unver.groupby(["tier", "threshold_status"]).size()
     lines = [pick(SUMMARY["head"], lang).format(id=m["id"], version=m["version"], name=m["name"][lang]),
              pick(SUMMARY["period"], lang).format(lo=m["period_from"], hi=m["period_to"], by=label(THRESHOLD_BY_LABELS, m["threshold_by"], lang),
-                                                   region=m["default_region"], n_measures=len(catalogue.measures))]
+                                                   region=default_key(catalogue) or pick(SUMMARY["no_default"], lang),
+                                                   n_measures=len(catalogue.measures))]
+    banner = catalogue_banner(catalogue, lang)
+    if banner:
+        lines.insert(1, banner)
+    if m.get("groups"):
+        lines.append(pick(SUMMARY["groups"], lang).format(n=len(m["groups"])))
+        lines += [pick(SUMMARY["group"], lang).format(id=g["id"], name=g[lang], definition=group_definition(g, lang))
+                  for g in m["groups"]]
     for t in catalogue.tiers.sort_values("order").itertuples():  # a handful of tiers
         st = status.get(t.tier, pd.Series(dtype="int64"))
         lines.append(pick(SUMMARY["tier"], lang).format(
@@ -354,20 +406,41 @@ def summarise_catalogue(catalogue: Catalogue, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def region_ids(catalogue: Catalogue, values: pd.Series) -> pd.Series:
-    """Region ids for the ``region`` values users write: the id itself, or the region's Vietnamese or
-    English name in any Unicode form, case or tone placement ("Trung du và miền núi phía Bắc" →
-    ``trung-du-mien-nui-phia-bac``). Values that name no region of the catalogue pass unchanged."""
+def key_ids(catalogue: Catalogue, values: pd.Series) -> pd.Series:
+    """Region or group ids (``threshold_by``) for the values users write in units.csv: the id
+    itself, or the region's / group's Vietnamese or English name in any Unicode form, case or tone
+    placement ("Trung du và miền núi phía Bắc" → ``trung-du-mien-nui-phia-bac``; "nhóm 1", "Nhóm 1",
+    1 → ``"1"``). Values that name no region or group of the catalogue pass unchanged (stripped)."""
     from ntm_analysis.io.names import name_key  # noqa: PLC0415
 
+    by = threshold_by(catalogue)
     lookup: dict[str, str] = {}
-    for region in catalogue.meta.get("regions") or []:
-        rid = str(region.get("id", ""))
-        for text in (rid, region.get("vi"), region.get("en")):
+    for item in catalogue.meta.get(f"{by}s") or []:
+        kid = str(item.get("id", ""))
+        for text in (kid, item.get("vi"), item.get("en")):
             if isinstance(text, str) and text:
-                lookup[name_key(text)] = rid
+                lookup[name_key(text)] = kid
+    text = values.astype("string").str.strip()
+    if by == "group":
+        text = text.map(group_id, na_action="ignore").astype("string")
     if not lookup:
-        return values
-    text = values.astype("string")
+        return text
     found = {v: lookup.get(name_key(v)) for v in text.dropna().unique()}  # a handful of distinct values
     return text.map(found).astype("string").fillna(text)
+
+
+region_ids = key_ids  # the 2021-2025 name of the same rule
+
+
+def group_definition(group: dict[str, str], lang: str = "vi") -> str:
+    """A commune group's published definition in ``lang`` (the Vietnamese text when no English one)."""
+    return (group.get("definition_en") if lang == "en" else None) or group.get("definition") or ""
+
+
+def catalogue_banner(catalogue: Catalogue | None, lang: str = "vi") -> str:
+    """The one warning every output using ``catalogue`` shows first (its ``banner:`` in ``lang``,
+    e.g. that the 2026-2030 levels are provisional, carried over from 2021-2025); "" when none."""
+    if catalogue is None:
+        return ""
+    banner = catalogue.meta.get("banner")
+    return str(banner.get(lang) or banner.get("vi") or "") if banner else ""

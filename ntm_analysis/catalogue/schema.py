@@ -9,12 +9,14 @@ them. Explicit checks give precise places; ``TABLE_SCHEMAS`` (pandera) then guar
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import pandera.pandas as pa
 import yaml
 
+from ntm_analysis.catalogue.messages import MESSAGES
 from ntm_analysis.i18n import fmt, pick
 
 COMPARATORS = (">=", "<=", "==", "true")
@@ -25,6 +27,8 @@ ROLLUPS = ("none", "ratio", "sum", "all", "any", "share_true")
 RESOURCES = ("community", "public_investment")
 CONFIDENCES = ("high", "medium", "low")
 THRESHOLD_STATUSES = ("verified", "plan_stated", "provisional", "unknown")
+#: What a threshold row is keyed by: the unit's region (2021-2025) or its commune group (2026-2030).
+THRESHOLD_BY = ("region", "group")
 #: Roll-ups allowed per measure kind (village → commune).
 ROLLUP_KINDS = {"ratio": ("percent",), "sum": ("count", "number"), "all": ("boolean",),
                 "any": ("boolean",), "share_true": ("boolean",)}
@@ -34,81 +38,6 @@ LIST = ("danh sách", "a list")
 MAPPING = ("bảng khóa: giá trị", "a mapping")
 INT = ("số nguyên", "an integer")
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "header": ("Bộ tiêu chí {file} không hợp lệ ({n} lỗi):", "Catalogue {file} is invalid ({n} problems):"),
-    "fix": ("Cách sửa", "Fix"),
-    "line": ("dòng", "line"),
-    "yaml": ("Không đọc được YAML: {error}", "Cannot parse the YAML: {error}"),
-    "yaml.fix": ("Sửa cú pháp YAML tại dòng đã nêu (thụt lề bằng dấu cách, dấu hai chấm, dấu ngoặc kép).",
-                 "Fix the YAML syntax at that line (space indentation, colons, quotes)."),
-    "not_found": ("Không tìm thấy bộ tiêu chí '{ref}'.", "Catalogue '{ref}' not found."),
-    "not_found.fix": ("Dùng mã một bộ có sẵn ({available}) hoặc đường dẫn tới tệp .yaml.",
-                      "Use a shipped catalogue id ({available}) or a path to a .yaml file."),
-    "missing": ("Thiếu khóa bắt buộc '{field}'.", "Required key '{field}' is missing."),
-    "missing.fix": ("Thêm '{field}: ...' (xem docs/catalogue.md).", "Add '{field}: ...' (see docs/catalogue.md)."),
-    "type": ("'{field}' phải là {expected}; đang là {value}.", "'{field}' must be {expected}; got {value}."),
-    "type.fix": ("Ghi '{field}' dưới dạng {expected} (xem docs/catalogue.md).",
-                 "Write '{field}' as {expected} (see docs/catalogue.md)."),
-    "enum": ("Giá trị {value} không hợp lệ cho '{field}'.", "Value {value} is not allowed for '{field}'."),
-    "enum.fix": ("Dùng một trong: {allowed}.", "Use one of: {allowed}."),
-    "duplicate": ("Trùng {what} {value} (đã khai báo tại {first}).", "Duplicate {what} {value} (already at {first})."),
-    "duplicate.fix": ("Mỗi {what} chỉ khai báo một lần: đổi mã hoặc xóa bản trùng.",
-                      "Declare each {what} once: rename or remove the duplicate."),
-    "ref": ("'{field}' trỏ tới {value} nhưng không có trong '{where}'.", "'{field}' refers to {value}, which is not in '{where}'."),
-    "ref.fix": ("Khai báo {value} trong '{where}' hoặc dùng một mã có sẵn: {allowed}.",
-                "Declare {value} under '{where}' or use an existing id: {allowed}."),
-    "id": ("Mã {value} không hợp lệ.", "Id {value} is not valid."),
-    "id.fix": ("Mã chỉ gồm chữ thường không dấu, số và '_' , bắt đầu bằng chữ (ví dụ income_per_capita).",
-               "Use lowercase ASCII letters, digits and '_', starting with a letter (e.g. income_per_capita)."),
-    "empty": ("'{field}' phải có ít nhất một phần tử.", "'{field}' must have at least one entry."),
-    "empty.fix": ("Thêm ít nhất một phần tử vào '{field}'.", "Add at least one entry to '{field}'."),
-    "code": ("Mã chỉ tiêu {value} phải là chuỗi.", "Indicator code {value} must be a string."),
-    "code.fix": ('Đặt mã trong dấu ngoặc kép, ví dụ code: "17.10" (không có ngoặc, YAML đọc 17.10 thành số 17.1).',
-                 'Quote the code, e.g. code: "17.10" (unquoted, YAML reads 17.10 as the number 17.1).'),
-    "number": ("Ngưỡng {value} không phải là số.", "Threshold {value} is not a number."),
-    "number.fix": ("Ghi ngưỡng bằng số, dấu chấm thập phân, không kèm đơn vị hay '%' (ví dụ 70 hoặc 39.6).",
-                   "Write the threshold as a plain number with a decimal point, no unit or '%' (e.g. 70 or 39.6)."),
-    "level_value": ("Ngưỡng {value} không phải là một mức của '{measure}'.", "Threshold {value} is not a level of '{measure}'."),
-    "level_value.fix": ("Dùng một mức trong {levels} hoặc thứ hạng 1..{n}.", "Use one of the levels {levels} or a rank 1..{n}."),
-    "years": ("Khoảng năm {value} không hợp lệ.", "Year range {value} is not valid."),
-    "years.fix": ("Ghi years: [năm đầu, năm cuối], năm đầu ≤ năm cuối, trong giai đoạn {lo}-{hi}.",
-                  "Write years: [first, last] with first ≤ last, inside the period {lo}-{hi}."),
-    "period": ("Giai đoạn {value} không hợp lệ.", "Period {value} is not valid."),
-    "period.fix": ("Ghi period: {{from: 2021, to: 2025}} với from ≤ to.", "Write period: {{from: 2021, to: 2025}} with from ≤ to."),
-    "overlap": ("Hai ngưỡng cho cùng vùng {region} chồng lên nhau trong các năm {years}.",
-                "Two thresholds for the same region {region} overlap in years {years}."),
-    "overlap.fix": ("Mỗi (vùng, năm) chỉ có một ngưỡng: tách khoảng năm hoặc xóa một dòng.",
-                    "Give one threshold per (region, year): split the year ranges or remove a row."),
-    "levels": ("Chỉ tiêu đo '{measure}' kiểu level phải có danh sách 'levels' (không trùng).",
-               "Measure '{measure}' of kind level needs a 'levels' list (no duplicates)."),
-    "levels.fix": ("Thêm levels: [mức thấp nhất, ..., mức cao nhất].", "Add levels: [lowest, ..., highest]."),
-    "rollup_kind": ("Cách cộng dồn '{rollup}' không dùng được cho loại '{kind}'.", "Roll-up '{rollup}' does not fit kind '{kind}'."),
-    "rollup_kind.fix": ("Với '{rollup}' dùng loại: {allowed}; hoặc đặt rollup: none.", "For '{rollup}' use kind: {allowed}; or set rollup: none."),
-    "rollup_level": ("Chỉ tiêu đo nhập ở cấp xã không cộng dồn từ thôn (rollup '{rollup}').",
-                     "A measure entered at commune level is not rolled up from villages (rollup '{rollup}')."),
-    "rollup_level.fix": ("Đặt rollup: none, hoặc level: village nếu số liệu nhập theo thôn.",
-                         "Set rollup: none, or level: village if values are entered per village."),
-    "true_kind": ("So sánh 'true' (đạt/không đạt) cần chỉ tiêu đo kiểu boolean; '{measure}' là '{kind}'.",
-                  "Comparator 'true' (pass/fail) needs a boolean measure; '{measure}' is '{kind}'."),
-    "true_kind.fix": ("Dùng so sánh >=, <= hoặc == với ngưỡng, hoặc một chỉ tiêu đo boolean.",
-                      "Use >=, <= or == with a threshold, or a boolean measure."),
-    "bool_numeric": ("So sánh '{comparator}' trên chỉ tiêu đo boolean '{measure}' chỉ dùng được khi rollup là share_true.",
-                     "Comparator '{comparator}' on boolean measure '{measure}' needs rollup share_true."),
-    "bool_numeric.fix": ("Dùng comparator: \"true\", hoặc đặt rollup: share_true cho chỉ tiêu đo cấp thôn.",
-                         "Use comparator: \"true\", or rollup: share_true for a village-level measure."),
-    "true_thresholds": ("Chỉ tiêu đạt/không đạt (comparator 'true') không có ngưỡng số.",
-                        "A pass/fail indicator (comparator 'true') has no numeric thresholds."),
-    "true_thresholds.fix": ("Xóa 'thresholds' hoặc đổi comparator.", "Remove 'thresholds' or change the comparator."),
-    "no_threshold": ("Chỉ tiêu so sánh '{comparator}' nhưng không có ngưỡng.", "Indicator uses '{comparator}' but has no threshold."),
-    "no_threshold.fix": ("Thêm thresholds: [{{value: ...}}] hoặc ghi threshold_status: unknown.",
-                         "Add thresholds: [{{value: ...}}] or set threshold_status: unknown."),
-    "cycle": ("Hạng '{value}' yêu cầu lẫn nhau theo vòng tròn.", "Tier '{value}' is part of a 'requires' cycle."),
-    "cycle.fix": ("Sửa 'requires' để không có vòng.", "Fix 'requires' so that there is no cycle."),
-    "schema_version": ("schema_version {value} không được hỗ trợ.", "schema_version {value} is not supported."),
-    "schema_version.fix": ("Dùng schema_version: 1.", "Use schema_version: 1."),
-    "table": ("Bảng {table} sai lược đồ: {error}", "Table {table} breaks the schema: {error}"),
-    "table.fix": ("Báo lỗi cho nhóm phát triển kèm tệp bộ tiêu chí.", "Report this to the developers with the catalogue file."),
-}
 
 
 @dataclass(frozen=True)
@@ -261,17 +190,22 @@ def check_catalogue(data: Any, file: str, lines: dict[str, int] | None = None) -
     c.name(data, ())
     c.get(data, "province", (), str, TEXT)
     lo, hi = _period(c, data)
-    c.enum(data, "threshold_by", (), ("region",))
+    by = c.enum(data, "threshold_by", (), THRESHOLD_BY) or "region"
     regions: dict[str, str] = {}
     for path, reg in c.items(data, "regions") if "regions" in data else []:
         rid = c.get(reg, "id", path, str, TEXT)
         c.get(reg, "vi", path, str, TEXT)
         if rid is not None:
             c.unique_id(path + ("id",), rid, regions, ("vùng", "region"))
-    default_region = c.get(data, "default_region", (), str, TEXT)
+    default_region = c.get(data, "default_region", (), str, TEXT, required=by == "region")
     if default_region is not None and regions and default_region not in regions:
         c.add(("default_region",), "ref", field="default_region", value=repr(default_region), where="regions",
               allowed=", ".join(regions))
+    groups = _check_groups(c, data, by)
+    banner = c.get(data, "banner", (), dict, "{vi: ..., en: ...}", required=False)
+    if banner is not None and not isinstance(banner.get("vi"), str):
+        c.add(("banner", "vi"), "missing", field="vi")
+    keys = groups if by == "group" else regions
     sources: dict[str, str] = {}
     for path, src in c.items(data, "sources"):
         sid = c.get(src, "id", path, str, TEXT)
@@ -290,9 +224,44 @@ def check_catalogue(data: Any, file: str, lines: dict[str, int] | None = None) -
         if tier is not None and num is not None:
             c.unique_id(path + ("criterion",), (tier, num), seen_crit, ("tiêu chí", "criterion"))
         c.name(crit, path)
+        csrc = c.get(crit, "source", path, str, TEXT, required=False)
+        if csrc is not None and csrc not in sources:
+            c.add(path + ("source",), "ref", field="source", value=repr(csrc), where="sources", allowed=", ".join(sources))
+        c.enum(crit, "confidence", path, CONFIDENCES, required=False)
         for ipath, ind in c.items(crit, "indicators", path):
-            _check_indicator(c, ind, ipath, tier, measures, sources, regions, (lo, hi), seen_code)
+            _check_indicator(c, ind, ipath, tier, measures, sources, (by, keys), (lo, hi), seen_code)
     return c.problems
+
+
+def group_id(value: Any) -> str:
+    """A commune group as written (``1``, ``"1"``, ``"nhóm 1"``, ``"Nhóm 1"``, ``"group 1"``) → its
+    id (``"1"``); other text comes back stripped, unchanged."""
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    m = GROUP_PATTERN.match(text)
+    return m.group(1) if m else text
+
+
+GROUP_PATTERN = re.compile(r"^(?:nh[oó]m|group)?\s*(\d+)(?:\.0)?$", re.IGNORECASE)
+
+
+def _check_groups(c: _Checker, data: dict, by: str) -> dict[str, str]:
+    """``groups`` (required with ``threshold_by: group``) and ``default_group`` (optional)."""
+    groups: dict[str, str] = {}
+    if "groups" not in data:
+        if by == "group":
+            c.add(("groups",), "groups_needed")
+        return groups
+    for path, grp in c.items(data, "groups"):
+        gid = c.get(grp, "id", path, (str, int), TEXT)
+        c.get(grp, "vi", path, str, TEXT)
+        c.get(grp, "definition", path, str, TEXT, required=False)
+        if gid is not None:
+            c.unique_id(path + ("id",), str(gid), groups, ("nhóm xã", "commune group"))
+    default = c.get(data, "default_group", (), (str, int), TEXT, required=False)
+    if default is not None and groups and str(default) not in groups:
+        c.add(("default_group",), "ref", field="default_group", value=repr(default), where="groups",
+              allowed=", ".join(groups))
+    return groups
 
 
 def _period(c: _Checker, data: dict) -> tuple[int, int]:
@@ -369,7 +338,7 @@ def _check_measures(c: _Checker, data: dict) -> dict[str, dict]:
 
 
 def _check_indicator(c: _Checker, ind: dict, path: tuple, tier: str | None, measures: dict, sources: dict,
-                     regions: dict, period: tuple[int, int], seen_code: dict) -> None:
+                     keyed: tuple[str, dict], period: tuple[int, int], seen_code: dict) -> None:
     code = ind.get("code")
     if code is None:
         c.add(path + ("code",), "missing", field="code")
@@ -418,9 +387,14 @@ def _check_indicator(c: _Checker, ind: dict, path: tuple, tier: str | None, meas
             c.add(tpath, "type", field=f"thresholds[{j}]", expected=("{value: ...}", "{value: ...}"), value=repr(thr))
             continue
         _check_value(c, thr, tpath, meas, mid)
-        region = thr.get("region")
-        if region is not None and regions and region not in regions:
-            c.add(tpath + ("region",), "ref", field="region", value=repr(region), where="regions", allowed=", ".join(regions))
+        by, keys = keyed
+        other = "group" if by == "region" else "region"
+        if thr.get(other) is not None:
+            c.add(tpath + (other,), "wrong_key", given=other, by=by)
+        region = thr.get(by)
+        region = None if region is None else str(region)
+        if region is not None and keys and region not in keys:
+            c.add(tpath + (by,), "ref", field=by, value=repr(region), where=f"{by}s", allowed=", ".join(keys))
         lo, hi = period
         years = thr.get("years")
         if years is not None:
@@ -476,7 +450,7 @@ TABLE_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "resource": pa.Column(str, _enum(RESOURCES)), "confidence": pa.Column(str, _enum(CONFIDENCES)),
         "threshold_status": pa.Column(str, _enum(THRESHOLD_STATUSES))}, unique=["tier", "indicator"]),
     "thresholds": pa.DataFrameSchema({
-        "tier": pa.Column(str), "indicator": pa.Column(str), "region": pa.Column(str),
+        "tier": pa.Column(str), "indicator": pa.Column(str), "region": pa.Column(str), "group": pa.Column(str),
         "year_from": pa.Column(int), "year_to": pa.Column(int), "threshold": pa.Column(float)},
         checks=pa.Check(lambda d: d["year_from"] <= d["year_to"])),
 }

@@ -2,9 +2,9 @@
 neutralisation against formula injection, problems located at a sheet and cell, and reading a
 filled template back (structure checks, entered cells as typed text).
 
-The entry template is built by ``excel_template.py``, read back and imported by
-``excel_import.py``, the summary annex written by ``excel_export.py`` (see docs/excel.md). Their
-public functions can also be imported from here.
+The entry template is built by ``template.py``, read back and imported by
+``importer.py`` (typed cells: ``cells.py``), the summary annex written by ``annex.py`` (see docs/excel.md). Their
+public functions are re-exported by ``ntm_analysis.excel``.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
-from ntm_analysis.io.cells import uncalculated_formula
 from ntm_analysis.i18n import fmt
 
 #: Name of the very hidden sheet holding the version marker; the defined name points at its hash.
@@ -38,6 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where_sheet": ('Sheet "{sheet}": {message}', 'Sheet "{sheet}": {message}'),
     "where_file": ("Tệp {file}: {message}", "File {file}: {message}"),
     "errors": ("Không nhập được {file}: {n} lỗi; bộ dữ liệu không thay đổi.", "Cannot import {file}: {n} errors; the dataset was not changed."),
+    "same_kind": (" — cùng loại ở {n} ô khác: {cells}", " — same kind in {n} more cells: {cells}"),
+    "warning": ("Cảnh báo: ", "Warning: "),
     "not_found": ("không tìm thấy tệp.", "file not found."),
     "unreadable": ("không mở được như một sổ tính .xlsx ({detail}).", "cannot be opened as an .xlsx workbook ({detail})."),
     "save_as_xlsx": ("định dạng {suffix} không đọc được. Mở bằng Excel hoặc LibreOffice, chọn Lưu thành «Sổ làm việc Excel "
@@ -60,11 +61,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
               "template and type only into the yellow cells."),
     "merged": ("ô gộp {range} nằm trong vùng nhập liệu; bỏ gộp ô (mỗi ô một giá trị).",
                "merged range {range} lies in the entry area; unmerge it (one value per cell)."),
-    "date": ("«{value}» là ngày tháng, không phải số (Excel tự đổi khi gõ dấu /). Gõ lại số, ví dụ 95,5.",
-             "«{value}» is a date, not a number (Excel converts text with /). Type the number again, e.g. 95.5."),
-    "formula": ("ô chứa công thức «{value}» chưa được tính; mở tệp bằng Excel và lưu lại, hoặc gõ số.",
-                "the cell holds a formula «{value}» that was never calculated; open and save the file in Excel, or type the number."),
-    "not_number": ("«{value}» không phải là số.", "«{value}» is not a number."),
     "empty": ("chưa nhập giá trị nào vào các ô màu vàng; không có gì để nhập.", "no value was entered in the yellow cells; nothing to import."),
 }
 
@@ -73,16 +69,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # --- neutralising text --------------------------------------------------------------------------
 
 
+def formula_like(value: Any) -> bool:
+    """True for text that a spreadsheet (or a CSV opened in one) would read as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def put(ws: Any, row: int, col: int, value: Any) -> Any:
+    """Write ``value`` into a cell and return the cell. Formula-like text (``=``, ``+``, ``-``, ``@``
+    first) is stored as text with the cell's quote-prefix style (``quotePrefix``, what a spreadsheet
+    sets when one types a leading apostrophe): shown exactly as written, never run, no visible
+    apostrophe."""
+    cell = ws.cell(row, col)
+    cell.value = value
+    if formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@`` first) gets a
-    leading apostrophe; anything else is returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """For plain-text outputs (CSV): formula-like text gets a leading apostrophe; anything else is
+    returned unchanged. Workbook cells use :func:`put` (quote-prefix style) instead."""
+    return "'" + value if formula_like(value) else value
 
 
 def unneutralise(value: Any) -> Any:
-    """Inverse of :func:`neutralise` for text read back: one leading apostrophe removed, NFC, trimmed."""
+    """Text read back from a cell: NFC, trimmed, one leading apostrophe (written by older
+    templates, or typed) removed."""
     if not isinstance(value, str):
         return value
     text = unicodedata.normalize("NFC", value).strip()
@@ -114,13 +127,15 @@ def tool_version() -> str:
 
 @dataclass(frozen=True)
 class CellProblem:
-    """A problem at one sheet and cell of a workbook (``cell`` may be a range or empty)."""
+    """A problem at one sheet and cell of a workbook (``cell`` may be a range or empty); ``rule``
+    names its cause (problems of one cause on one sheet are reported together)."""
 
     sheet: str | None
     cell: str | None
     message_vi: str
     message_en: str
     severity: str = "error"
+    rule: str = ""
 
     def render(self, lang: str = "vi") -> str:
         """``Sheet "Thôn", ô D14: …`` in ``lang``."""
@@ -133,9 +148,49 @@ class CellProblem:
 
 
 def cell_problem(messages: dict[str, tuple[str, str]], key: str, sheet: str | None = None, cell: str | None = None,
-                 severity: str = "error", **args: Any) -> CellProblem:
-    """Build a CellProblem from message ``key`` of a module's ``messages``."""
-    return CellProblem(sheet, cell, fmt(messages, key, "vi", **args), fmt(messages, key, "en", **args), severity)
+                 severity: str = "error", rule: str = "", **args: Any) -> CellProblem:
+    """Build a CellProblem from message ``key`` of a module's ``messages`` (``rule`` defaults to ``key``)."""
+    return CellProblem(sheet, cell, fmt(messages, key, "vi", **args), fmt(messages, key, "en", **args), severity, rule or key)
+
+
+def cell_ranges(cells: Iterable[str]) -> str:
+    """Cell addresses as a short list: runs in one column joined (``A7:A91, G9, K9``)."""
+    from openpyxl.utils import column_index_from_string, coordinate_to_tuple  # noqa: PLC0415
+
+    parsed = []
+    for c in dict.fromkeys(cells):
+        try:
+            r, col = coordinate_to_tuple(c)
+            parsed.append((column_index_from_string(c.rstrip("0123456789")), r, c))
+        except (ValueError, TypeError):
+            parsed.append((10**6, 0, c))
+    parsed.sort()
+    out, i = [], 0
+    while i < len(parsed):
+        j = i
+        while j + 1 < len(parsed) and parsed[j + 1][0] == parsed[i][0] < 10**6 and parsed[j + 1][1] == parsed[j][1] + 1:
+            j += 1
+        out.append(parsed[i][2] if j == i else f"{parsed[i][2]}:{parsed[j][2]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def group_problems(problems: Iterable[CellProblem], lang: str = "vi", mark_warnings: bool = True) -> list[str]:
+    """One line per cause: problems of one rule and severity on one sheet become the first one's
+    message followed by the other cells (``— cùng loại ở 84 ô khác: A8:A91``); errors first,
+    warnings marked as such unless ``mark_warnings`` is False (a list of warnings only)."""
+    groups: dict[tuple, list[CellProblem]] = {}
+    for p in problems:
+        key = (p.severity != "error", p.sheet or "", p.rule or p.message_vi) if p.cell else (p.severity != "error", id(p))
+        groups.setdefault(key, []).append(p)
+    lines = []
+    for _, ps in sorted(groups.items(), key=lambda kv: kv[0][0]):
+        line = ps[0].render(lang)
+        if len(ps) > 1:
+            line += fmt(MESSAGES, "same_kind", lang, n=len(ps) - 1, cells=cell_ranges(p.cell for p in ps[1:]))
+        mark = mark_warnings and ps[0].severity != "error"
+        lines.append((fmt(MESSAGES, "warning", lang) if mark else "") + line)
+    return lines
 
 
 class ExcelError(Exception):
@@ -147,10 +202,10 @@ class ExcelError(Exception):
         super().__init__(self.render(lang))
 
     def render(self, lang: str = "vi") -> str:
-        """A header line, then one line per problem."""
+        """A header line, then one line per cause (:func:`group_problems`)."""
         errors = [p for p in self.problems if p.severity == "error"]
         head = fmt(MESSAGES, "errors", lang, file=self.file, n=len(errors))
-        return "\n".join([head, *("  " + p.render(lang) for p in self.problems)])
+        return "\n".join([head, *("  " + line for line in group_problems(self.problems, lang))])
 
 
 def number_text(x: float) -> str:
@@ -166,10 +221,13 @@ def number_text(x: float) -> str:
 class TemplateEntries:
     """What a filled template holds: its marker and one row per entered unit × measure
     (``code``, ``year``, ``indicator``, ``value``, ``numerator``, ``denominator`` as typed text or NA,
-    ``sheet``, and ``cell_value``/``cell_numerator``/``cell_denominator`` addresses)."""
+    ``percent_cell`` (the value cell is formatted as a percent), ``sheet``, and
+    ``cell_value``/``cell_numerator``/``cell_denominator`` addresses); ``problems``: the cells that
+    could not be read (with ``strict=False``), their fields left out of ``entries``."""
 
     marker: dict[str, Any]
     entries: pd.DataFrame
+    problems: list[CellProblem] = field(default_factory=list)
 
 
 def _read_marker(wb: Any, file: str) -> dict[str, Any]:
@@ -199,37 +257,15 @@ def _read_marker(wb: Any, file: str) -> dict[str, Any]:
     return marker
 
 
-def _as_text(cell: Any, formula_cell: Any, kind: str, field_name: str, sheet: str) -> tuple[Any, CellProblem | None]:
-    """The cell's content as the text to store in values.csv (NA when empty), or a problem.
-
-    Numbers are written with a dot and no grouping (``95.5``); a number formatted as a percentage
-    (Excel stores ``95,5%`` as 0.955) is scaled back to 0-100; text is kept as typed for the loader."""
-    v = cell.value
-    raw = formula_cell.value
-    where = dict(sheet=sheet, cell=cell.coordinate)
-    if uncalculated_formula(v, raw):
-        return pd.NA, cell_problem(MESSAGES, "formula", value=raw, **where)
-    if v is None:
-        return pd.NA, None
-    if isinstance(v, (dt.datetime, dt.date, dt.time)):
-        return pd.NA, cell_problem(MESSAGES, "date", value=v.isoformat() if hasattr(v, "isoformat") else v, **where)
-    if isinstance(v, bool):
-        if kind == "boolean" and field_name == "value":
-            return ("Đạt" if v else "Không đạt"), None
-        return pd.NA, cell_problem(MESSAGES, "not_number", value=v, **where)
-    if isinstance(v, (int, float)):
-        x = float(v)
-        if kind == "percent" and field_name == "value" and "%" in (cell.number_format or ""):
-            x *= 100
-        return number_text(x), None
-    text = unneutralise(str(v))
-    return (text if text else pd.NA), None
-
-
-def read_template(path: Path) -> TemplateEntries:
+def read_template(path: Path, strict: bool = True) -> TemplateEntries:
     """Read a filled entry template: check marker, sheets, row and column labels and merged cells
-    (every problem named with sheet and cell), then collect the entered cells. Raises ExcelError."""
+    (every problem named with sheet and cell), then collect the entered cells of every sheet whose
+    structure is intact (:func:`ntm_analysis.excel.cells.read_cell`). Raises ExcelError for a file
+    that is not a readable template; for any other problem too when ``strict``, else returns them
+    in ``problems`` so that the importer reports every problem of the workbook in one run."""
     from openpyxl import load_workbook  # noqa: PLC0415
+
+    from ntm_analysis.excel.cells import read_cell  # noqa: PLC0415
     from openpyxl.utils import get_column_letter, range_boundaries  # noqa: PLC0415
 
     path = Path(path)
@@ -290,24 +326,26 @@ def read_template(path: Path) -> TemplateEntries:
                 rec: dict[str, Any] = {"code": b["code"], "year": year, "indicator": r["measure"], "sheet": name}
                 for fld in ENTRY_FIELDS:
                     rec[fld], rec[f"cell_{fld}"] = pd.NA, None
+                rec["percent_cell"] = False
                 for fld in fields:
                     col = b["fields"][fld]
-                    text, prob = _as_text(ws.cell(r["row"], col), ws_raw.cell(r["row"], col), r["kind"], fld, name)
+                    text, pct, prob = read_cell(ws.cell(r["row"], col), ws_raw.cell(r["row"], col), r["kind"], fld, name)
                     rec[fld], rec[f"cell_{fld}"] = text, f"{get_column_letter(col)}{r['row']}"
+                    rec["percent_cell"] |= pct
                     if prob:
                         problems.append(prob)
                 if any(not pd.isna(rec[f]) for f in ENTRY_FIELDS):
                     records.append(rec)
-    if problems:
+    if problems and strict:
         raise ExcelError(problems, file)
-    cols = ["code", "year", "indicator", *ENTRY_FIELDS, "sheet", *(f"cell_{f}" for f in ENTRY_FIELDS)]
+    cols = ["code", "year", "indicator", *ENTRY_FIELDS, "percent_cell", "sheet", *(f"cell_{f}" for f in ENTRY_FIELDS)]
     entries = pd.DataFrame(records, columns=cols)
-    if entries.empty:
+    if entries.empty and not problems:
         first = marker["layout"]["sheets"][0]
         col = first["blocks"][0]["fields"]["value"] if first["blocks"] else 1
         raise ExcelError([cell_problem(MESSAGES, "empty", first["name"], f"{get_column_letter(col)}{first['rows'][0]['row']}"
                                        if first["rows"] else None)], file)
-    return TemplateEntries(marker, entries.astype({"year": "int64"}))
+    return TemplateEntries(marker, entries.astype({"year": "int64", "percent_cell": bool}), problems)
 
 
 def save_workbook(wb: Any, out: Path) -> Path:

@@ -34,6 +34,8 @@ from ntm_analysis.excel.common import (
 )
 from ntm_analysis.excel.common import MESSAGES as SHARED
 from ntm_analysis.excel.common import cell_problem as _cell_problem
+from ntm_analysis.excel.common import group_problems
+from ntm_analysis.excel.cells import entry_checks, template_thresholds, unit_checks
 from ntm_analysis.i18n import fmt
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -48,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "encoding": ("values.csv không phải UTF-8; lưu lại dạng «CSV UTF-8» rồi nhập lại.", "values.csv is not UTF-8; save it as «CSV UTF-8» and import again."),
     "preview": ("Xem trước: nhập {file} vào {dataset} (đơn vị {unit}, năm {year}).", "Preview: importing {file} into {dataset} (unit {unit}, year {year})."),
     "added": ("  Thêm mới: {n}", "  Added: {n}"),
+    "add_line": ("    {name} ({code}) · {indicator}: {new}   [{where}]", "    {name} ({code}) · {indicator}: {new}   [{where}]"),
     "changed": ("  Thay đổi: {n}", "  Changed: {n}"),
     "unchanged": ("  Không đổi: {n}", "  Unchanged: {n}"),
     "change_line": ("    {name} ({code}) · {indicator}: {old} → {new}   [{where}]", "    {name} ({code}) · {indicator}: {old} → {new}   [{where}]"),
@@ -60,6 +63,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "written": ("Đã ghi {path} ({n} dòng thêm/sửa).", "Wrote {path} ({n} rows added/changed)."),
     "backup": ("Bản sao lưu: {path}", "Backup: {path}"),
     "source": ("Nhập từ mẫu Excel {file}", "Imported from Excel template {file}"),
+    "ratio_rule": ("  Chỉ tiêu tính theo tỷ lệ: cần cả tử số và mẫu số; tỷ lệ (%) được tính lại = 100 × tử số / mẫu số, "
+                   "cộng dồn lên xã = 100 × Σ tử số / Σ mẫu số.",
+                   "  Ratio indicators: numerator and denominator are both required; the percent is 100 × numerator / "
+                   "denominator, rolled up to the commune as 100 × Σ numerators / Σ denominators."),
 
 }
 
@@ -225,7 +232,7 @@ def plan_import(workbook: Path, dataset_dir: Path, catalogue: Any = None,
     if loader is None:
         from ntm_analysis.io.dataset import load_dataset as loader  # noqa: PLC0415
     workbook, dataset_dir = Path(workbook), Path(dataset_dir)
-    tpl = read_template(workbook)
+    tpl = read_template(workbook, strict=False)
     if not dataset_dir.is_dir():
         raise ExcelError([cell_problem("dataset_missing", None, None, path=dataset_dir)], workbook.name)
     bad = _unsupported(dataset_dir)
@@ -246,14 +253,19 @@ def plan_import(workbook: Path, dataset_dir: Path, catalogue: Any = None,
         catalogue = resolve_catalogue(catalogue or cat_id or None)
     values_path = dataset_dir / "values.csv"
     existing, style = _read_values_csv(values_path)
-    entries = tpl.entries
+    unit_problems, invalid = unit_checks(tpl.marker, current.units)
+    entries = tpl.entries[~tpl.entries["code"].isin(invalid)].reset_index(drop=True)
     source = fmt(MESSAGES, "source", "vi", file=workbook.name)
     candidate, csv_rows = _candidate(existing, entries, source)
     loaded, problems = _validate_candidate(dataset_dir, candidate, style, catalogue, loader)
     located = _locate(problems if loaded is None else loaded.problems, entries, csv_rows)
-    errors = [p for p in located if p.severity == "error"]
-    if loaded is None:
-        raise ExcelError(errors or located, workbook.name)
+    stored = current.values[current.values["code"].isin(entries["code"])]
+    checks = entry_checks(entries, catalogue.measures, stored, template_thresholds(catalogue, current.units, tpl.marker))
+    everything = [*tpl.problems, *unit_problems, *located, *checks]
+    if loaded is None or any(p.severity == "error" for p in everything):
+        raise ExcelError([p for p in everything if p.severity == "error" or p.sheet is not None], workbook.name)
+    if entries.empty:
+        raise ExcelError(everything, workbook.name)
 
     keys = entries[KEY]
     old = current.values.merge(keys, on=KEY)[KEY + list(ENTRY_FIELDS)].drop_duplicates(KEY)
@@ -278,7 +290,7 @@ def plan_import(workbook: Path, dataset_dir: Path, catalogue: Any = None,
         "new": shown("new", "vi"), "old_en": shown("old", "en"), "new_en": shown("new", "en"), "sheet": entries["sheet"].to_numpy(),
         "cell": entries["cell_value"].fillna(entries["cell_numerator"]).to_numpy(),
     })
-    warnings = [p for p in located if p.sheet is not None]  # warnings about entered cells only
+    warnings = [p for p in everything if p.sheet is not None]  # warnings about the workbook's cells only
     keep = (change != "unchanged")
     final, _ = _candidate(existing, _canonical(entries, both, catalogue.measures)[keep], source)
     return ImportPlan(dataset_dir, values_path, workbook, tpl.marker, diff, _csv_bytes(final, style), warnings)
@@ -311,13 +323,13 @@ def _locate(problems: list[Any], entries: pd.DataFrame, csv_rows: np.ndarray) ->
     for p in problems:
         i = at_row.get(p.row) if Path(str(p.file)).name.startswith("values") and p.row is not None else None
         if i is None:
-            out.append(CellProblem(None, None, p.render("vi"), p.render("en"), p.severity))
+            out.append(CellProblem(None, None, p.render("vi"), p.render("en"), p.severity, p.rule))
             continue
         e = entries.iloc[i]
         fld = p.column if p.column in ENTRY_FIELDS and e[f"cell_{p.column}"] else "value"
         cell = e[f"cell_{fld}"] or e["cell_numerator"]
         out.append(CellProblem(e["sheet"], cell, f"{p.message('vi')} {p.fix('vi')}", f"{p.message('en')} {p.fix('en')}",
-                               p.severity))
+                               p.severity, p.rule))
     return out
 
 
@@ -325,20 +337,25 @@ def _locate(problems: list[Any], entries: pd.DataFrame, csv_rows: np.ndarray) ->
 
 
 def render_preview(plan: ImportPlan, lang: str = "vi") -> str:
-    """Counts of added, changed (each with old → new and its cell) and unchanged values."""
+    """Every added and changed value (``old → new`` with its sheet and cell, so that a value read
+    wrongly is seen before it is written), the count of unchanged ones, the rule for ratio
+    indicators when the workbook has any, and the warnings grouped by cause."""
     m = plan.marker
     lines = [fmt(MESSAGES, "preview", lang, file=plan.workbook.name, dataset=plan.dataset_dir,
-                 unit=f"{m.get('unit_name', '')} {m['unit_code']}".strip(), year=m["year"]),
-             fmt(MESSAGES, "added", lang, n=plan.count("added")),
-             fmt(MESSAGES, "changed", lang, n=plan.count("changed"))]
-    for r in plan.diff[plan.diff["change"] == "changed"].itertuples(index=False):  # only the changed few
-        where = fmt(SHARED, "cell_ref", lang, sheet=r.sheet, cell=r.cell)
-        lines.append(fmt(MESSAGES, "change_line", lang, name=r.name, code=r.code, indicator=r.indicator,
-                         old=r.old if lang == "vi" else r.old_en, new=r.new if lang == "vi" else r.new_en, where=where))
+                 unit=f"{m.get('unit_name', '')} {m['unit_code']}".strip(), year=m["year"])]
+    for change in ("added", "changed"):
+        lines.append(fmt(MESSAGES, change, lang, n=plan.count(change)))
+        for r in plan.diff[plan.diff["change"] == change].itertuples(index=False):  # entered cells of one workbook
+            where = fmt(SHARED, "cell_ref", lang, sheet=r.sheet, cell=r.cell)
+            lines.append(fmt(MESSAGES, "change_line" if change == "changed" else "add_line", lang, name=r.name, code=r.code,
+                             indicator=r.indicator, old=r.old if lang == "vi" else r.old_en,
+                             new=r.new if lang == "vi" else r.new_en, where=where))
     lines.append(fmt(MESSAGES, "unchanged", lang, n=plan.count("unchanged")))
+    if any(r.get("ratio") for s in m["layout"]["sheets"] for r in s["rows"]):
+        lines.append(fmt(MESSAGES, "ratio_rule", lang))
     if plan.warnings:
         lines.append(fmt(MESSAGES, "warnings", lang))
-        lines += ["    " + w.render(lang) for w in plan.warnings]
+        lines += ["    " + w for w in group_problems(plan.warnings, lang, mark_warnings=False)]
     return "\n".join(lines)
 
 

@@ -12,8 +12,10 @@ sheet ``_ntm`` with a hash, so ``ntm import`` can refuse a workbook whose struct
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,12 @@ from ntm_analysis.excel.common import (
     MARKER_NAME,
     MARKER_SHEET,
     TEMPLATE_FORMAT,
-    neutralise,
+    put,
     save_workbook,
     structure_hash,
     tool_version,
 )
+from ntm_analysis.excel.printing import FONT, fit_rows, page_layout, setup, spare_chars
 from ntm_analysis.i18n import LEVEL_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
 
 TITLE_ROW, NOTE_ROW, NAME_ROW, CODE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5, 6
@@ -46,17 +49,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "Không chèn, xóa hay di chuyển hàng, cột, sheet.",
              "Type only into the yellow cells. An empty cell means no data (not zero). "
              "Do not insert, delete or move rows, columns or sheets."),
+    "note_ratio": (" Chỉ tiêu tính theo tỷ lệ: gõ cả tử số và mẫu số (ô tỷ lệ có thể để trống).",
+                   " Ratio indicators: type both the numerator and the denominator (the percent may stay empty)."),
     "unit_level": ("Cấp đơn vị «{level}» không có mẫu nhập liệu; chọn một xã, thôn hoặc xóm.",
                    "There is no entry template for a «{level}»; choose a commune, village or hamlet."),
     "no_measures": ("Bộ tiêu chí không có chỉ tiêu nào nhập ở cấp của {unit} ({code}).",
                     "The catalogue has no indicator entered at the level of {unit} ({code})."),
     "written": ("Đã ghi mẫu nhập liệu: {path} ({sheets}).", "Entry template written: {path} ({sheets})."),
+    "exists": ("Tệp {path} đã có; không ghi đè (có thể là mẫu đã điền). Chọn tên khác cho --out, hoặc thêm --force.",
+               "{path} exists; not overwritten (it may be a filled template). Choose another --out, or add --force."),
+    "replaced": ("Chú ý: tệp cũ {path} {why}; bản cũ được giữ ở {backup}.",
+                 "Note: the old {path} {why}; it was kept as {backup}."),
+    "why_filled": ("có {n} ô đã nhập số liệu", "held {n} entered cells"),
+    "why_modified": ("đã được sửa sau khi tạo ({when})", "was modified after it was generated ({when})"),
     "not_xlsx": ("Tệp kết quả phải có đuôi .xlsx: {path}", "The output file must end in .xlsx: {path}"),
 }
 HEADERS = {"measure": "Mã chỉ tiêu đo", "indicator": "Chỉ tiêu", "name": "Tên chỉ tiêu", "unit": "Đơn vị tính",
            "threshold": "Yêu cầu (ngưỡng) năm {year}"}
 FIELD_LABELS = {"prev": "Năm {prev}", "value": "Năm {year}", "numerator": "Tử số {year}", "denominator": "Mẫu số {year}"}
-WIDTHS = {"measure": 24, "indicator": 9, "name": 55, "unit": 12, "threshold": 38}
+WIDTHS = {"measure": 22, "indicator": 7, "name": 38, "unit": 10, "threshold": 32}
+#: Width of each column of a unit block (last year, this year, numerator, denominator).
+FIELD_WIDTH = 10
+#: Width of the instructions column: one A4 portrait page wide at 100 %.
+GUIDE_WIDTH = 92
 
 INSTRUCTION_LINES = """\
 PHIẾU NHẬP SỐ LIỆU CHỈ TIÊU NÔNG THÔN MỚI
@@ -69,16 +84,17 @@ CÁCH NHẬP
 2. Chỉ nhập vào ô màu vàng (cột «Năm {year}», và «Tử số»/«Mẫu số» với chỉ tiêu tính theo tỷ lệ). Cột «Năm {prev}» là số liệu năm trước, chỉ để tham khảo.
 3. Ô để trống nghĩa là chưa có số liệu, KHÔNG phải số 0. Nếu giá trị đúng là 0, hãy gõ 0.
 4. Chỉ tiêu Đạt/Không đạt: chọn trong danh sách thả xuống. Chỉ tiêu theo mức (ví dụ yếu/trung bình/khá/tốt): chọn mức trong danh sách.
-5. Tỷ lệ (%): gõ số từ 0 đến 100, ví dụ 95,5 (dấu phẩy thập phân được chấp nhận; cũng có thể gõ 95,5%).
-6. Chỉ tiêu tính theo tỷ lệ: gõ tử số (phần đạt) và mẫu số (tổng số); có thể bỏ trống ô tỷ lệ, chương trình tự tính 100 × tử số / mẫu số.
-7. Cột «Yêu cầu (ngưỡng)» ghi ngưỡng của từng hạng (NTM, NTM nâng cao, NTM kiểu mẫu...). Ngưỡng có dấu ⚠ là chưa xác minh với quyết định của tỉnh: đối chiếu trước khi dùng.
+5. Tỷ lệ (%): gõ số từ 0 đến 100, ví dụ 95,5 (dấu phẩy là dấu thập phân). Gõ 95, KHÔNG gõ 95%: Excel/LibreOffice lưu «95%» thành 0,95 và lệnh nhập sẽ từ chối ô đó.
+6. Chỉ tiêu tính theo tỷ lệ (có cột «Tử số», «Mẫu số»): BẮT BUỘC gõ cả tử số và mẫu số; ô tỷ lệ có thể để trống, chương trình tự tính 100 × tử số / mẫu số và cộng dồn lên xã. Chỉ gõ tỷ lệ sẽ bị từ chối (tử số, mẫu số đã có sẽ không bị xóa).
+7. Số lượng (vụ, hộ...) là số nguyên. Không dùng dấu chấm phân cách hàng nghìn (gõ 1234,5, không gõ 1.234,5). Không gõ dấu / (ô sẽ thành ngày tháng và bị từ chối).
+8. Cột «Yêu cầu (ngưỡng)» ghi ngưỡng của từng hạng (NTM, NTM nâng cao, NTM kiểu mẫu...). Ngưỡng có dấu ⚠ là chưa xác minh với quyết định của tỉnh: đối chiếu trước khi dùng.
 
 KHÔNG ĐƯỢC
 - Chèn, xóa, di chuyển hàng hoặc cột; đổi tên, xóa hay di chuyển sheet; gộp ô trong vùng nhập liệu.
 - Các sheet được khóa cấu trúc, KHÔNG có mật khẩu (Review/Xem lại > Unprotect Sheet/Bỏ bảo vệ trang tính). Nếu bỏ khóa và sửa cấu trúc, lệnh nhập sẽ từ chối tệp.
 
 NHẬP VÀO BỘ DỮ LIỆU
-   ntm import TÊN_TỆP.xlsx --into {dataset}
+   ntm import TÊN_TỆP.xlsx --into {folder}
 Lệnh in bản xem trước (thêm mới / thay đổi / không đổi). Giá trị khác với giá trị đã có chỉ được ghi đè khi thêm --replace
 (bản sao lưu values.csv.bak-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY được giữ lại). Lỗi được báo theo sheet và ô, ví dụ: Sheet "Thôn", ô G8.
 
@@ -197,11 +213,15 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
     labels = {f: FIELD_LABELS[f].format(year=year, prev=year - 1) for f in fields}
     thin = Side(style="thin", color="999999")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    bold, wrap = Font(name=FONT, bold=True), Alignment(wrap_text=True, vertical="top")
     head_fill = PatternFill("solid", fgColor=HEAD_FILL)
-    ws.cell(TITLE_ROW, 1, neutralise(fmt(MESSAGES, "title", "vi", year=year, unit=root["name"], code=root["code"],
-                                         level=LEVEL_LABELS[level][0].lower()))).font = Font(bold=True, size=13)
-    ws.cell(NOTE_ROW, 1, fmt(MESSAGES, "note", "vi")).font = Font(italic=True, color="C00000")
+    # title and note from column B: column A (measure ids, for the import) is not printed
+    put(ws, TITLE_ROW, 2, fmt(MESSAGES, "title", "vi", year=year, unit=root["name"], code=root["code"],
+                              level=LEVEL_LABELS[level][0].lower())).font = Font(name=FONT, bold=True, size=13)
+    note = fmt(MESSAGES, "note", "vi") + (fmt(MESSAGES, "note_ratio", "vi") if ratio_sheet else "")
+    put(ws, NOTE_ROW, 2, note).font = Font(name=FONT, italic=True, color="C00000")
+    ws.merge_cells(start_row=NOTE_ROW, start_column=2, end_row=NOTE_ROW, end_column=len(FIXED))
+    ws.cell(NOTE_ROW, 2).alignment = Alignment(wrap_text=True, vertical="top")
     for j, key in enumerate(FIXED, start=1):
         c = ws.cell(HEADER_ROW, j, HEADERS[key].format(year=year))
         c.font, c.fill, c.border, c.alignment = bold, head_fill, box, wrap
@@ -210,8 +230,8 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
     col = FIRST_BLOCK_COL
     for u in units.itertuples(index=False):
         shown = u.name if level != "hamlet" else f"{u.name} (thôn {names.get(u.parent_code, u.parent_code)})"
-        ws.cell(NAME_ROW, col, neutralise(f"{LEVEL_LABELS[level][0]} {shown}"))
-        ws.cell(CODE_ROW, col, neutralise(str(u.code)))
+        put(ws, NAME_ROW, col, f"{LEVEL_LABELS[level][0]} {shown}")
+        put(ws, CODE_ROW, col, str(u.code))
         for r in (NAME_ROW, CODE_ROW):
             ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + len(fields) - 1)
             ws.cell(r, col).font, ws.cell(r, col).fill = bold, head_fill
@@ -220,8 +240,8 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
         for f, c in cols.items():
             cell = ws.cell(HEADER_ROW, c, labels[f])
             cell.font, cell.fill, cell.border, cell.alignment = bold, head_fill, box, wrap
-            ws.column_dimensions[get_column_letter(c)].width = 13
-        blocks.append({"code": str(u.code), "col": col, "fields": cols})
+            ws.column_dimensions[get_column_letter(c)].width = FIELD_WIDTH
+        blocks.append({"code": str(u.code), "name": str(u.name), "col": col, "fields": cols})
         col += len(fields)
     prev = _prev_values(values, units["code"], year)
     entry_fill, locked_fill = PatternFill("solid", fgColor=ENTRY_FILL), PatternFill("solid", fgColor=LOCKED_FILL)
@@ -232,7 +252,7 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
         levels = list(m.levels) if isinstance(m.levels, (list, tuple)) else []
         texts = [m.measure, m.indicator, m.name_vi, m.unit or "", m.threshold_text]
         for j, text in enumerate(texts, start=1):
-            c = ws.cell(r, j, neutralise(str(text)))
+            c = put(ws, r, j, str(text))
             c.border, c.alignment = box, wrap
         rows.append({"row": r, "measure": m.measure, "kind": m.kind, "ratio": bool(m.ratio)})
         for b in blocks:
@@ -241,7 +261,7 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
                 cell.border = box
                 entry = f == "value" or (f in ("numerator", "denominator") and m.ratio)
                 if f == "prev":
-                    cell.value = neutralise(_prev_display(prev.get((b["code"], m.measure)), m.kind, levels))
+                    put(ws, r, c, _prev_display(prev.get((b["code"], m.measure)), m.kind, levels))
                 if entry:
                     cell.protection, cell.fill = Protection(locked=False), entry_fill
                     cell.number_format = "0" if m.kind == "count" and f == "value" else "0.0##"
@@ -255,19 +275,70 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
                     if f == "prev":
                         cell.number_format = "0.0##"
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_BLOCK_COL)
-    ws.print_title_rows = f"{NAME_ROW}:{HEADER_ROW}"
-    ws.print_title_cols = "C:E"
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, blocks, len(fields), FIRST_ROW + len(measures) - 1)
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, password=None)
     return {"name": name, "level": level, "code_row": CODE_ROW, "header_row": HEADER_ROW, "labels": labels,
             "rows": rows, "blocks": blocks}
 
 
-def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path) -> Path:
+def guard_output(out: Path, force: bool, lang: str = "vi", now: dt.datetime | None = None) -> str | None:
+    """Protect an existing ``out``: without ``force`` raise ValueError (vi and en); with ``force``,
+    when the file is a template holding entered cells, or was modified after it was generated
+    (file time later than the marker's ``generated``), copy it to ``NAME.bak-YYYYmmdd-HHMMSS.xlsx``
+    and return the message saying so (None when nothing needed saying)."""
+    from ntm_analysis.excel.common import read_template  # noqa: PLC0415
+
+    out = Path(out)
+    if not out.exists():
+        return None
+    if not force:
+        raise ValueError(fmt(MESSAGES, "exists", "vi", path=out) + "\n" + fmt(MESSAGES, "exists", "en", path=out))
+    try:
+        tpl = read_template(out, strict=False)
+        n, generated = len(tpl.entries), tpl.marker.get("generated")
+    except Exception:  # noqa: BLE001 (not a template, or an empty one: treated as modified)
+        n, generated = 0, None
+    mtime = dt.datetime.fromtimestamp(out.stat().st_mtime)
+    try:
+        modified = generated is None or mtime > dt.datetime.fromisoformat(str(generated)) + dt.timedelta(minutes=1)
+    except ValueError:
+        modified = True
+    if not n and not modified:
+        return None
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    backup = out.with_name(f"{out.stem}.bak-{stamp}{out.suffix}")
+    shutil.copy2(out, backup)
+    why = fmt(MESSAGES, "why_filled", lang, n=n) if n else fmt(MESSAGES, "why_modified", lang, when=mtime.strftime("%d/%m/%Y %H:%M"))
+    return fmt(MESSAGES, "replaced", lang, path=out, why=why, backup=backup)
+
+
+def _print_setup(ws: Any, blocks: list[dict[str, Any]], n_fields: int, last_row: int) -> None:
+    """Row heights for the wrapped cells (names, thresholds, unit names, labels); A4 landscape at
+    ≥ 75 % (no text below 8 pt), the indicator columns B-E and rows 3-5 repeated on every page,
+    units split over pages when they do not fit; column A (measure ids) is not printed."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    widths = {j: WIDTHS[k] for j, k in enumerate(FIXED, start=1) if k != "measure"}
+    spare = spare_chars(list(widths.values()), [[FIELD_WIDTH] * n_fields for _ in blocks])
+    for j in (FIXED.index("name") + 1, FIXED.index("threshold") + 1):  # a narrow sheet: wider text, fewer lines
+        widths[j] += int(spare / 2)
+        ws.column_dimensions[get_column_letter(j)].width = widths[j]
+    block_w = FIELD_WIDTH * n_fields
+    fit_rows(ws, range(FIRST_ROW, last_row + 1), widths)
+    fit_rows(ws, [NAME_ROW], {}, {(NAME_ROW, b["col"]): block_w for b in blocks})
+    fit_rows(ws, [HEADER_ROW], {**widths, **{c: FIELD_WIDTH for b in blocks for c in b["fields"].values()}})
+    fit_rows(ws, [NOTE_ROW], {}, {(NOTE_ROW, 2): sum(widths.values())})
+    page_layout(ws, list(widths.values()), [[FIELD_WIDTH] * n_fields for _ in blocks], FIRST_BLOCK_COL)
+    ws.print_title_rows = f"{NAME_ROW}:{HEADER_ROW}"
+    ws.print_title_cols = f"B:{get_column_letter(len(FIXED))}"
+    last_col = FIRST_BLOCK_COL + n_fields * len(blocks) - 1
+    ws.print_area = f"B{TITLE_ROW}:{get_column_letter(last_col)}{last_row}"
+
+
+def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path, overwrite: bool = False) -> Path:
     """Write the entry workbook for unit ``code`` (commune, village or hamlet) and ``year`` to
-    ``out`` (temporary file, then rename). Raises ValueError with a (vi) message on bad input."""
+    ``out`` (temporary file, then rename). Raises ValueError with a (vi) message on bad input,
+    and when ``out`` exists unless ``overwrite`` (see :func:`guard_output` for ``--force``)."""
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font  # noqa: PLC0415
     from openpyxl.workbook.defined_name import DefinedName  # noqa: PLC0415
@@ -276,6 +347,8 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ValueError(fmt(MESSAGES, "not_xlsx", "vi", path=out) + "\n" + fmt(MESSAGES, "not_xlsx", "en", path=out))
+    if out.exists() and not overwrite:
+        raise ValueError(fmt(MESSAGES, "exists", "vi", path=out) + "\n" + fmt(MESSAGES, "exists", "en", path=out))
     by_level = template_units(dataset.units, code, year)
     root_rows = dataset.units[dataset.units["code"] == code]
     root = root_rows.iloc[-1]
@@ -302,20 +375,24 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
         "format": TEMPLATE_FORMAT, "tool_version": tool_version(), "catalogue_id": str(catalogue.meta.get("id", "")),
         "catalogue_version": str(catalogue.meta.get("version", "")), "unit_code": str(code),
         "unit_name": str(root["name"]), "year": int(year), "layout": {"sheets": layout},
+        "generated": dt.datetime.now().isoformat(timespec="seconds"),
     }
     marker["structure_hash"] = structure_hash(marker)
     meta = dataset.meta or {}
+    folder = Path(dataset.path).name if dataset.path else "THƯ_MỤC_DỮ_LIỆU"  # never the local absolute path
     text = INSTRUCTION_LINES.format(
         unit=root["name"], code=code, year=year, prev=year - 1, catalogue=(catalogue.meta.get("name") or {}).get("vi", ""),
         catalogue_id=marker["catalogue_id"], catalogue_version=marker["catalogue_version"],
-        dataset=dataset.path or meta.get("name") or "", tool=marker["tool_version"], hash=marker["structure_hash"][:16],
+        dataset=meta.get("name") or folder, folder=folder, tool=marker["tool_version"], hash=marker["structure_hash"][:16],
         synthetic=" - DỮ LIỆU TỔNG HỢP (synthetic), không phải số liệu thật" if meta.get("synthetic") else "")
     for i, line in enumerate(text.splitlines(), start=1):
-        c = guide.cell(i, 1, neutralise(line))
-        c.alignment = Alignment(wrap_text=False)
+        c = put(guide, i, 1, line)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
         if line.isupper() or i == 1:
-            c.font = Font(bold=True)
-    guide.column_dimensions["A"].width = 140
+            c.font = Font(name=FONT, bold=True)
+    guide.column_dimensions["A"].width = GUIDE_WIDTH
+    fit_rows(guide, range(1, i + 1), {1: GUIDE_WIDTH})
+    setup(guide, landscape=False, fit_width=True)
     guide.protection.sheet = True
     ms = wb.create_sheet(MARKER_SHEET)
     for i, (k, val) in enumerate(marker.items(), start=1):

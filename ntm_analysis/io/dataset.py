@@ -17,15 +17,17 @@ import pandas as pd
 
 from ntm_analysis.io import schemas
 from ntm_analysis.io import validation as v
+from ntm_analysis.io.groups import check_groups, normalised_groups
 from ntm_analysis.io.names import fold_key, level_of, name_key, split_type, type_display
 from ntm_analysis.io.readers import TABLES, read_raw
 from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
 
 COLUMNS: dict[str, list[str]] = {
-    "units": ["code", "name", "type", "level", "parent_code", "region", "households", "population",
+    "units": ["code", "name", "type", "level", "parent_code", "region", "group", "households", "population",
               "valid_from", "valid_to", "successor_code"],
     "values": ["code", "year", "indicator", "value", "numerator", "denominator", "source", "assessed_by", "note"],
     "recognitions": ["code", "tier", "year", "decision"],
+    "groups": ["code", "year", "group"],
 }
 #: Accepted yes/no words (compared without case or diacritics) → 1.0 / 0.0.
 BOOL_WORDS: dict[str, float] = {
@@ -48,6 +50,9 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     problems: list[Any] = field(default_factory=list)
+    #: groups.csv: ``code``, ``year``, ``group`` (commune group from that year on); empty when absent.
+    groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"code": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"), "group": pd.Series(dtype="str")}))
 
 
 # --- normalising -----------------------------------------------------------------------------------
@@ -177,8 +182,8 @@ def normalise_values(df: pd.DataFrame, measures: pd.DataFrame | None, file: str,
     df["kind"] = df["indicator"].astype(object).map(kinds).astype("string")
     raw = df["value"]
     value, bad = parse_numbers(raw.where(~df["kind"].isin(["boolean", "level"])))
-    if measures is not None:  # without a catalogue the kind is unknown: no verdict on the value
-        out += problems_at("number_invalid", file, df[bad], "value")
+    if measures is not None:  # a measure the catalogue does not know has no kind: no verdict on its value
+        out += problems_at("number_invalid", file, df[bad & df["kind"].notna()], "value")
     is_bool = df["kind"] == "boolean"
     num, bad = parse_bool(raw.where(is_bool))
     out += problems_at("bool_invalid", file, df[bad], "value")
@@ -218,6 +223,21 @@ def _catalogue(ref: Any, meta: dict[str, Any]) -> tuple[Any, list[Problem]]:
         return None, [problem("catalogue_failed", "dataset.toml" if from_meta else "", value=shown, detail=text)]
 
 
+def _period_catalogues(meta: dict[str, Any]) -> tuple[list[Any], list[Problem]]:
+    """Every catalogue of ``[catalogues]`` in dataset.toml, or the problem of one that fails to load."""
+    from ntm_analysis.catalogue.periods import parse_periods as periods_of  # noqa: PLC0415
+
+    out, problems = [], []
+    for lo, hi, ref in periods_of(meta.get("catalogues"))[0]:
+        try:
+            out.append(resolve_catalogue(ref))
+        except Exception as exc:  # noqa: BLE001 (CatalogueError or any failure: reported, never a traceback)
+            detail = getattr(exc, "render", None)
+            problems.append(problem("catalogue_failed", "dataset.toml", value=f"{lo}-{hi}: {ref}",
+                                    detail=detail() if callable(detail) else f"{type(exc).__name__}: {exc}"))
+    return out, problems
+
+
 def resolve_catalogue(ref: str | Path | None) -> Any:
     """``catalogue.load_catalogue(ref)`` (imported late so a broken catalogue module is reported)."""
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
@@ -233,8 +253,12 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
     raw, meta, problems = read_raw(path)
     cat, cat_problems = _catalogue(catalogue, meta) if path.exists() else (None, [])
     problems += cat_problems
-    measures = cat.measures if cat is not None else None
-    cat_id = str(cat.meta.get("id", "")) if cat is not None else ""
+    cats = [cat] if cat is not None else []
+    if catalogue is None and meta.get("catalogues") and not cat_problems:  # one catalogue per period
+        cats, period_problems = _period_catalogues(meta)
+        problems += period_problems
+    measures = pd.concat([c.measures for c in cats]).drop_duplicates("measure", keep="last") if cats else None
+    cat_id = ", ".join(str(c.meta.get("id", "")) for c in cats)
     tables: dict[str, pd.DataFrame | None] = dict.fromkeys(TABLES)
     files = {t: raw[t][0] if t in raw else f"{t}.csv" for t in TABLES}
     for table in TABLES:
@@ -255,19 +279,21 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
             df["year"] = _numbers(df, "year", file, True, problems)
         problems += schemas.schema_problems(df, schemas.typed_schema(table), file, table)
         tables[table] = df
-    units, values, recs = tables["units"], tables["values"], tables["recognitions"]
+    units, values, recs, groups = tables["units"], tables["values"], tables["recognitions"], tables["groups"]
     if units is not None:
         problems += v.check_units(units, files["units"])
-        problems += v.check_regions(units, cat, files["units"])
+        for one in cats:
+            problems += v.check_regions(units, one, files["units"])
+    problems += check_groups(units, groups, files["units"], files["groups"])
     if values is not None:
         found, values = v.check_values(values, units, measures, files["values"], cat_id)
         problems += found
     if recs is not None:
-        tiers = cat.tier_ids() if cat is not None else None
+        tiers = list(dict.fromkeys(t for c in cats for t in c.tier_ids())) if cats else None
         problems += v.check_recognitions(recs, units, tiers, files["recognitions"], cat_id)
     if any(p.severity == "error" for p in problems):
         raise DatasetError(problems, lang=lang)
-    if not meta.get("catalogue") and cat_id:
+    if not meta.get("catalogue") and not meta.get("catalogues") and cat_id:
         meta["catalogue"] = cat_id
     return Dataset(
         units=_text_columns(units, {"households", "population", "valid_from", "valid_to"}).drop(columns="_row"),
@@ -276,7 +302,8 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         recognitions=_text_columns(
             (recs if recs is not None else _with_columns(pd.DataFrame({"_row": []}), "recognitions"))
             .assign(year=lambda d: d["year"].astype("int64")), {"year"}).drop(columns="_row").reset_index(drop=True),
-        meta=meta, path=Path(path).resolve(), problems=problems)  # absolute: notebooks run elsewhere
+        meta=meta, path=Path(path).resolve(), problems=problems,  # absolute: notebooks run elsewhere
+        **({"groups": normalised_groups(groups)} if groups is not None else {}))
 
 
 def latest_year(data: Dataset) -> int | None:

@@ -62,10 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "«{query}» matches {n} units: {names}. Write one of: {queries}.",
     ),
     "merged": (
-        "Đơn vị «{query}» ({code}) không còn năm {year}: đã sáp nhập vào {successor} ({successor_code}) "
-        "sau năm {valid_to}. Dùng «{successor_code}» cho năm {year}, hoặc chọn năm đến {valid_to}.",
-        "Unit «{query}» ({code}) no longer exists in {year}: it merged into {successor} ({successor_code}) "
-        "after {valid_to}. Use «{successor_code}» for {year}, or a year up to {valid_to}.",
+        "Đơn vị «{query}» ({code}) không còn năm {year}: sau năm {valid_to} đã nhập vào {successors}. "
+        "Dùng {codes} cho năm {year}, hoặc chọn năm đến {valid_to}.",
+        "Unit «{query}» ({code}) no longer exists in {year}: after {valid_to} it merged into {successors}. "
+        "Use {codes} for {year}, or a year up to {valid_to}.",
     ),
     "not_yet": (
         "Đơn vị «{query}» ({code}) chỉ có từ năm {valid_from}.",
@@ -254,10 +254,13 @@ def _out_of_period(units: pd.DataFrame, query: str, level: str | None, year: int
     valid_from = pd.to_numeric(pd.Series([unit.get("valid_from")]), errors="coerce").iloc[0]
     succ = unit.get("successor_code")
     if pd.notna(valid_to) and valid_to < year and isinstance(succ, str) and succ:
-        rows = units[units["code"].astype("string").eq(succ)]
-        valid = rows[_in_year(rows, year)]
-        successor = _label((valid if len(valid) else rows).iloc[-1]) if len(rows) else succ
-        args = dict(query=query, code=unit["code"], year=year, successor=successor, successor_code=succ,
+        named = []
+        for one in [c.strip() for c in succ.split(";") if c.strip()]:  # a split unit lists each (admin.SPLIT_SEP)
+            rows = units[units["code"].astype("string").eq(one)]
+            valid = rows[_in_year(rows, year)]
+            named.append((_label((valid if len(valid) else rows).iloc[-1]) + f" ({one})") if len(rows) else one)
+        codes = ", ".join(f"«{c.strip()}»" for c in succ.split(";") if c.strip())
+        args = dict(query=query, code=unit["code"], year=year, successors=", ".join(named), codes=codes,
                     valid_to=int(valid_to))
         return UnitLookupError(fmt(MESSAGES, "merged", "vi", **args), fmt(MESSAGES, "merged", "en", **args), found)
     if pd.notna(valid_from) and valid_from > year:

@@ -25,7 +25,9 @@ from ntm_analysis.io.cells import strip_invisible_text, uncalculated_formula
 from ntm_analysis.io.names import normalise_series, normalise_text
 from ntm_analysis.io.validation import Problem, problem
 
-TABLES: tuple[str, ...] = ("units", "values", "recognitions")
+TABLES: tuple[str, ...] = ("units", "values", "recognitions", "groups")
+#: Tables a dataset may leave out: recognitions, and groups.csv (a commune's group from a year on).
+OPTIONAL_TABLES: tuple[str, ...] = ("recognitions", "groups")
 TEXT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt")
 #: Spreadsheet formats that are not read: the user is told to save them as .xlsx.
 OTHER_SHEETS: tuple[str, ...] = (".xls", ".ods", ".xlsb", ".numbers", ".et")
@@ -288,7 +290,7 @@ def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str,
             problems += _faults(sheets[table], raw[table][0])
         elif other := _other_sheet(path, table):
             problems.append(problem("save_as_xlsx", other.name, value=other.name, stem=other.stem))
-        elif table != "recognitions" and not (workbook is not None and not sheets):
+        elif table not in OPTIONAL_TABLES and not (workbook is not None and not sheets):
             expected = f"{table}.csv, {table}.parquet, {WORKBOOK} [{table}]"
             problems.append(problem("file_missing", f"{table}.csv", table=table, expected=expected))
     meta, meta_problems = read_meta(path if path.is_dir() else None)
@@ -327,6 +329,11 @@ def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
     for key in ("name", "province", "catalogue", "notes"):
         if meta[key] is not None and not isinstance(meta[key], str):
             problems.append(problem("toml_type", file.name, column=key, value=meta[key], expected="text"))
+    from ntm_analysis.catalogue.periods import parse_periods  # noqa: PLC0415 (catalogues load late)
+
+    for bad in parse_periods(meta.get("catalogues"))[1]:
+        problems.append(problem("toml_type", file.name, column="catalogues", value=bad,
+                                expected='"2021-2025" = "lang-son-2022-2025" (periods not overlapping)'))
     layers = meta["boundaries"]
     paths = layers.values() if isinstance(layers, dict) else layers if isinstance(layers, list) else [layers]
     roots = [folder, *folder.resolve().parents]  # relative to the dataset folder or the project (maps/...)

@@ -21,6 +21,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("code", "name", "level", "parent_code"),
     "values": ("code", "year", "indicator", "value"),
     "recognitions": ("code", "tier", "year"),
+    "groups": ("code", "year", "group"),
 }
 NULLABLE = {"parent_code", "value"}
 
@@ -51,6 +52,7 @@ def typed_schema(table: str) -> pa.DataFrameSchema:
             "assessed_by": pa.Column(checks=pa.Check(lambda s: s.isin(ASSESSORS), error="assessed_by_unknown"), **opt),
         },
         "recognitions": {"year": pa.Column(checks=years, nullable=True)},
+        "groups": {"year": pa.Column(checks=years, nullable=True)},
     }[table]
     return pa.DataFrameSchema(cols)
 

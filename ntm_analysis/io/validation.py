@@ -102,6 +102,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "cannot apply."),
     "region_unknown.fix": ("Dùng mã hoặc tên vùng của bộ tiêu chí: {expected}; để trống để dùng vùng mặc định.",
                            "Use a region id or name of the catalogue: {expected}; leave it empty for the default region."),
+    "group_invalid": ("Nhóm xã «{value}» không hợp lệ.", "Commune group «{value}» is not valid."),
+    "group_invalid.fix": ("Ghi 1, 2 hoặc 3 (hoặc «nhóm 1»...); để trống nếu chưa xếp nhóm.",
+                          "Write 1, 2 or 3 (or «nhóm 1»...); leave it empty when the unit has no group yet."),
+    "indicator_unused": ("Chỉ tiêu đo «{value}» ({n} giá trị) không dùng trong bộ tiêu chí {catalogue}: giữ nguyên, bỏ qua khi đánh giá.",
+                         "Measure «{value}» ({n} values) is not used by catalogue {catalogue}: kept, ignored in the assessment."),
+    "indicator_unused.fix": ("Không cần sửa nếu đây là chỉ tiêu của giai đoạn khác; nếu không, kiểm tra mã bằng «ntm catalogue show».",
+                             "Nothing to do if it belongs to another period's catalogue; otherwise check the id with «ntm catalogue show»."),
+    "tier_unused": ("Hạng «{value}» ({n} quyết định) không có trong bộ tiêu chí {catalogue}: giữ nguyên, không dùng khi đánh giá.",
+                    "Tier «{value}» ({n} recognitions) is not in catalogue {catalogue}: kept, not used in the assessment."),
+    "tier_unused.fix": ("Không cần sửa nếu đây là hạng của giai đoạn khác (ví dụ nâng cao 2021-2025).",
+                        "Nothing to do if it is a tier of another period (e.g. nâng cao 2021-2025)."),
     "code_unknown": ("Mã đơn vị «{value}» không có trong bảng units.", "Unit code «{value}» is not in the units table."),
     "code_unknown.fix": ("{suggestion}Thêm đơn vị vào units hoặc sửa mã (giữ số 0 ở đầu, ví dụ 06352).", "{suggestion}Add the unit to units or fix the code (keep leading zeros, e.g. 06352)."),
     "outside_validity": ("Đơn vị «{value}» không có hiệu lực năm {year} (hiệu lực {detail}).", "Unit «{value}» is not valid in {year} (valid {detail})."),
@@ -370,6 +381,21 @@ def missing_references(df: pd.DataFrame, column: str, known: pd.Series, rule: st
     return out
 
 
+#: At most this many characters changed, added, removed or swapped from a known measure id make an
+#: unknown id a typo (an error with a hint, per row); a farther id is another catalogue's measure
+#: (kept, ignored, one warning per measure): field_roads_hard_pct is not a typo of field_roads_pct.
+TYPO_EDITS = 2
+
+
+def edits(a: str, b: str) -> int:
+    """Characters to change between ``a`` and ``b`` (difflib's non-equal blocks, each counted by
+    its longer side): 1 for a dropped letter, 2 for two swapped letters."""
+    if abs(len(a) - len(b)) > TYPO_EDITS:
+        return TYPO_EDITS + 1
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+
+
 def suggestion(value: str, known: Iterable[str]) -> str:
     """``Có phải «x»?``-style hint (vi and en joined by the caller) from difflib; '' when nothing is close."""
     close = difflib.get_close_matches(str(value), sorted(known), n=1, cutoff=0.5)
@@ -381,8 +407,17 @@ def _unknown_ids(df: pd.DataFrame, column: str, known: set[str], rule: str, file
     """Rows whose ``column`` is not in ``known``, each with the closest known id suggested."""
     bad = df[df[column].notna() & ~df[column].isin(known)]
     out = []
+    close_to = {x: suggestion(x, known) for x in bad[column].unique()}  # a few distinct ids
+    if rule in ("indicator_unknown", "tier_unknown"):  # a typo: an error per row; another catalogue's id: one warning
+        typo = {x: any(edits(str(x), k) <= TYPO_EDITS for k in known) for x in close_to}
+        far = bad[~bad[column].map(typo).astype(bool)]
+        counts = far.groupby(column).size()
+        unused = "indicator_unused" if rule == "indicator_unknown" else "tier_unused"
+        out += problems_at(unused, file, far.drop_duplicates(column).assign(_n=far[column].map(counts)),
+                           column, severity="warning", catalogue=catalogue, n="_n")
+        bad = bad[bad[column].map(typo).astype(bool)]
     for rec in bad.to_dict("records"):
-        close = suggestion(rec[column], known)
+        close = close_to[rec[column]]
         p = problem(rule, file, rec["_row"], column, rec[column], catalogue=catalogue, expected=expected)
         out.append(_hinted(p, close) if close else p)
     return out

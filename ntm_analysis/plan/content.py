@@ -18,7 +18,7 @@ import pandas as pd
 
 from ntm_analysis.assess.targets import MESSAGES as TARGET_MESSAGES
 from ntm_analysis.assess.targets import _names, _required_chain, _tier_name, draft_paragraph, rank_targets, unit_label
-from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.catalogue.model import Catalogue, catalogue_banner
 from ntm_analysis.i18n import check_lang, fmt, pick
 from ntm_analysis.plan import annex as annex_mod
 from ntm_analysis.plan.texts import MESSAGES, ORG_HEADINGS, TASK_HEADINGS, TASK_MODELS, TASK_TARGETS
@@ -306,6 +306,8 @@ def _assemble(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta: 
                                                         or meta.get("name") or ""),
                 catalogue=pick(catalogue.meta.get("name") or {"vi": catalogue.meta.get("id", "")}, lang),
                 version=catalogue.meta.get("version", ""))]
+    if catalogue_banner(catalogue, lang):  # e.g. the provisional 2026-2030 levels
+        notice.insert(0, catalogue_banner(catalogue, lang))
     if meta.get("synthetic"):
         notice.append(t("notice_synthetic"))
     if unverified:

@@ -436,7 +436,7 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
 
 
 def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path, data: Any = None,
-                        cat: Any = None) -> Path:
+                        cat: Any = None, year: int | None = None) -> Path:
     """Load, validate and assess the dataset once for a whole batch; workers read this pickle
     instead of repeating the work in every report (see benchmarks/). ``data``/``cat``: the dataset
     and catalogue already loaded from ``dataset_path`` / ``catalogue`` (read here otherwise)."""
@@ -444,12 +444,13 @@ def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path
 
     from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
+    from ntm_analysis.catalogue.periods import catalogue_for_year  # noqa: PLC0415
     from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
 
     if cat is None and catalogue:
         cat = load_catalogue(catalogue)
     ds = data if data is not None else load_dataset(dataset_path, cat)
-    cat = cat or load_catalogue(ds.meta.get("catalogue"))
+    cat = cat or catalogue_for_year(ds.meta, year, None)  # the catalogue in force in the batch's year
     assessment = assess(ds, cat)
     out_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".context.", suffix=".pkl", dir=out_dir)

@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.assess.keys import assessment_notices
+from ntm_analysis.catalogue.periods import period_notice
 from ntm_analysis.assess.rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -114,6 +116,7 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
     (name in any Unicode form or tone placement, or code) among the units valid in ``year``."""
     from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
+    from ntm_analysis.catalogue.periods import catalogue_for_year  # noqa: PLC0415
     from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
     from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
     from ntm_analysis.report.batch import unit_display_name  # noqa: PLC0415
@@ -130,7 +133,7 @@ def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | N
     else:
         cat = load_catalogue(catalogue) if catalogue else None
         ds = load_dataset(dataset, cat, lang=lang)
-        cat = cat or load_catalogue(ds.meta.get("catalogue"))
+        cat = catalogue_for_year(ds.meta, int(year), cat)  # the catalogue in force in the report's year
         assessment = assess(ds, cat)
     units = ds.units
     valid = units[valid_in(units, year)]
@@ -170,6 +173,11 @@ def title(ctx: ReportContext, notebook: str) -> Any:
             f"{esc(ctx.t('subtitle', catalogue=cat_name, dataset=ds_name))}")
     if ctx.dataset.meta.get("synthetic"):
         text += f"\n\n> **{ctx.t('synthetic')}**"
+    notices = assessment_notices(ctx.assessment, ctx.lang)  # provisional catalogue, default groups
+    earlier = [y for y in ctx.dataset.values["year"].unique() if y <= ctx.year]  # a report shows no later year
+    notices += [n for n in [period_notice(ctx.dataset.meta, ctx.catalogue, earlier, ctx.lang)] if n]
+    for notice in notices:
+        text += f"\n\n> ⚠ **{esc(notice)}**"
     return _md(text)
 
 
