@@ -73,8 +73,8 @@ def test_tan_lap_meets_fewer_than_10_nang_cao_criteria_in_2023(sample_assessment
 
 def test_lan_rieu_is_a_recognised_model_residential_area_and_pac_giao_is_not(sample_assessment) -> None:
     ds, _ = sample_assessment
-    # codes are reused across periods; villages and hamlets are unique within the sample
-    names = ds.units[ds.units["level"].isin(["village", "hamlet"])].set_index("code")["name"]
+    # codes are reused across periods; a village moved under its 2025 commune keeps its code and name
+    names = ds.units[ds.units["level"].isin(["village", "hamlet"])].drop_duplicates("code").set_index("code")["name"]
     recs = ds.recognitions.assign(name=ds.recognitions["code"].map(names))
     kdc = recs[recs["tier"] == "kdc-kieu-mau"]
     assert "Lân Riều" in set(kdc["name"])
@@ -92,3 +92,41 @@ def test_other_communes_show_a_spread_of_situations(sample_assessment) -> None:
     assert a.criteria.query("tier == 'ntm' and change == 'slipped'")["code"].nunique() >= 3  # slipping
     nc = a.units.query("tier == 'nang-cao' and year == 2024 and reached")
     assert 1 <= len(nc) <= 5                                 # a few reach nâng cao
+
+
+@pytest.mark.parametrize("year, ntm, nang_cao", [(2021, 19, 6), (2022, 19, 7), (2023, 18, 8), (2024, 19, 10)])
+def test_tan_lap_2021_2024_situation_is_kept(sample_assessment, year, ntm, nang_cao) -> None:
+    # the counts of data/sample-inputs/profiles.yaml (Tân Lập's 2024 plan); 2025-2026 must not move them
+    _, a = sample_assessment
+    rows = a.units.query("code == @TAN_LAP and year == @year").set_index("tier")["criteria_met"]
+    assert (rows["ntm"], rows["nang-cao"]) == (ntm, nang_cao)
+
+
+def test_six_communes_of_2025_sit_under_the_province_with_real_codes(sample_assessment) -> None:
+    ds, _ = sample_assessment
+    u = ds.units
+    new = u[(u["level"] == "commune") & (u["valid_from"] == 2025)]
+    # NQ 1672/NQ-UBTVQH15 khoản 16-21 (places-and-admin-changes.md)
+    assert dict(zip(new["code"], new["name"])) == {"06325": "Bắc Sơn", "06337": "Tân Tri", "06349": "Hưng Vũ",
+                                                   "06367": "Vũ Lăng", "06364": "Vũ Lễ", "06376": "Nhất Hòa"}
+    assert set(new["parent_code"]) == {"20"}
+
+
+def test_new_communes_have_a_group_labelled_synthetic(sample_assessment) -> None:
+    ds, _ = sample_assessment
+    new = ds.units[(ds.units["level"] == "commune") & (ds.units["valid_from"] == 2025)]
+    assert new["group"].notna().all() and new["note"].str.contains("giả định").all()
+
+
+def test_vu_lang_carries_tan_lap_villages_and_model_areas_from_2025(sample_assessment) -> None:
+    ds, _ = sample_assessment
+    u = ds.units
+    v26 = u[(u["level"] == "village") & (u["parent_code"] == "06367") & (u["valid_from"].fillna(0) <= 2026)]
+    hamlets = u[(u["level"] == "hamlet") & u["parent_code"].isin(v26["code"])]
+    assert {"Lân Riều", "Pác Giáo"} <= set(hamlets["name"])
+
+
+def test_sample_has_2025_and_2026_values_of_the_new_communes(sample_assessment) -> None:
+    ds, _ = sample_assessment
+    v = ds.values
+    assert {2025, 2026} <= set(v.loc[v["code"] == "06367", "year"])

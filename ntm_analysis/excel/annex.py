@@ -230,7 +230,10 @@ def export_annex(result: Any, dataset: Any, catalogue: Any, year: int, out: Path
     out = Path(out)
     if result.units.empty or not (result.units["year"] == year).any():
         raise ValueError(fmt(MESSAGES, "empty", lang, year=year))
-    names = dataset.units.drop_duplicates("code", keep="last").set_index("code")["name"]
+    from ntm_analysis.assess.rollup import valid_in  # noqa: PLC0415
+
+    live = dataset.units[valid_in(dataset.units, year)]  # a reused code: its name in ``year``
+    names = live.drop_duplicates("code", keep="last").set_index("code")["name"]
     meta = dataset.meta or {}
     sub = fmt(MESSAGES, "subtitle", lang, dataset=meta.get("name") or (Path(dataset.path).name if dataset.path else ""),
               catalogue=pick(catalogue.meta.get("name") or {"vi": catalogue.meta.get("id", "")}, lang),

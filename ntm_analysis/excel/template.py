@@ -350,14 +350,18 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
     if out.exists() and not overwrite:
         raise ValueError(fmt(MESSAGES, "exists", "vi", path=out) + "\n" + fmt(MESSAGES, "exists", "en", path=out))
     by_level = template_units(dataset.units, code, year)
+    from ntm_analysis.assess.rollup import valid_in  # noqa: PLC0415
+
     root_rows = dataset.units[dataset.units["code"] == code]
-    root = root_rows.iloc[-1]
+    in_year = root_rows[valid_in(root_rows, year)]
+    root = (in_year if len(in_year) else root_rows).iloc[-1]  # a reused code: the unit of ``year``
     if root["level"] not in SHEETS:
         level = LEVEL_LABELS.get(root["level"], (root["level"],) * 2)
         raise ValueError(fmt(MESSAGES, "unit_level", "vi", level=level[0]) + "\n" + fmt(MESSAGES, "unit_level", "en", level=level[1]))
     attr = catalogue.meta.get("threshold_by") or "region"
     attr_value = root.get(attr) if attr in root.index and not pd.isna(root.get(attr)) else None
-    names = dict(zip(dataset.units["code"], dataset.units["name"]))
+    live = dataset.units[valid_in(dataset.units, year)]
+    names = dict(zip(live["code"], live["name"]))
     wb = Workbook()
     guide = wb.active
     guide.title = INSTRUCTIONS

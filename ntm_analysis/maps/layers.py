@@ -23,7 +23,8 @@ from ntm_analysis.maps import draw
 from ntm_analysis.maps.boundaries import projected_crs
 from ntm_analysis.outputs import atomic_write
 from ntm_analysis.maps.joins import JoinReport, join_scope, require_joined
-from ntm_analysis.i18n import check_lang, fmt
+from ntm_analysis.maps.crs import crs_label
+from ntm_analysis.i18n import check_lang, fmt, number_label
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
 STATUS_PALETTE: dict[str, dict[str, str]] = {
@@ -42,8 +43,10 @@ MODEL_STYLE: dict[str, dict[str, Any]] = {
     "in_progress": {"edgecolor": "#000000", "linewidth": 1.8, "linestyle": (0, (4, 2)), "marker": "o",
                     "markerfacecolor": "#ffffff"},
 }
-SYNTHETIC_NOTE = ("Dữ liệu tổng hợp (synthetic) — ranh giới minh họa, không phải ranh giới chính thức / "
-                  "illustrative boundaries")
+#: The warning on maps of synthetic data or illustrative boundaries, (vi, en).
+SYNTHETIC_NOTES = ("Dữ liệu tổng hợp (synthetic) — ranh giới minh họa, không phải ranh giới chính thức",
+                   "Synthetic data — illustrative boundaries, not official ones")
+SYNTHETIC_NOTE = SYNTHETIC_NOTES[0]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "title_criteria": ("Số tiêu chí đạt — {tier}", "Criteria met — {tier}"),
@@ -131,12 +134,38 @@ def classify(layer: gpd.GeoDataFrame, statuses: pd.DataFrame) -> gpd.GeoDataFram
     return out
 
 
+def count_classes(total: int) -> list[tuple[int, int]]:
+    """Classes ``(lo, hi)`` of "criteria met" shown on a map, inclusive, lowest first: one class per
+    count up to 10 criteria; above, ``0..n/2-1``, ``n/2..3n/4-1``, ``3n/4..n-2``, then ``n-1`` and
+    ``n`` alone, so that one criterion short (18/19) never looks like all met (19/19)."""
+    total = max(int(total), 0)
+    if total <= 10:
+        return [(k, k) for k in range(total + 1)]
+    half, three_q = total // 2, (3 * total) // 4
+    return [(0, half - 1), (half, three_q - 1), (three_q, total - 2), (total - 1, total - 1), (total, total)]
+
+
+def count_class_label(lo: int, hi: int, total: int) -> str:
+    """``18/19`` for one count, ``14–17/19`` for a class of several."""
+    return f"{lo}/{total}" if lo == hi else f"{lo}–{hi}/{total}"
+
+
 def count_colors(met: pd.Series, total: int) -> pd.Series:
-    """Colour of each count ``met`` (0..total) on the sequential scale; the missing colour for NA."""
+    """Colour of each count ``met`` (0..total): the colour of its class (:func:`count_classes`) on
+    the sequential scale, the top class darkest; the missing colour for NA. The map and its legend
+    use these same classes."""
     cmap = colormaps[COUNT_CMAP]
-    frac = pd.to_numeric(met, errors="coerce") / max(total, 1)
-    colors = frac.map(lambda f: to_hex(cmap(0.12 + 0.88 * f)) if pd.notna(f) else STATUS_PALETTE["missing"]["color"])
-    return colors.astype(str)
+    classes = count_classes(total)
+    n = len(classes)
+    shades = [to_hex(cmap(0.12 + 0.88 * i / max(n - 1, 1))) for i in range(n)]
+    values = pd.to_numeric(met, errors="coerce")
+
+    def colour(v: float) -> str:
+        if pd.isna(v):
+            return STATUS_PALETTE["missing"]["color"]
+        return next((shades[i] for i, (lo, hi) in enumerate(classes) if lo <= v <= hi), shades[-1])
+
+    return values.map(colour).astype(str)
 
 
 def criteria_layer(joined: gpd.GeoDataFrame, units_table: pd.DataFrame, year: int, tier: str) -> gpd.GeoDataFrame:
@@ -161,9 +190,7 @@ def format_value(value: pd.Series, kind: pd.Series | str, lang: str = "vi",
     """Values as labels: booleans as có/không, levels by name, numbers with a decimal comma in vi."""
     kind = pd.Series(kind, index=value.index) if isinstance(kind, str) else kind
     unit = pd.Series(unit, index=value.index) if isinstance(unit, str) else unit.fillna("")
-    num = value.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".rstrip("0").rstrip("."))
-    if lang == "vi":
-        num = num.str.replace(".", ",", regex=False)
+    num = value.map(lambda v: number_label(v, lang))  # the one number rule of every output
     pct = unit.astype(str).str.startswith("%")
     out = num.where(~pct | num.eq(""), num + "%")
     yes, no = fmt(MESSAGES, "bool_yes", lang), fmt(MESSAGES, "bool_no", lang)
@@ -359,5 +386,5 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
                  by_village=by_village, extra_notes=notes,
                  synthetic=synthetic or bool(layers[fill_level].attrs.get("illustrative")), source=source,
                  boundaries=", ".join(dict.fromkeys(Path(str(layers[lv].attrs.get("path", ""))).name
-                                                    for lv in (level, fill_level))), crs_name=crs.name)
+                                                    for lv in (level, fill_level))), crs_name=crs_label(crs))
     return MapResult(fig, data, report, context_report)

@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "head": ("{name} {year}", "{name} {year}"),
     "tier_part": ("{tier}: đạt {met}/{total} tiêu chí", "{tier}: {met}/{total} criteria met"),
     "reached": ("đạt chuẩn", "standard reached"),
+    "no_data": ("{tier}: không có dữ liệu", "{tier}: no data"),
     "recognised": ("công nhận năm {year}", "recognised in {year}"),
     "change": ("{change}: {items}", "{change}: {items}"),
     "since_recognition": ("tụt so với năm công nhận {year}: {items}", "slipped since recognition ({year}): {items}"),
@@ -39,6 +40,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bộ dữ liệu không có giá trị nào cho năm {year}; các năm có dữ liệu: {years}.",
         "The dataset has no values for {year}; years with values: {years}.",
     ),
+    "all_unverified": (
+        "Không ngưỡng nào trong bảng này đã được đối chiếu với văn bản quyết định: bộ tiêu chí được lập từ nguồn thứ cấp "
+        "(ngưỡng tạm tính hoặc theo kế hoạch của xã), nên không đánh dấu từng dòng.",
+        "No threshold in this table is verified against the decision text: the catalogue was assembled from secondary "
+        "sources (provisional thresholds or those stated in the commune plan), so no row is marked."),
     "footnote": (
         "* Ngưỡng chưa được đối chiếu với văn bản quyết định (tạm tính hoặc theo kế hoạch của xã).",
         "* Threshold not verified against the decision text (provisional or taken from the commune plan).",
@@ -49,10 +55,10 @@ COMPARATOR_SIGNS = {">=": "≥ ", "<=": "≤ ", "==": "= ", "true": ""}
 
 
 def _num(values: pd.Series, lang: str) -> pd.Series:
-    """Numbers as short text (up to 2 decimals, no trailing zeros; decimal comma in Vietnamese)."""
-    text = values.astype("float64").round(2).astype(str).str.replace(r"\.0+$", "", regex=True)
-    text = text.str.replace(r"(\.\d*?)0+$", r"\1", regex=True)
-    return text.str.replace(".", ",", regex=False) if lang == "vi" else text
+    """Numbers as short text in ``lang`` (:func:`ntm_analysis.i18n.number_label`: one rounding everywhere)."""
+    from ntm_analysis.i18n import number_label  # noqa: PLC0415
+
+    return values.map(lambda v: number_label(v, lang)).astype(object)
 
 
 def tier_label(assessment: Assessment, tier: str, lang: str = "vi") -> str:
@@ -88,7 +94,9 @@ def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
     rows = rows.merge(lv.rename(columns={"rank": "threshold", "label": "threshold_label"}),
                       on=["measure", "threshold"], how="left")
     # a boolean measure compared with a number is a share of units (share_true roll-up): percent
-    unit = rows["unit"].astype("str").fillna("").where(~(rows["kind"].eq("boolean") & rows["comparator"].ne("true")), "%")
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    unit = rows["unit"].map(lambda u: unit_label(u, lang)).where(~(rows["kind"].eq("boolean") & rows["comparator"].ne("true")), "%")
     unit = (" " + unit).str.rstrip()
     is_level = rows["kind"].eq("level")
     value_text = _num(rows["value"], lang).where(~is_level, rows["value_label"]) + unit.where(~is_level, "")
@@ -137,7 +145,9 @@ def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str]
 
 def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang: str = "vi") -> pd.DataFrame:
     """Display table of one unit, year and tier: one row per criterion with its status, change,
-    indicators met, the binding indicators with value / threshold (gap) and an unverified flag."""
+    indicators met, the binding indicators with value / threshold (gap) and an unverified flag (``*``).
+    When every row would carry the flag, the column and the stars are left out and
+    ``attrs["all_unverified"]`` is True: say it once above the table (``MESSAGES["all_unverified"]``)."""
     check_lang(lang)
     rows = _named_indicators(assessment, lang)
     rows = rows[rows["code"].eq(code) & rows["year"].eq(int(year)) & rows["tier"].eq(tier)]
@@ -165,6 +175,11 @@ def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang
         fmt(MESSAGES, "col_binding", lang): crit["criterion"].map(binding).astype(object).fillna("").to_numpy(),
         fmt(MESSAGES, "col_unverified", lang): np.where(crit["criterion"].map(unverified).fillna(False).astype(bool), "*", ""),
     })
+    if len(out) and out.iloc[:, -1].eq("*").all():  # every threshold unverified: say it once, mark nothing
+        out = out.iloc[:, :-1]
+        binding_col = fmt(MESSAGES, "col_binding", lang)
+        out[binding_col] = out[binding_col].str.replace("*", "", regex=False)
+        out.attrs["all_unverified"] = True
     return out
 
 
@@ -189,6 +204,9 @@ def summary_line(assessment: Assessment, code: str, year: int, tier: str | None 
         return fmt(MESSAGES, "no_rows", lang, code=code, year=year)
     parts = []
     for row in u.itertuples(index=False):  # one row per tier (a handful), display only
+        if row.criteria_total and getattr(row, "criteria_missing", 0) == row.criteria_total:
+            parts.append(fmt(MESSAGES, "no_data", lang, tier=tier_label(assessment, row.tier, lang)))
+            continue
         bits = [fmt(MESSAGES, "tier_part", lang, tier=tier_label(assessment, row.tier, lang),
                     met=row.criteria_met, total=row.criteria_total)]
         if row.reached:

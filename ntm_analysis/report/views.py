@@ -43,7 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_quality": ("Chất lượng dữ liệu và lưu ý", "Data quality and caveats"),
     "h_matrix": ("Ma trận xã × tiêu chí — {tier}", "Commune × criterion matrix — {tier}"),
     "h_ranking": ("Xếp hạng các xã", "Ranking of communes"),
-    "h_tiers": ("Số xã đạt chuẩn qua các năm", "Communes reaching each tier over the years"),
+    "h_tiers": ("Số xã đạt đủ tiêu chí qua các năm", "Communes meeting every criterion of a tier, over the years"),
     "h_commune_map": ("Bản đồ các xã", "Map of communes"),
     "h_slipped": ("Các xã có tiêu chí bị tụt", "Communes with slipped criteria"),
     "h_history": ("Lịch sử tiêu chí — {tier}", "Criteria history — {tier}"),
@@ -165,7 +165,13 @@ def _md(text: str) -> Any:
 
 
 def title(ctx: ReportContext, notebook: str) -> Any:
-    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning."""
+    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning.
+
+    Raises ``serves.UnitKindError`` when the unit is of a kind ``notebook`` does not serve (a village
+    given to the commune report), naming its kind and the report to run instead."""
+    from ntm_analysis.serves import check_serves  # noqa: PLC0415
+
+    check_serves(ctx.units, ctx.code, ctx.year, notebook, ctx.catalogue)
     cat_name = pick(ctx.catalogue.meta.get("name") or {"vi": ctx.catalogue.meta.get("id", "")}, ctx.lang)
     ds_name = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ctx.dataset.meta.get("name", "")
     esc = _escape_md
@@ -261,12 +267,11 @@ def tier_summary(ctx: ReportContext) -> pd.DataFrame:
     })
 
 
-def number(value: Any, lang: str = "vi", digits: int = 1) -> str:
-    """A number as text: at most ``digits`` decimals, no trailing zeros, decimal comma in Vietnamese."""
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "vi" else text
+def number(value: Any, lang: str = "vi", digits: int | None = None) -> str:
+    """A number as text in the report's language (:func:`ntm_analysis.i18n.number_label`)."""
+    from ntm_analysis.i18n import DIGITS, number_label  # noqa: PLC0415
+
+    return number_label(value, lang, DIGITS if digits is None else digits)
 
 
 # --- tables coloured by status ---------------------------------------------------------------
@@ -309,6 +314,10 @@ def criteria_view(ctx: ReportContext, tier: str) -> Any:
     from ntm_analysis.report.scorecard import MESSAGES as SC, criteria_table  # noqa: PLC0415
 
     table = criteria_table(ctx.assessment, ctx.code, ctx.year, tier, ctx.lang)
+    if table.attrs.get("all_unverified"):
+        from IPython.display import display  # noqa: PLC0415
+
+        display(_md(_escape_md(fmt(SC, "all_unverified", ctx.lang))))
     return styled(table, [fmt(SC, "col_status", ctx.lang)])
 
 
@@ -322,7 +331,9 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
     ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["tier"].eq(tier)
               & ind["status"].isin(["not_met", "missing", "unknown_threshold"])]
     names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
-    units = ctx.catalogue.measures.set_index("measure")["unit"].fillna("")
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    units = ctx.catalogue.measures.set_index("measure")["unit"].map(lambda u: unit_label(u, ctx.lang))
     ind = ind.assign(_o=ind["status"].ne("not_met")).sort_values(["_o", "criterion", "indicator"])
     levels = ctx.catalogue.measures.set_index("measure")["levels"] if "levels" in ctx.catalogue.measures else {}
 
@@ -416,5 +427,6 @@ def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
         lines.append(ctx.t("q_warnings", n=len(ctx.dataset.problems)))
     if ctx.dataset.meta.get("synthetic"):
         lines.append(ctx.t("q_synthetic"))
-    lines.append(ctx.t("unverified"))
+    if 0 < len(unverified) < len(used):  # some thresholds marked * in the tables (when all are, none is marked)
+        lines.append(ctx.t("unverified"))
     return _md("\n".join(f"- {html.escape(x, quote=False)}" for x in lines))

@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 
 from ntm_analysis.catalogue.model import Catalogue
+from ntm_analysis.sample.reform import carry_across_reform, reform_values
 from ntm_analysis.sample.values import SEED, _Constraint, _feasible, _pick_value, _rng, _village_rows
 
 __all__ = ["SEED", "build_units", "generate", "write_sample", "load_profiles"]
@@ -85,7 +86,7 @@ def build_units(inputs: Path = INPUTS) -> pd.DataFrame:
             real = hamlet in ("Pác Giáo", "Lân Riều")
             rows.append(dict(code=f"{vcode}-{j:02d}", name=hamlet, type="Xóm", level="hamlet",
                              parent_code=vcode, region=REGION,
-                             households=max(12, int(round(int(v.households) * share))), valid_to=2024,
+                             households=max(12, int(round(int(v.households) * share))),
                              note="" if real else SYNTHETIC_NOTE + " (tên xóm đặt giả định)"))
     # Every other commune assessed under NTM gets numbered villages ("Thôn 1".."Thôn N"): plainly
     # synthetic names, so that village-level measures roll up everywhere as they do in real data.
@@ -101,7 +102,7 @@ def build_units(inputs: Path = INPUTS) -> pd.DataFrame:
                                  households=int(max(hh[i], 25)), valid_to=2024,
                                  note=SYNTHETIC_NOTE + " (thôn đánh số giả định)"))
     units = pd.DataFrame(rows)
-    cols = ["code", "name", "type", "level", "parent_code", "region", "households", "population",
+    cols = ["code", "name", "type", "level", "parent_code", "region", "group", "households", "population",
             "valid_from", "valid_to", "successor_code", "note"]
     units = units.reindex(columns=cols)
     # a commune's households are the sum over its villages (population keeps its ratio)
@@ -112,7 +113,7 @@ def build_units(inputs: Path = INPUTS) -> pd.DataFrame:
     units.loc[is_commune, "population"] = (units.loc[is_commune, "households"] * ratio).round()
     for col in ("households", "population", "valid_from", "valid_to"):
         units[col] = units[col].astype("Int64")
-    return units
+    return carry_across_reform(units, load_profiles(inputs))
 
 
 # --- scenario --------------------------------------------------------------------------------
@@ -124,11 +125,13 @@ def load_profiles(inputs: Path = INPUTS) -> dict[str, Any]:
 
 
 def indicator_thresholds(cat: Catalogue, region: str, year: int) -> pd.DataFrame:
-    """Indicators of every tier with the threshold that applies in ``region`` and ``year``
-    (a region-specific row wins over a generic one); NaN threshold for boolean indicators."""
+    """Indicators of every tier with the threshold that applies in ``region`` (or commune group,
+    when the catalogue's thresholds are keyed by group) and ``year`` (a specific row wins over a
+    generic one); NaN threshold for boolean indicators."""
     th = cat.thresholds
     th = th[(th["year_from"] <= year) & (th["year_to"] >= year)]
-    region_col = th["region"].fillna("").astype(str)
+    by = "group" if cat.meta.get("threshold_by") == "group" and "group" in th else "region"
+    region_col = th[by].fillna("").astype(str)
     th = th[(region_col == "") | (region_col == region)].assign(_specific=region_col != "")
     th = th.sort_values("_specific", ascending=False).drop_duplicates(["tier", "indicator"])
     out = cat.indicators.merge(th[["tier", "indicator", "threshold"]], on=["tier", "indicator"], how="left")
@@ -202,6 +205,48 @@ def _format_value(value: float, kind: str, levels: list[str] | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def draw_unit_year(cat: Catalogue, ind: pd.DataFrame, met: dict[tuple[str, int], bool], code: str, year: int,
+                   yi: int, villages: pd.DataFrame, households: int, pass_free: bool = False) -> list[dict[str, Any]]:
+    """values.csv rows of one commune and year such that exactly the criteria in ``met`` pass under
+    the thresholds in ``ind`` (``indicator_thresholds``); measures entered per village are written
+    for ``villages`` (rolled up to the commune by the assessment), ratios with ``households`` as the
+    denominator. ``yi``: years since the first sample year (values improve a little each year).
+    ``pass_free``: a measure left free (its criterion fails on another indicator) meets its threshold
+    instead of taking any value (a set with one tier leaves many such measures)."""
+    measures = cat.measures.set_index("measure")
+    kinds = measures["kind"].where(measures["rollup"] != "share_true", "percent").to_dict()
+    entered_kinds = measures["kind"].to_dict()
+    levels = {m: list(v) for m, v in measures["levels"].items() if isinstance(v, (list, tuple)) and len(v)}
+    n_levels = {m: len(v) for m, v in levels.items()}
+    lower_better = set(cat.indicators.loc[cat.indicators["comparator"] == "<=", "measure"])
+    cons = _constraints_for(ind, met, code, year, n_levels, kinds)
+    if pass_free:
+        usable = ind[(ind["comparator"] == "true") | ind["threshold"].notna()]
+        for r in usable.itertuples(index=False):
+            if r.measure not in cons:
+                cons[r.measure] = [_Constraint(r.comparator, float(r.threshold), True)]
+    rows: list[dict[str, Any]] = []
+    for measure in sorted(set(ind["measure"])):
+        kind = kinds[measure]
+        value = _pick_value(cons.get(measure, []), kind, n_levels.get(measure, 0),
+                            _position(code, measure, yi, measure in lower_better),
+                            _rng("pick", code, measure, year))
+        m = measures.loc[measure]
+        base = dict(year=year, indicator=measure, source="Báo cáo tự đánh giá của xã (tổng hợp)",
+                    assessed_by="self")
+        if m["level"] in ("village", "hamlet") and len(villages) and m["rollup"] != "none":
+            for r in _village_rows(code, year, measure, m["rollup"], value, cons.get(measure, []), villages):
+                rows.append(base | r | dict(value=_format_value(r["value"], entered_kinds[measure], levels.get(measure)),
+                                            source="Báo cáo của thôn (tổng hợp)"))
+            continue
+        row = base | dict(code=code, value=_format_value(value, kind, levels.get(measure)))
+        if m["rollup"] == "ratio":
+            row |= dict(numerator=int(round(value / 100 * households)), denominator=households)
+            row["value"] = _format_value(round(100 * row["numerator"] / households, 1), kind, None)
+        rows.append(row)
+    return rows
+
+
 def generate(cat: Catalogue | None = None, inputs: Path = INPUTS) -> dict[str, pd.DataFrame]:
     """Build the sample tables (units, values, recognitions) from the scenario and the catalogue."""
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415 (the catalogue loader is heavy)
@@ -247,28 +292,11 @@ def generate(cat: Catalogue | None = None, inputs: Path = INPUTS) -> dict[str, p
                                           excluded=failed_below | set(forced_fail))
                 met.update({(tier, c): c in chosen for c in crits})
                 failed_below |= set(crits) - chosen
-            cons = _constraints_for(ind, met, code, year, n_levels, kinds)
-            for measure in sorted(set(ind["measure"])):
-                kind = kinds[measure]
-                value = _pick_value(cons.get(measure, []), kind, n_levels.get(measure, 0),
-                                    _position(code, measure, yi, measure in lower_better),
-                                    _rng("pick", code, measure, year))
-                m = measures.loc[measure]
-                base = dict(year=year, indicator=measure, source="Báo cáo tự đánh giá của xã (tổng hợp)",
-                            assessed_by="self")
-                if m["level"] in ("village", "hamlet") and len(my_villages) and m["rollup"] != "none":
-                    for r in _village_rows(code, year, measure, m["rollup"], value, cons.get(measure, []),
-                                           my_villages):
-                        rows.append(base | r | dict(value=_format_value(r["value"], entered_kinds[measure], levels.get(measure)),
-                                                    source="Báo cáo của thôn (tổng hợp)"))
-                    continue
-                row = base | dict(code=code, value=_format_value(value, kind, levels.get(measure)))
-                if m["rollup"] == "ratio":
-                    hh = int(live.loc[(live["code"] == code) & (live["level"] == "commune"), "households"].iloc[0])
-                    row |= dict(numerator=int(round(value / 100 * hh)), denominator=hh)
-                    row["value"] = _format_value(round(100 * row["numerator"] / hh, 1), kind, None)
-                rows.append(row)
-    rows += _hamlet_rows(cat, prof, hamlets, years, hamlet_tiers, recognitions)
+            hh = int(live.loc[(live["code"] == code) & (live["level"] == "commune"), "households"].iloc[0])
+            then = my_villages[my_villages["valid_from"].fillna(0).le(year) & my_villages["valid_to"].fillna(9999).ge(year)]
+            rows += draw_unit_year(cat, ind, met, code, year, yi, then, hh)
+    rows += _hamlet_rows(cat, prof, hamlets, years + [years[-1] + 1], hamlet_tiers, recognitions)
+    rows += reform_values(cat, units, rows, prof)
     values = pd.DataFrame(rows).reindex(columns=["code", "year", "indicator", "value", "numerator",
                                                  "denominator", "source", "assessed_by", "note"])
     for col in ("numerator", "denominator"):
@@ -312,18 +340,23 @@ def _hamlet_rows(cat: Catalogue, prof: dict[str, Any], hamlets: pd.DataFrame, ye
 
 DATASET_TOML = """\
 # Bộ dữ liệu mẫu — DỮ LIỆU TỔNG HỢP (synthetic). Sinh bởi: python -m ntm_analysis.sample.generate data/sample
-name = "Mẫu: huyện Bắc Sơn, tỉnh Lạng Sơn, 2021-2024 (dữ liệu tổng hợp)"
-name_en = "Sample: Bắc Sơn district, Lạng Sơn province, 2021-2024 (synthetic data)"
+name = "Mẫu: huyện Bắc Sơn cũ, tỉnh Lạng Sơn, 2021-2026 (dữ liệu tổng hợp)"
+name_en = "Sample: former Bắc Sơn district, Lạng Sơn province, 2021-2026 (synthetic data)"
 province = "Lạng Sơn"
 province_code = "20"
 catalogue = "lang-son-2022-2025"
 synthetic = true
 notes = \"\"\"Tên và mã đơn vị hành chính cấp xã là thật (Tổng cục Thống kê). Giá trị chỉ tiêu, tên phần lớn thôn/xóm \
 và năm công nhận là giả định, sinh ngẫu nhiên có kiểm soát (seed cố định) để tái hiện tình huống của Kế hoạch \
-năm 2024 xã Tân Lập. Không dùng cho báo cáo chính thức.\"\"\"
+năm 2024 xã Tân Lập; từ 01/7/2025 sáu xã mới (tên, mã thật), nhóm xã giả định. Không dùng cho báo cáo chính thức.\"\"\"
 notes_en = \"\"\"Commune-level names and GSO codes are real. Indicator values, most village/hamlet names and \
-recognition years are synthetic, drawn with a fixed seed to reproduce the situation of Tân Lập's 2024 plan. \
-Not for official reporting.\"\"\"
+recognition years are synthetic, drawn with a fixed seed to reproduce the situation of Tân Lập's 2024 plan; from \
+01/7/2025 the six new communes (real names and codes) with synthetic commune groups. Not for official reporting.\"\"\"
+
+# Bộ tiêu chí theo giai đoạn / criteria catalogue per period
+[catalogues]
+"2021-2025" = "lang-son-2022-2025"
+"2026-2030" = "qd51-2026-2030"
 
 # Boundary layers, relative to this folder (illustrative, not official boundaries)
 [boundaries]
