@@ -98,7 +98,7 @@ def map_cmd(
     level: str = typer.Option("commune", "--level", help="commune | village | hamlet"),
     indicator: Optional[str] = typer.Option(None, "--indicator", help="Mã chỉ tiêu, ví dụ 2.2 / indicator code"),
     criteria: bool = typer.Option(False, "--criteria", help="Bản đồ số tiêu chí đạt (mặc định) / criteria met (default)"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Mã hạng trong bộ tiêu chí (xem ntm catalogue show) / tier id of the catalogue"),
     boundaries: Optional[Path] = typer.Option(None, "--boundaries", help="Lớp ranh giới cho --level / boundary layer"),
     out: Optional[Path] = typer.Option(None, "--out", help="Tệp ảnh ra (.png/.pdf) / output image"),
     fmt_: Optional[str] = typer.Option(None, "--format", help="png | pdf"),
@@ -205,7 +205,7 @@ def trends_cmd(
     unit: str = typer.Option(..., "--unit", help="Tên hoặc mã đơn vị / unit name or code"),
     from_: Optional[int] = typer.Option(None, "--from", help="Từ năm / from year"),
     to: Optional[int] = typer.Option(None, "--to", help="Đến năm / to year"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Mã hạng trong bộ tiêu chí (xem ntm catalogue show) / tier id of the catalogue"),
     plan_year: Optional[int] = typer.Option(None, "--plan-year", help="Năm kế hoạch (mặc định: cuối giai đoạn) / plan year"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
     fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
@@ -481,7 +481,7 @@ def status_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
     year: int = typer.Option(..., "--year", help="Năm đánh giá / assessment year"),
     unit: Optional[str] = typer.Option(None, "--unit", help="Tên hoặc mã đơn vị (huyện: mọi xã) / unit name or code"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Mã hạng trong bộ tiêu chí (xem ntm catalogue show) / tier id of the catalogue"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
     fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
     lang: str = LangOption,
@@ -627,7 +627,7 @@ def catalogue_check_cmd(
 @catalogue_app.command("show")
 def catalogue_show_cmd(
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="Chỉ một hạng, ví dụ nang-cao / one tier only, e.g. nang-cao"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Chỉ một hạng (mã trong bộ tiêu chí) / one tier only (its id in the catalogue)"),
     fmt_: str = typer.Option("table", "--format", help="table | csv"),
     lang: str = LangOption,
 ) -> None:

@@ -241,7 +241,7 @@ def test_model_areas_recognised_and_in_progress() -> None:
     table = pd.DataFrame({"code": ["H1", "H2", "H3"], "year": [2023] * 3, "tier": ["kdc-kieu-mau"] * 3,
                           "criteria_met": [5, 4, 2], "criteria_total": [5, 5, 5],
                           "recognised": pd.array([2022, pd.NA, pd.NA], dtype="Int64")})
-    got = maps.model_areas(table, 2023)
+    got = maps.model_areas(table, 2023, "kdc-kieu-mau")
     assert got[["code", "model_status"]].values.tolist() == [["H1", "recognised"], ["H2", "in_progress"]]
 
 

@@ -158,9 +158,10 @@ def default_target_tier(assessment: Any, catalogue: Catalogue, code: str, year: 
     assessment in ``year``.
 
     ``assessment``: an :class:`~ntm_analysis.assess.attainment.Assessment` (uses ``units``: ``code``,
-    ``year``, ``tier``, ``reached``, ``recognised``). Example (sample, 2024): Trấn Yên, 11/19 NTM,
-    never recognised → ``ntm``; Tân Lập, NTM reached, nâng cao 10/19 → ``nang-cao``; Hưng Vũ, nâng
-    cao reached → ``kieu-mau``.
+    ``year``, ``tier``, ``reached``, ``recognised``). Example (sample, 2024, shipped catalogue):
+    Trấn Yên, 11/19 NTM, never recognised → the NTM tier; Tân Lập, NTM reached, nâng cao 10/19 →
+    nâng cao; Vũ Lăng, recognised NTM but 18/19 → nâng cao, NTM criterion 17 restored first; Hưng
+    Vũ, nâng cao reached → kiểu mẫu.
     """
     rows = _standing(assessment, code, year)
     if rows.empty:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
+from ntm_analysis.assess.changes import classify_changes
 from ntm_analysis.catalogue.model import Catalogue, default_key, key_ids, threshold_by
 from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, number_label, pick
@@ -110,21 +111,9 @@ def _subset(frame: pd.DataFrame, code: str, tier: str | Iterable[str] | None,
 
 
 def indicator_changes(ind: pd.DataFrame) -> pd.Series:
-    """Change of each indicator row vs its previous year with a status of met/not_met (same rule as
-    the criteria in assess: kept / recovered / newly_met / slipped / still_not_met; NA when first or
-    when the indicator has no assessable value that year)."""
-    keys = ["code", "tier", "indicator"]
-    seen = ind[ind["status"].isin(["met", "not_met"])].sort_values([*keys, "year"])
-    met = seen["status"].eq("met").astype("float64")
-    grp = met.groupby([seen[k] for k in keys])
-    prev = grp.shift(1)
-    ever = grp.cummax().groupby([seen[k] for k in keys]).shift(1)
-    change = np.select(
-        [prev.isna(), met.eq(1) & prev.eq(1), met.eq(1) & ever.eq(1), met.eq(1), prev.eq(1)],
-        [None, "kept", "recovered", "newly_met", "slipped"], default="still_not_met")
-    out = pd.Series(pd.NA, index=ind.index, dtype="string")
-    out.loc[seen.index] = pd.Series(change, index=seen.index, dtype="string")
-    return out
+    """Change of each indicator row vs its previous decided year: the rule of the criteria
+    (:func:`ntm_analysis.assess.changes.classify_changes`) per (code, tier, indicator)."""
+    return classify_changes(ind, ["code", "tier", "indicator"])
 
 
 def history(assessment: Any, code: str, tier: str | Iterable[str] | None = None,

@@ -25,7 +25,6 @@ from ntm_analysis.excel.common import (
     MARKER_NAME,
     MARKER_SHEET,
     TEMPLATE_FORMAT,
-    TIER_SHORT,
     put,
     save_workbook,
     structure_hash,
@@ -124,11 +123,10 @@ def sheet_measures(catalogue: Any, level: str, unit_attr: str | None, year: int)
     inds = inds.merge(thr, on=["tier", "indicator"], how="left")
     levels = meas.set_index("measure")["levels"].to_dict()
     units = meas.set_index("measure")["unit"].to_dict()
-    tiers = catalogue.tiers.set_index("tier")["name_vi"].to_dict()
 
     def line(r: Any) -> str:
         """``NTM 2.2: ≥ 70 % ⚠ tạm tính, chưa xác minh``."""
-        head = f"{TIER_SHORT.get(r.tier, (tiers.get(r.tier, r.tier),))[0]} {r.indicator}: "
+        head = f"{catalogue.tier_label(r.tier, 'vi', short=True)} {r.indicator}: "
         if r.comparator == "true":
             body = YES
         elif pd.isna(r.threshold):

@@ -43,12 +43,10 @@ MODEL_STYLE: dict[str, dict[str, Any]] = {
     "in_progress": {"edgecolor": "#000000", "linewidth": 1.8, "linestyle": (0, (4, 2)), "marker": "o",
                     "markerfacecolor": "#ffffff"},
 }
-MODEL_TIER = "kdc-kieu-mau"
 #: The warning on maps of synthetic data or illustrative boundaries, (vi, en).
 SYNTHETIC_NOTES = ("Dữ liệu tổng hợp (synthetic) — ranh giới minh họa, không phải ranh giới chính thức",
                    "Synthetic data — illustrative boundaries, not official ones")
 SYNTHETIC_NOTE = SYNTHETIC_NOTES[0]
-DEFAULT_TIER = {"commune": "ntm", "village": MODEL_TIER, "hamlet": MODEL_TIER}
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "title_criteria": ("Số tiêu chí đạt — {tier}", "Criteria met — {tier}"),
@@ -76,9 +74,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tier_level": (
         "Hạng {tier} được đánh giá cho cấp {tier_level}, không vẽ được ở cấp {level}; dùng --level {tier_level} "
-        "hoặc một hạng của cấp dưới (ví dụ kdc-kieu-mau).",
+        "hoặc một hạng của cấp dưới ({choices}).",
         "Tier {tier} is assessed for {tier_level} units and cannot be mapped at {level} level; use --level "
-        "{tier_level} or a tier of a lower level (e.g. kdc-kieu-mau).",
+        "{tier_level} or a tier of a lower level ({choices}).",
     ),
     "title_village": ("Chỉ tiêu {indicator} theo từng thôn: {name}", "Indicator {indicator} village by village: {name}"),
     "legend_village": ("Giá trị của thôn so với ngưỡng của xã", "Village value against the commune threshold"),
@@ -229,9 +227,10 @@ def _indicator_order(code: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in str(code).split("."))
 
 
-def model_areas(units_table: pd.DataFrame, year: int, tier: str = MODEL_TIER, max_gap: int = 1) -> pd.DataFrame:
-    """Model residential areas in ``year``: ``recognised`` (recognised in or before ``year``) or
-    ``in_progress`` (not recognised, at most ``max_gap`` criteria still to meet). Columns ``code``,
+def model_areas(units_table: pd.DataFrame, year: int, tier: str, max_gap: int = 1) -> pd.DataFrame:
+    """Model residential areas in ``year`` (units of the hamlet-level ``tier``, e.g. the catalogue's
+    ``map_tier("village")``): ``recognised`` (recognised in or before ``year``) or ``in_progress``
+    (not recognised, at most ``max_gap`` criteria still to meet). Columns ``code``,
     ``model_status``, ``recognised``."""
     rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)].copy()
     gap = pd.to_numeric(rows["criteria_total"]) - pd.to_numeric(rows["criteria_met"])
@@ -263,7 +262,7 @@ class MapResult:
 def _tier_info(catalogue: Any, tier: str, lang: str) -> tuple[str, str]:
     """Display name and unit level of ``tier`` (the id and ``commune`` without a catalogue)."""
     if catalogue is None or tier not in set(catalogue.tiers["tier"]):
-        return tier, "hamlet" if tier == MODEL_TIER else "commune"
+        return tier, "commune"
     row = catalogue.tiers.set_index("tier").loc[tier]
     return str(row["name_vi"] if lang == "vi" else row["name_en"]), str(row["unit_level"])
 
@@ -281,7 +280,7 @@ def village_indicators(catalogue: Any, tier: str) -> list[str]:
 
 def village_indicator_map(catalogue: Any, level: str, tier: str | None, indicator: str | None) -> bool:
     """True when the map colours villages by their own value of an indicator of a commune tier."""
-    tier = tier or DEFAULT_TIER.get(level, "ntm")
+    tier = tier or catalogue.map_tier(level)
     return (indicator is not None and level == "village"
             and _tier_info(catalogue, tier, "vi")[1] in ("province", "district", "commune"))
 
@@ -289,13 +288,15 @@ def village_indicator_map(catalogue: Any, level: str, tier: str | None, indicato
 def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: str | None = None) -> tuple[str, str]:
     """``(tier, fill_level)``: the tier mapped (default per level) and the level whose units are
     coloured (the hamlets of a hamlet-level tier on a village map; the villages themselves for an
-    indicator of a commune tier entered per village; else ``level``). Without ``tier``, a village
-    map of an indicator the default hamlet tier lacks maps the ``ntm`` indicator entered per village."""
+    indicator of a commune tier entered per village; else ``level``). Without ``tier``: the
+    catalogue's map tier of ``level`` (``Catalogue.map_tier``); a village map of an indicator that
+    tier lacks maps the indicator of the communes' map tier entered per village."""
     if tier is None and level == "village" and indicator is not None and catalogue is not None:
-        own = catalogue.indicators.loc[catalogue.indicators["tier"].eq(DEFAULT_TIER[level]), "indicator"].astype(str)
-        if str(indicator) not in set(own) and str(indicator) in village_indicators(catalogue, DEFAULT_TIER["commune"]):
-            tier = DEFAULT_TIER["commune"]
-    tier = tier or DEFAULT_TIER.get(level, "ntm")
+        own = catalogue.indicators.loc[catalogue.indicators["tier"].eq(catalogue.map_tier(level)), "indicator"].astype(str)
+        commune_tier = catalogue.map_tier("commune")
+        if str(indicator) not in set(own) and str(indicator) in village_indicators(catalogue, commune_tier):
+            tier = commune_tier
+    tier = tier or catalogue.map_tier(level)
     _, tier_level = _tier_info(catalogue, tier, "vi")
     if village_indicator_map(catalogue, level, tier, indicator):
         choices = village_indicators(catalogue, tier)
@@ -304,7 +305,9 @@ def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: s
         return tier, "village"
     fill = tier_level if level in ("village", "hamlet") and tier_level in ("village", "hamlet") else level
     if tier_level != fill:
-        raise MapError("tier_level", tier=tier, tier_level=tier_level, level=level)
+        lower = [t for t, lv in (catalogue.tier_levels().items() if catalogue is not None else ())
+                 if lv in ("village", "hamlet")]
+        raise MapError("tier_level", tier=tier, tier_level=tier_level, level=level, choices=", ".join(lower) or "—")
     return tier, fill
 
 
@@ -332,7 +335,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
 
     ``units``: the dataset's units table; ``layers``: boundary layers by level (as read by
     ``boundaries.read_boundaries``). A ``village`` map colours the hamlets of a hamlet-level tier
-    (default ``kdc-kieu-mau``) inside village outlines and names, and highlights model residential
+    (default: the catalogue's ``map_tier("village")``) inside village outlines and names, and highlights model residential
     areas. ``unit`` limits the map to a unit and everything under it. Units without geometry are
     listed on the page, never dropped silently.
 
@@ -342,6 +345,8 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
     """
     check_lang(lang)
     cat = getattr(assessment, "catalogue", None)
+    if cat is None and tier is None:  # no catalogue: the first tier assessed
+        tier = str(assessment.units["tier"].iloc[0]) if len(assessment.units) else ""
     tier, fill_level = map_levels(cat, level, tier, indicator)
     by_village = village_indicator_map(cat, level, tier, indicator)
     tier_name, tier_level = _tier_info(cat, tier, lang)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.assess.attainment import Assessment
-from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, pick
+from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
 from ntm_analysis.assess.rollup import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -28,8 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reached": ("đạt chuẩn", "standard reached"),
     "no_data": ("{tier}: không có dữ liệu", "{tier}: no data"),
     "recognised": ("công nhận năm {year}", "recognised in {year}"),
-    "slipped": ("bị tụt: {items}", "slipped: {items}"),
-    "newly_met": ("mới đạt: {items}", "newly met: {items}"),
+    "change": ("{change}: {items}", "{change}: {items}"),
     "since_recognition": ("tụt so với năm công nhận {year}: {items}", "slipped since recognition ({year}): {items}"),
     "criterion_items": ("tiêu chí {items}", "criterion {items}"),
     "no_rows": ("Không có kết quả đánh giá cho {code} năm {year}.", "No assessment for {code} in {year}."),
@@ -52,13 +51,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Short tier labels for summary lines when the catalogue has no ``short_vi``/``short_en`` column.
-TIER_SHORT: dict[str, tuple[str, str]] = {
-    "ntm": ("NTM", "NTM"),
-    "nang-cao": ("NTM nâng cao", "advanced NTM"),
-    "kieu-mau": ("NTM kiểu mẫu", "model NTM"),
-    "kdc-kieu-mau": ("KDC NTM kiểu mẫu", "model residential area"),
-}
 COMPARATOR_SIGNS = {">=": "≥ ", "<=": "≤ ", "==": "= ", "true": ""}
 
 
@@ -70,16 +62,10 @@ def _num(values: pd.Series, lang: str) -> pd.Series:
 
 
 def tier_label(assessment: Assessment, tier: str, lang: str = "vi") -> str:
-    """Short display name of ``tier`` (catalogue ``short_vi``/``short_en``, else a known short name,
-    else the catalogue name)."""
-    tiers = assessment.catalogue.tiers if assessment.catalogue is not None else pd.DataFrame()
-    row = tiers[tiers["tier"] == tier] if "tier" in tiers else tiers
-    col = f"short_{lang}"
-    if len(row) and col in row and pd.notna(row[col].iloc[0]) and str(row[col].iloc[0]):
-        return str(row[col].iloc[0])
-    if tier in TIER_SHORT:
-        return pick(TIER_SHORT[tier], lang)
-    return str(row[f"name_{lang}"].iloc[0]) if len(row) else tier
+    """Short display label of ``tier`` (the catalogue's ``short``, else its name; the id without a
+    catalogue)."""
+    cat = assessment.catalogue
+    return cat.tier_label(tier, lang, short=True) if cat is not None else str(tier)
 
 
 def _unit_name(assessment: Assessment, code: str, year: int | None = None) -> str:
@@ -227,10 +213,11 @@ def summary_line(assessment: Assessment, code: str, year: int, tier: str | None 
             bits.append(fmt(MESSAGES, "reached", lang))
         if pd.notna(row.recognised):
             bits.append(fmt(MESSAGES, "recognised", lang, year=int(row.recognised)))
-        if row.slipped:
-            bits.append(fmt(MESSAGES, "slipped", lang, items=_criterion_items(assessment, row.tier, row.slipped, lang)))
-        if row.newly_met:
-            bits.append(fmt(MESSAGES, "newly_met", lang, items=_criterion_items(assessment, row.tier, row.newly_met, lang)))
+        for change in ("slipped", "newly_met", "recovered"):  # the words of assess.changes, as in the tables
+            numbers = getattr(row, change, "")
+            if isinstance(numbers, str) and numbers:
+                bits.append(fmt(MESSAGES, "change", lang, change=label(CHANGE_LABELS, change, lang).lower(),
+                                items=_criterion_items(assessment, row.tier, numbers, lang)))
         if row.slipped_since_recognition:
             bits.append(fmt(MESSAGES, "since_recognition", lang, year=int(row.recognised),
                             items=_criterion_items(assessment, row.tier, row.slipped_since_recognition, lang)))

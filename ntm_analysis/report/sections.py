@@ -115,8 +115,10 @@ def history_chart(ctx: ReportContext) -> Any:
     return charts.to_image(fig, caption=charts.caption("cap_history", ctx.lang, name=ctx.name))
 
 
-def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
-    """The numeric indicators of ``tier`` not met this year, their values over the years and threshold."""
+def indicator_trend_chart(ctx: ReportContext, tier: str | None = None) -> Any:
+    """The numeric indicators of ``tier`` (default :func:`target_tier`) not met this year, their
+    values over the years and threshold."""
+    tier = tier or target_tier(ctx)
     names = ctx.catalogue.indicators
     names = names[names["tier"].eq(tier)].set_index("indicator")[f"name_{ctx.lang}"].to_dict()
     upto = ctx.assessment.indicators[ctx.assessment.indicators["year"].le(ctx.year)]
@@ -156,25 +158,35 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
     return charts.to_image(result.figure, dpi=90, caption=charts.caption("cap_map", ctx.lang, what=what, year=ctx.year))
 
 
+def model_area_tier(ctx: ReportContext) -> str | None:
+    """The tier of model residential areas: the catalogue's map tier of villages when it assesses
+    hamlets (``map_tiers``), else None (the catalogue has no such tier)."""
+    tier = ctx.catalogue.map_tier("village")
+    return tier if ctx.catalogue.tier_levels().get(tier) == "hamlet" else None
+
+
 def village_map(ctx: ReportContext) -> Any:
     """The unit's villages and hamlets, model residential areas highlighted by name; for a commune
-    without assessed hamlets, its villages on the village-level NTM indicator most of them miss."""
+    without assessed hamlets, its villages on the village-level indicator of the communes' map tier
+    (:func:`indicator_map_tier`) most of them miss."""
     from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
-    from ntm_analysis.maps.layers import MODEL_TIER, descendants  # noqa: PLC0415
+    from ntm_analysis.maps.layers import descendants  # noqa: PLC0415
 
     below = descendants(ctx.units, ctx.code)
     u = ctx.assessment.units
-    if (u["code"].isin(below) & u["tier"].eq(MODEL_TIER) & u["year"].eq(ctx.year)).any():
-        return _map(ctx, "village", ctx.code)
+    model = model_area_tier(ctx)
+    if model and (u["code"].isin(below) & u["tier"].eq(model) & u["year"].eq(ctx.year)).any():
+        return _map(ctx, "village", ctx.code, tier=model)
+    tier = indicator_map_tier(ctx)
     try:
-        rows = assess_villages(ctx.dataset, ctx.catalogue, "ntm", years=ctx.year, units=ctx.code, lang=ctx.lang)
+        rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
         return _md(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     if rows.empty:
-        return _map(ctx, "village", ctx.code)
+        return _map(ctx, "village", ctx.code) if model else _md(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))
     short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
     code = str(short.idxmax()) if len(short) else str(rows["indicator"].iloc[0])
-    return _map(ctx, "village", ctx.code, tier="ntm", indicator=code, village_rows=rows)
+    return _map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows)
 
 
 def target_tier(ctx: ReportContext) -> str | None:
@@ -256,7 +268,7 @@ def district_summary(ctx: ReportContext) -> Any:
     return Summary([head] + parts)
 
 
-def matrix_chart(ctx: ReportContext, tier: str = "ntm") -> Any:
+def matrix_chart(ctx: ReportContext, tier: str) -> Any:
     """Commune × criterion heat map for ``tier``."""
     fig = charts.criteria_matrix(ctx.assessment.criteria, communes_of(ctx), ctx.year, tier, tier_name(ctx, tier),
                                  ctx.lang, _synthetic(ctx))
@@ -302,8 +314,8 @@ def tier_counts_chart(ctx: ReportContext) -> Any:
 
 
 def commune_map(ctx: ReportContext) -> Any:
-    """Criteria met per commune of the district (NTM tier)."""
-    return _map(ctx, "commune", ctx.code, tier="ntm")
+    """Criteria met per commune of the district (the catalogue's map tier of communes)."""
+    return _map(ctx, "commune", ctx.code)
 
 
 def slipped_communes(ctx: ReportContext) -> Any:
@@ -329,10 +341,12 @@ def slipped_communes(ctx: ReportContext) -> Any:
 # --- village map -----------------------------------------------------------------------------
 
 
-def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
-    """Hamlets of the unit assessed as model residential areas: criteria met, recognised, status."""
+def model_areas_table(ctx: ReportContext, tier: str | None = None) -> Any:
+    """Hamlets of the unit assessed as model residential areas (``tier``, default
+    :func:`model_area_tier`): criteria met, recognised, status."""
     from ntm_analysis.maps.layers import descendants, model_areas  # noqa: PLC0415
 
+    tier = tier or model_area_tier(ctx)
     below = descendants(ctx.units, ctx.code)
     u = ctx.assessment.units
     u = u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)]
@@ -355,8 +369,10 @@ def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
 
 
 def hamlet_map(ctx: ReportContext) -> Any:
-    """Hamlets coloured by model-residential-area criteria met, recognised ones highlighted."""
-    return _map(ctx, "village", ctx.code, tier="kdc-kieu-mau")
+    """Hamlets coloured by model-residential-area criteria met, recognised ones highlighted; None
+    (nothing shown) when the catalogue has no model-area tier (:func:`model_area_tier`)."""
+    model = model_area_tier(ctx)
+    return _map(ctx, "village", ctx.code, tier=model) if model else None
 
 
 def indicator_map_tier(ctx: ReportContext) -> str:
@@ -393,7 +409,7 @@ def village_indicator_maps(ctx: ReportContext, tier: str | None = None) -> list[
 # --- trends ------------------------------------------------------------------------------------
 
 
-def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
+def history_view(ctx: ReportContext, tier: str) -> Any:
     """Criteria of ``tier`` by year, with slips marked (from ``trends.history``)."""
     from ntm_analysis.assess.trends import history, wide_history  # noqa: PLC0415
 
@@ -403,10 +419,12 @@ def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
     return styled(wide.iloc[:, 1:])  # one tier, named in the heading: no tier column
 
 
-def progress_view(ctx: ReportContext, tier: str = "ntm", plan_year: int | None = None) -> list[Any]:
-    """Numeric indicators not yet met: needed vs observed change per year, status, projected year."""
+def progress_view(ctx: ReportContext, tier: str | None = None, plan_year: int | None = None) -> list[Any]:
+    """Numeric indicators of ``tier`` (default :func:`target_tier`) not yet met: needed vs observed
+    change per year, status, projected year."""
     from ntm_analysis.assess.trends import progress, progress_display, progress_note  # noqa: PLC0415
 
+    tier = tier or target_tier(ctx)
     if plan_year is not None and int(plan_year) < ctx.year:
         raise ValueError(t(ctx, "plan_before_year", plan=plan_year, year=ctx.year))
     prog = progress(ctx.assessment, ctx.catalogue, ctx.code, plan_year=plan_year, tier=tier)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 from ntm_analysis.assess.keys import assessment_notices
 from ntm_analysis.catalogue.periods import period_notice
 from ntm_analysis.assess.rollup import valid_in
@@ -35,7 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_summary": ("Tóm tắt", "Summary"),
     "h_criteria": ("Kết quả theo tiêu chí — {tier}", "Criteria — {tier}"),
     "h_binding": ("Chỉ tiêu còn thiếu — {tier}", "Indicators holding criteria back — {tier}"),
-    "h_changes": ("Tiêu chí bị tụt và mới đạt", "Slipped and newly met criteria"),
+    "h_changes": ("Tiêu chí bị tụt, mới đạt và đạt lại", "Slipped, newly met and recovered criteria"),
     "h_trends": ("Diễn biến qua các năm", "Over the years"),
     "h_map": ("Bản đồ thôn, xóm và khu dân cư kiểu mẫu", "Villages, hamlets and model residential areas"),
     "h_targets": ("Đề xuất mục tiêu năm {next} — {tier}", "Proposed targets for {next} — {tier}"),
@@ -55,8 +55,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_met": ("Tiêu chí đạt", "Criteria met"),
     "col_reached": ("Đạt chuẩn", "Standard reached"),
     "col_recognised": ("Năm công nhận", "Recognised"),
-    "col_newly": ("Mới đạt", "Newly met"),
-    "col_slipped": ("Bị tụt", "Slipped"),
     "col_unit": ("Đơn vị", "Unit"),
     "col_criterion": ("Tiêu chí", "Criterion"),
     "col_indicator": ("Chỉ tiêu", "Indicator"),
@@ -207,6 +205,15 @@ def tier_name(ctx: ReportContext, tier: str) -> str:
     return str(row[f"name_{ctx.lang}"])
 
 
+def report_tiers(ctx: ReportContext, level: str | None = None) -> list[str]:
+    """Tiers whose tables the report shows, in catalogue order: the catalogue's report tiers
+    (``report``, default true) that assess units of ``level`` (default: the report unit's level)."""
+    if level is None:
+        rows = ctx.units[ctx.units["code"].eq(ctx.code) & valid_in(ctx.units, ctx.year)]
+        level = str(rows["level"].iloc[0]) if len(rows) else None
+    return ctx.catalogue.report_tiers(level)
+
+
 def unit_tiers(ctx: ReportContext, code: str | None = None) -> list[str]:
     """Tiers assessed for the unit (those of its level), in catalogue order."""
     code = code or ctx.code
@@ -243,7 +250,8 @@ def summary(ctx: ReportContext) -> Summary:
 
 
 def tier_summary(ctx: ReportContext) -> pd.DataFrame:
-    """One row per tier: criteria met (18/19), standard reached, recognised year, newly met, slipped."""
+    """One row per tier: criteria met (18/19), standard reached, recognised year, then the criteria
+    newly met, recovered and slipped this year (the words of ``assess.changes``)."""
     u = ctx.assessment.units
     u = u[u["code"].eq(ctx.code) & u["year"].eq(ctx.year)]
     order = {t: i for i, t in enumerate(ctx.catalogue.tier_ids())}
@@ -254,8 +262,8 @@ def tier_summary(ctx: ReportContext) -> pd.DataFrame:
         ctx.t("col_met"): (u["criteria_met"].astype(str) + "/" + u["criteria_total"].astype(str)).to_numpy(),
         ctx.t("col_reached"): [yes if r else no for r in u["reached"]],
         ctx.t("col_recognised"): [("" if pd.isna(r) else str(int(r))) for r in u["recognised"]],
-        ctx.t("col_newly"): u["newly_met"].fillna("").to_numpy(),
-        ctx.t("col_slipped"): u["slipped"].fillna("").to_numpy(),
+        **{label(CHANGE_LABELS, change, ctx.lang): u[change].fillna("").to_numpy()
+           for change in ("newly_met", "recovered", "slipped") if change in u},
     })
 
 
