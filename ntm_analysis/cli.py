@@ -14,8 +14,10 @@ from typing import Iterator, Optional
 import typer
 
 from ntm_analysis.errors import NtmError
+from ntm_analysis.cli_messages import LocalisedGroup
 
 app = typer.Typer(
+    cls=LocalisedGroup,
     add_completion=False,
     no_args_is_help=True,
     help="ntm: phân tích bộ tiêu chí nông thôn mới (NTM) / New Rural Development criteria analysis.",
@@ -31,6 +33,14 @@ def _fail(message: str, code: int = 2) -> None:
     """Print ``message`` to stderr and exit with ``code`` (2 = bad input)."""
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+def _msg(key: str, lang: str, **kwargs: object) -> str:
+    """Message ``key`` of the command line's table (``cli_messages.MESSAGES``) in ``lang``."""
+    from ntm_analysis.cli_messages import MESSAGES as CM
+    from ntm_analysis.i18n import fmt
+
+    return fmt(CM, key, lang if lang in ("vi", "en") else "vi", **kwargs)
 
 
 def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
@@ -77,7 +87,7 @@ def map_cmd(
     level: str = typer.Option("commune", "--level", help="commune | village | hamlet"),
     indicator: Optional[str] = typer.Option(None, "--indicator", help="Mã chỉ tiêu, ví dụ 2.2 / indicator code"),
     criteria: bool = typer.Option(False, "--criteria", help="Bản đồ số tiêu chí đạt (mặc định) / criteria met (default)"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Mã hạng trong bộ tiêu chí (xem ntm catalogue show) / tier id of the catalogue"),
     boundaries: Optional[Path] = typer.Option(None, "--boundaries", help="Lớp ranh giới cho --level / boundary layer"),
     out: Optional[Path] = typer.Option(None, "--out", help="Tệp ảnh ra (.png/.pdf) / output image"),
     fmt_: Optional[str] = typer.Option(None, "--format", help="png | pdf"),
@@ -97,7 +107,7 @@ def map_cmd(
     if level not in ("commune", "village", "hamlet"):
         _fail(f"--level: commune | village | hamlet ({level!r})")
     if criteria and indicator:
-        _fail("--criteria / --indicator: chọn một / choose one")
+        _fail(_msg("criteria_or_indicator", lang))
     kind = (fmt_ or (out.suffix.lstrip(".") if out and out.suffix else "png")).lower()
     if kind not in ("png", "pdf"):
         _fail(f"--format: png | pdf ({kind!r})")
@@ -133,10 +143,12 @@ def map_cmd(
 
 
 def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Optional[str], lang: str,
-                   year: Optional[int] = None):
-    """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message."""
+                   year: Optional[int] = None, command: str = ""):
+    """Dataset, catalogue, the unit's code and its assessment (all years), or exit 2 with a message
+    (also for a unit of a kind ``command`` does not serve, see ``ntm_analysis.serves``)."""
     from ntm_analysis.assess.attainment import assess
     from ntm_analysis.io.names import resolve_unit
+    from ntm_analysis.serves import check_serves
 
     data, cat = _open(dataset, catalogue, lang, tier, year=year)
     years = sorted(set(data.values["year"].astype(int)))
@@ -144,8 +156,25 @@ def _load_for_unit(dataset: Path, unit: str, catalogue: Optional[str], tier: Opt
         _fail(f"--year {year}: {', '.join(map(str, years))}")
     with _input_errors(lang):
         code = resolve_unit(data.units, unit, year=year)
+        check_serves(data.units, code, year if year is not None else years[-1], command, cat, str(dataset))
         result = assess(data, cat, units=[code], lang=lang)
     return data, cat, code, result
+
+
+def _check_years(lo: int, hi: int, plan_year: Optional[int], data_years: list[int], lang: str) -> None:
+    """Exit 2 when ``--from``/``--to`` select no year of the data or ``--plan-year`` is before the
+    last year shown (a plan year is after the years it is measured from)."""
+    from ntm_analysis.cli_messages import MESSAGES as CM
+    from ntm_analysis.i18n import fmt
+
+    span = ", ".join(map(str, data_years))
+    if lo > hi:
+        _fail(fmt(CM, "from_after_to", lang, lo=lo, hi=hi))
+    if not any(lo <= y <= hi for y in data_years):
+        _fail(fmt(CM, "no_years_between", lang, lo=lo, hi=hi, years=span))
+    last = max(y for y in data_years if lo <= y <= hi)
+    if plan_year is not None and plan_year < last:
+        _fail(fmt(CM, "plan_before_data", lang, plan=plan_year, last=last))
 
 
 def _print_frame(frame, title: str = "") -> None:
@@ -166,7 +195,7 @@ def trends_cmd(
     unit: str = typer.Option(..., "--unit", help="Tên hoặc mã đơn vị / unit name or code"),
     from_: Optional[int] = typer.Option(None, "--from", help="Từ năm / from year"),
     to: Optional[int] = typer.Option(None, "--to", help="Đến năm / to year"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Mã hạng trong bộ tiêu chí (xem ntm catalogue show) / tier id of the catalogue"),
     plan_year: Optional[int] = typer.Option(None, "--plan-year", help="Năm kế hoạch (mặc định: cuối giai đoạn) / plan year"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
     fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
@@ -184,9 +213,10 @@ def trends_cmd(
     from ntm_analysis.catalogue.periods import catalogues_by_year
 
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
-    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang)
+    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, command="ntm trends")
     data_years = sorted(set(data.values["year"].astype(int)))
     lo, hi = from_ or data_years[0], to or data_years[-1]
+    _check_years(lo, hi, plan_year, data_years, lang)
     with _input_errors(lang):  # a reused code: keep the period of the unit that exists in the last year asked for
         vf, vt = unit_period(data.units, code, hi)
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
@@ -233,9 +263,12 @@ def trends_cmd(
 
         for line in series_summary(series, lang):
             typer.echo(line)
-    table, hidden = progress_display(prog, lang)
+    table, hidden = progress_display(prog, lang, catalogue=cat)
     _print_frame(table, title=("Tiến độ tới năm " if lang == "vi" else "Progress toward ")
                  + str(prog["plan_year"].iloc[0] if len(prog) else plan_year or cat.meta.get("period_to")))
+    from ntm_analysis.assess.trends import progress_note
+
+    typer.echo(progress_note(lang))
     if hidden:
         from ntm_analysis.i18n import fmt
         from ntm_analysis.assess.trends import MESSAGES as TM
@@ -273,7 +306,7 @@ def targets_cmd(
     _check_choice(fmt_, ("table", "csv", "json"), "--format")
     if count is not None and count < 1:
         _fail(f"--count >= 1 ({count})")
-    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year)
+    data, cat, code, result = _load_for_unit(dataset, unit, catalogue, tier, lang, year=year, command="ntm targets")
     ranked = rank_targets(result, cat, code, year, tier=tier, count=count, lang=lang)
     text = draft_paragraph(ranked, cat, unit_label(data.units, code, year, lang), year, lang=lang)
     if fmt_ == "json":
@@ -284,6 +317,9 @@ def targets_cmd(
         typer.echo(ranked.to_csv(index=False, lineterminator="\n"))
         return
     _print_frame(ranked_display(ranked, cat, lang), title=f"{unit_label(data.units, code, year, lang)}, {year}")
+    from ntm_analysis.assess.targets import score_note
+
+    typer.echo(score_note(lang))
     typer.echo("")
     typer.echo(text)
 
@@ -407,7 +443,7 @@ def export_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if (unit is None) == (not all_):
-        _fail("Chọn một trong --unit U hoặc --all / give either --unit U or --all")
+        _fail(_msg("unit_or_all", lang))
     data, cat = _open(dataset, catalogue, lang, year=year)
     if not (data.values["year"] == year).any():
         _fail(fmt(MESSAGES, "empty", lang, year=year))
@@ -427,7 +463,7 @@ def status_cmd(
     dataset: Path = typer.Argument(..., help="Thư mục dữ liệu hoặc tệp .xlsx / dataset folder or .xlsx"),
     year: int = typer.Option(..., "--year", help="Năm đánh giá / assessment year"),
     unit: Optional[str] = typer.Option(None, "--unit", help="Tên hoặc mã đơn vị (huyện: mọi xã) / unit name or code"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="ntm | nang-cao | kieu-mau | kdc-kieu-mau"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Mã hạng trong bộ tiêu chí (xem ntm catalogue show) / tier id of the catalogue"),
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
     fmt_: str = typer.Option("table", "--format", help="table | csv | json"),
     lang: str = LangOption,
@@ -466,11 +502,23 @@ def status_cmd(
     for notice in notices:
         console.print(f"[bold red]⚠ {escape(notice)}[/bold red]")
     unverified = False
+    if code is not None and not result.units["code"].eq(code).any():  # a village: its hamlets are shown
+        from ntm_analysis.cli_messages import MESSAGES as CM
+        from ntm_analysis.i18n import LEVEL_LABELS, label
+
+        asked = data.units[data.units["code"].eq(code)].iloc[-1]
+        shown = data.units[data.units["code"].isin(result.units["code"])]["level"].drop_duplicates()
+        console.print(fmt(CM, "status_below", lang, kind=label(LEVEL_LABELS, str(asked["level"]), lang).lower(),
+                          name=asked["name"], levels=", ".join(label(LEVEL_LABELS, lv, lang).lower() for lv in shown)))
     for code_ in result.units["code"].drop_duplicates():  # one block per unit shown
         console.print(f"[bold]{summary_line(result, code_, year, tier, lang)}[/bold]")
-        for tier_ in result.units.loc[result.units["code"] == code_, "tier"]:
+        rows_ = result.units[result.units["code"].eq(code_)]
+        for tier_ in rows_.loc[rows_["criteria_missing"].lt(rows_["criteria_total"]), "tier"]:  # no table without data
             frame = criteria_table(result, code_, year, tier_, lang)
-            unverified |= frame.iloc[:, -1].eq("*").any() or frame.iloc[:, -2].str.contains("*", regex=False).any()
+            if frame.attrs.get("all_unverified"):
+                console.print(fmt(MESSAGES, "all_unverified", lang))
+            else:
+                unverified |= frame.iloc[:, -1].eq("*").any() or frame.iloc[:, -2].str.contains("*", regex=False).any()
             table = Table(*frame.columns, title=tier_label(result, tier_, lang), title_justify="left")
             for row in frame.astype(str).itertuples(index=False):  # display rows (~19 per tier)
                 table.add_row(*row)
@@ -546,7 +594,7 @@ def catalogue_check_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not path.is_file():
-        _fail(f"Không tìm thấy tệp / file not found: {path}")
+        _fail(_msg("file_not_found", lang, path=path))
     with _input_errors(lang):
         cat = load_catalogue(path)
     typer.echo(summarise_catalogue(cat, lang))
@@ -555,7 +603,7 @@ def catalogue_check_cmd(
 @catalogue_app.command("show")
 def catalogue_show_cmd(
     catalogue: Optional[str] = typer.Option(None, "--catalogue", help="Mã hoặc đường dẫn bộ tiêu chí / catalogue id or path"),
-    tier: Optional[str] = typer.Option(None, "--tier", help="Chỉ một hạng, ví dụ nang-cao / one tier only, e.g. nang-cao"),
+    tier: Optional[str] = typer.Option(None, "--tier", help="Chỉ một hạng (mã trong bộ tiêu chí) / one tier only (its id in the catalogue)"),
     fmt_: str = typer.Option("table", "--format", help="table | csv"),
     lang: str = LangOption,
 ) -> None:
@@ -666,7 +714,7 @@ def report_cmd(
 
     _check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:
-        _fail("Cần --unit hoặc --all / give --unit or --all")
+        _fail(_msg("unit_or_all", lang))
     if workers is not None and workers < 1:
         _fail("--workers >= 1")
     data, cat = _open(dataset, catalogue, lang, tier, year=year)  # read and validated once for the whole batch
@@ -682,7 +730,7 @@ def report_cmd(
         check_dir_target(out)
         jobs = reports.plan_jobs(dataset, year, unit, all_units, notebook, out, lang, catalogue, tier=tier, data=data)
     if not jobs:
-        _fail(f"Không có đơn vị nào có dữ liệu năm {year} / no unit with data in {year}")
+        _fail(_msg("no_unit_with_data", lang, year=year))
     cache = None
     try:
         cache = reports.write_context_cache(dataset, catalogue, out, data=data, cat=cat)
@@ -694,13 +742,14 @@ def report_cmd(
         if cache is not None:
             cache.unlink(missing_ok=True)
     meta = data.meta
+    label = meta.get("name_en" if lang == "en" else "name") or meta.get("name") or dataset
     with _input_errors(lang):
-        index = reports.write_index(reports.collect_results(out), out, str(meta.get("name", dataset)), lang,
+        index = reports.write_index(reports.collect_results(out), out, str(label), lang,
                                     bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)
-    typer.echo(f"{len(results) - len(failed)}/{len(results)} báo cáo / reports → {index.resolve()}")
+    typer.echo(_msg("reports_done", lang, ok=len(results) - len(failed), n=len(results), index=index.resolve()))
     if failed:
         raise typer.Exit(1)
 

@@ -7,7 +7,7 @@ function that picks a language. Vietnamese is the default everywhere; English on
 
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from typing import Any, Literal, Mapping
 
 Lang = Literal["vi", "en"]
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -76,3 +76,58 @@ def label(table: Mapping[str, tuple[str, str]], key: str, lang: str = "vi") -> s
 def fmt(messages: Mapping[str, tuple[str, str]], key: str, lang: str = "vi", **kwargs: object) -> str:
     """Format message ``key`` of a module's ``{key: (vi, en)}`` table in ``lang``."""
     return pick(messages[key], lang).format(**kwargs)
+
+
+#: Decimals shown for a measured value in every report, table and message (one rounding everywhere,
+#: so the same value reads the same in a summary and in a table).
+DIGITS = 2
+
+
+def number_label(value: Any, lang: str = "vi", digits: int = DIGITS) -> str:
+    """A number as the language writes it: at most ``digits`` decimals, no trailing zeros, decimal
+    comma in Vietnamese (``86,83``), point in English (``86.83``); ``""`` for a missing value.
+    The one display rule for numbers (machine outputs, CSV and JSON, keep plain numbers)."""
+    import math  # noqa: PLC0415
+
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    if math.isnan(x):
+        return ""
+    text = f"{round(x, digits):.{digits}f}".rstrip("0").rstrip(".") if digits > 0 else f"{round(x):.0f}"
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+#: Units of measure as the catalogues write them (Vietnamese) and their English form.
+MEASURE_UNITS: dict[str, tuple[str, str]] = {
+    "%": ("%", "%"),
+    "% (hộ)": ("% (hộ)", "% (households)"),
+    "(hộ)": ("(hộ)", "(households)"),
+    "% (km)": ("% (km)", "% (km)"),
+    "% số thôn": ("% số thôn", "% of villages"),
+    "triệu đồng/người/năm": ("triệu đồng/người/năm", "million VND/person/year"),
+    "cuộc/năm": ("cuộc/năm", "events/year"),
+    "câu lạc bộ": ("câu lạc bộ", "clubs"),
+    "giải/năm": ("giải/năm", "tournaments/year"),
+    "m²/người": ("m²/người", "m²/person"),
+    "mức độ": ("mức độ", "level"),
+    "nhà": ("nhà", "buildings"),
+    "thiết bị": ("thiết bị", "devices"),
+    "tin/tuần": ("tin/tuần", "news items/week"),
+    "xếp loại": ("xếp loại", "rating"),
+    "hộ": ("hộ", "households"),
+    "người": ("người", "people"),
+    "km": ("km", "km"),
+}
+
+
+def unit_label(unit: Any, lang: str = "vi") -> str:
+    """A catalogue's unit of measure in ``lang`` (``triệu đồng/người/năm`` → ``million VND/person/year``);
+    ``""`` for none; a unit not in :data:`MEASURE_UNITS` as written."""
+    if not isinstance(unit, str) or not unit.strip():
+        return ""
+    pair = MEASURE_UNITS.get(unit.strip())
+    return pick(pair, lang) if pair else unit.strip()

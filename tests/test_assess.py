@@ -285,7 +285,8 @@ def test_recovered(cat):
     ds = with_values(extra=[("06352", 2024, "quy_hoach", 1.0, np.nan, np.nan)])
     a = assess(ds, cat, units="06352")
     assert crit(a, "06352", 2024, "ntm", 1)["change"] == "recovered"
-    assert unit(a, "06352", 2024, "ntm")["newly_met"] == "1"
+    u = unit(a, "06352", 2024, "ntm")
+    assert (u["recovered"], u["newly_met"]) == ("1", "")   # recovered is not "newly met" (issue 12 item 3)
 
 
 def test_slipped_since_recognition_outlasts_one_year(cat):

@@ -215,7 +215,8 @@ def cli(monkeypatch):
 def test_cli_validate_ok(cli):
     result = cli.invoke(app, ["validate", str(VALID)])
     assert result.exit_code == 0
-    assert "Xã 6" in result.output and "2023–2026" in result.output
+    # units valid in the last data year (2026): the province and Vũ Lăng; the other 8 rows end in 2025
+    assert "Đơn vị theo cấp năm 2026: Tỉnh 1, Xã 1 (và 8 dòng" in result.output and "2023–2026" in result.output
 
 
 def test_cli_validate_ok_english_with_warnings(cli):

@@ -242,16 +242,17 @@ def test_model_areas_recognised_and_in_progress() -> None:
     table = pd.DataFrame({"code": ["H1", "H2", "H3"], "year": [2023] * 3, "tier": ["kdc-kieu-mau"] * 3,
                           "criteria_met": [5, 4, 2], "criteria_total": [5, 5, 5],
                           "recognised": pd.array([2022, pd.NA, pd.NA], dtype="Int64")})
-    got = maps.model_areas(table, 2023)
+    got = maps.model_areas(table, 2023, "kdc-kieu-mau")
     assert got[["code", "model_status"]].values.tolist() == [["H1", "recognised"], ["H2", "in_progress"]]
 
 
 def test_value_labels_use_a_decimal_comma_in_vietnamese() -> None:
+    """Map labels round as every table does (i18n.number_label: 2 decimals), so a value reads the same."""
     v = pd.Series([85.25, 1.0, 2.0])
     kinds = pd.Series(["percent", "boolean", "level"])
     levels = pd.Series([None, None, ["yếu", "khá"]])
-    assert maps.format_value(v, kinds, "vi", levels, pd.Series(["%", "", ""])).tolist() == ["85,2%", "có", "khá"]
-    assert maps.format_value(v, kinds, "en", levels, pd.Series(["%", "", ""])).tolist() == ["85.2%", "yes", "khá"]
+    assert maps.format_value(v, kinds, "vi", levels, pd.Series(["%", "", ""])).tolist() == ["85,25%", "có", "khá"]
+    assert maps.format_value(v, kinds, "en", levels, pd.Series(["%", "", ""])).tolist() == ["85.25%", "yes", "khá"]
 
 
 # --- GeoPackage export ------------------------------------------------------------------------
@@ -438,3 +439,28 @@ def test_a_unit_without_any_data_is_no_data_on_the_criteria_map_not_zero() -> No
     assert layer.loc["A", "value_label"] == "–"
     assert layer.loc["A", "hatch"] == STATUS_PALETTE["missing"]["hatch"]
     assert layer.loc["B", "value_label"] == "0/19"
+
+
+def test_count_classes_keep_one_short_apart_from_all_met() -> None:
+    """19 criteria: 18/19 and 19/19 are classes of their own, coloured differently, as the legend shows."""
+    classes = maps.count_classes(19)
+    assert classes[-2:] == [(18, 18), (19, 19)]
+    assert classes[0][0] == 0 and all(a[1] + 1 == b[0] for a, b in zip(classes, classes[1:]))
+    colours = maps.count_colors(pd.Series([17.0, 18.0, 19.0]), 19)
+    assert colours[0] != colours[1] != colours[2]
+
+
+def test_count_class_colours_are_those_of_the_legend_classes() -> None:
+    colours = maps.count_colors(pd.Series([14.0, 17.0]), 19)  # both in the class 14–17
+    assert colours[0] == colours[1]
+    assert maps.count_class_label(14, 17, 19) == "14–17/19" and maps.count_class_label(19, 19, 19) == "19/19"
+
+
+def test_custom_proj_string_is_named_by_its_parameters_not_unknown() -> None:
+    crs = CRS.from_proj4("+proj=tmerc +lat_0=0 +lon_0=107.25 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 "
+                         "+towgs84=-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,"
+                         "0.252906278 +units=m +no_defs")
+    text = vncrs.crs_label(crs)
+    assert "unknown" not in text.lower()
+    assert "tmerc" in text and "lon_0=107.25" in text
+    assert vncrs.crs_label(CRS.from_epsg(9215)) == CRS.from_epsg(9215).name

@@ -91,3 +91,18 @@ def test_not_found_suggests_close_names(units):
     with pytest.raises(UnitLookupError) as exc:
         resolve_unit(units, "Nhất Hoà Xã")
     assert "Nhất Hòa" in exc.value.render("vi")
+
+
+def test_vietnamese_sort_order():
+    """Letters by the Vietnamese alphabet (ê before u, d before đ), tones only to break ties."""
+    from ntm_analysis.io.names import sort_key
+
+    names = ["Đồng Ý", "Chiêu Vũ", "Dương", "Chiến Thắng", "Bắc Sơn", "An Bình"]
+    assert sorted(names, key=sort_key) == ["An Bình", "Bắc Sơn", "Chiến Thắng", "Chiêu Vũ", "Dương", "Đồng Ý"]
+
+
+def test_vietnamese_sort_order_tones_and_numbers():
+    from ntm_analysis.io.names import sort_key
+
+    assert sorted(["Bạ", "Bá", "Ba", "Bà"], key=sort_key) == ["Ba", "Bà", "Bá", "Bạ"]
+    assert sorted(["Thôn 10", "Thôn 2"], key=sort_key) == ["Thôn 2", "Thôn 10"]

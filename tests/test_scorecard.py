@@ -29,7 +29,7 @@ def test_summary_line_names_slipped_criteria(result):
 
 def test_summary_line_english_and_all_tiers(result):
     line = summary_line(result, "06352", 2023, lang="en")
-    assert "NTM: 3/8 criteria met" in line and "advanced NTM: 2/4 criteria met" in line
+    assert "NTM: 3/8 criteria met" in line and "Advanced NTM: 2/4 criteria met" in line
 
 
 def test_criteria_table_shows_binding_with_gap_and_unverified_flag(result):

@@ -209,3 +209,105 @@ def test_cli_targets_on_the_sample_proposes_two_to_five_with_paragraph():
     assert f"đạt {len(targets):02d} tiêu chí" in out["paragraph"]
     restore = ranked[ranked["role"].eq("restore")]
     assert restore["criterion"].tolist() == [1] and restore["tier"].tolist() == ["ntm"]   # the plan's slipped criterion 1
+
+
+# --- the target tier on the sample (issue 12 item 1) ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_2024():
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.io.dataset import load_dataset
+
+    ds = load_dataset(SAMPLE)
+    cat = load_catalogue(ds.meta.get("catalogue"))
+    return ds, cat, assess(ds, cat)
+
+
+def _communes_with_data(ds, year: int) -> list[str]:
+    from ntm_analysis.assess.rollup import valid_in
+
+    u = ds.units[valid_in(ds.units, year) & ds.units["level"].eq("commune")]
+    has = set(ds.values.loc[ds.values["year"].eq(year), "code"])
+    return [c for c in u["code"] if c in has]
+
+
+@pytest.mark.skipif(not (SAMPLE / "values.csv").exists(), reason="sample not generated")
+def test_every_commune_of_2024_gets_targets_of_a_tier_it_has_not_reached_whose_requirement_it_holds(sample_2024):
+    from ntm_analysis.report import sections, views
+
+    ds, cat, a = sample_2024
+    u = a.units[a.units["year"].eq(2024)].set_index(["code", "tier"])
+    held = lambda c, t: bool(u.loc[(c, t), "reached"]) or pd.notna(u.loc[(c, t), "recognised"])  # noqa: E731
+    requires = dict(zip(cat.tiers["tier"], cat.tiers["requires"]))
+    codes = _communes_with_data(ds, 2024)
+    assert len(codes) == 17
+    for code in codes:
+        ranked = rank_targets(a, cat, code, 2024)
+        tier = ranked.attrs["tier"]
+        ctx = views.ReportContext(ds, cat, a, code, code, 2024)
+        assert sections.target_tier(ctx) == tier                       # the report's targets section
+        earlier = [t for t in cat.tier_ids()[:cat.tier_ids().index(tier)] if (code, t) in u.index]
+        assert all(held(code, t) for t in earlier), code                 # every lower tier held...
+        assert not held(code, tier) or all(held(code, t) for t in cat.tier_ids() if (code, t) in u.index)
+        assert not requires[tier] or held(code, requires[tier])          # ... its requirement too
+        targets = ranked[ranked["role"].eq("target")]
+        assert set(targets["tier"]) <= {tier}
+        crit = a.criteria[a.criteria["code"].eq(code) & a.criteria["year"].eq(2024) & a.criteria["tier"].eq(tier)]
+        unmet = set(crit.loc[~crit["status"].isin(["met", "not_applicable"]), "criterion"])
+        assert set(targets["criterion"]) == unmet                        # its criteria not met, all ranked
+        restore = ranked[ranked["role"].eq("restore")]
+        for t, n in zip(restore["tier"], restore["criterion"]):          # restoring: criteria of lower tiers
+            assert cat.tier_ids().index(t) < cat.tier_ids().index(tier) and held(code, t)
+
+
+@pytest.mark.skipif(not (SAMPLE / "values.csv").exists(), reason="sample not generated")
+def test_communes_that_reached_a_tier_get_targets_of_the_tier_requiring_it(sample_2024):
+    ds, cat, a = sample_2024
+    u = a.units[a.units["year"].eq(2024) & a.units["code"].isin(_communes_with_data(ds, 2024))]
+    next_of = {req: t for t, req in cat.requires().items()}
+    reached_top = u[u["reached"].astype(bool)].sort_values("tier", key=lambda s: s.map(cat.tier_ids().index))
+    top = reached_top.groupby("code")["tier"].last()
+    assert len(top) >= 2
+    for code, tier in top.items():
+        assert rank_targets(a, cat, code, 2024).attrs["tier"] == next_of.get(tier, tier), code
+
+
+@pytest.mark.skipif(not (SAMPLE / "values.csv").exists(), reason="sample not generated")
+def test_tran_yen_2024_paragraph_speaks_of_the_first_tier_and_names_its_criteria(sample_2024):
+    from ntm_analysis.assess.targets import unit_label
+
+    ds, cat, a = sample_2024
+    code = ds.units.loc[ds.units["name"].eq("Trấn Yên"), "code"].iloc[0]
+    first = cat.tier_ids()[0]
+    row = a.units[a.units["code"].eq(code) & a.units["year"].eq(2024) & a.units["tier"].eq(first)].iloc[0]
+    assert not row["reached"] and pd.isna(row["recognised"])             # 11/19, never recognised
+    ranked = rank_targets(a, cat, code, 2024)
+    text = draft_paragraph(ranked, cat, unit_label(ds.units, code, 2024), 2024)
+    name = cat.tier_label(first, "vi")
+    assert f"tiêu chí {name[0].lower() + name[1:]}" in text and "nâng cao" not in text
+    names = cat.criteria[cat.criteria["tier"].eq(first)].set_index("criterion")["name_vi"]
+    proposed = ranked[ranked["proposed"] & ranked["role"].eq("target")]
+    assert 2 <= len(proposed) <= 5
+    for n in proposed["criterion"]:
+        assert f"Tiêu chí {n}: {names[n]}" in text
+    assert f"từ {int(row['criteria_met']):02d}/{int(row['criteria_total'])}" in text
+
+
+@pytest.mark.skipif(not (SAMPLE / "values.csv").exists(), reason="sample not generated")
+@pytest.mark.parametrize("unit", ["Trấn Yên", "Hưng Vũ", "Vũ Lăng"])
+def test_cli_targets_without_tier_uses_the_same_rule(sample_2024, unit):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ntm_analysis.cli import app
+
+    ds, cat, a = sample_2024
+    code = ds.units.loc[ds.units["name"].eq(unit), "code"].iloc[0]
+    res = CliRunner().invoke(app, ["targets", str(SAMPLE), "--unit", unit, "--year", "2024", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = pd.DataFrame(json.loads(res.output)["ranked"])
+    expected = rank_targets(a, cat, code, 2024)
+    assert out[["role", "tier", "criterion", "proposed"]].values.tolist() == \
+        expected[["role", "tier", "criterion", "proposed"]].values.tolist()

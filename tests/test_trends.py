@@ -398,3 +398,18 @@ def test_recognition_stays_with_the_unit_that_received_it():
     ds = Dataset(units=ds.units, values=ds.values, recognitions=rec)
     summ = assess(ds, make_catalogue(), units="06367").units.set_index("year")["recognised"]
     assert summ.loc[2023] == 2020 and pd.isna(summ.loc[2025])
+
+
+def test_display_shows_a_falling_target_as_a_fall_and_yes_no_as_words():
+    """Poverty 5.5 % with a ≤ 4 % threshold reads "giảm 1,5" beside a signed change per year, never a
+    bare positive gap; a yes/no indicator reads Không / Có, never 0.0."""
+    from ntm_analysis.assess.trends import progress_display
+
+    a = fake_assessment({"ngheo": {2022: 7.0, 2023: 5.5}, "quy_hoach": {2022: 0.0, 2023: 0.0}},
+                        {"ngheo": 4.0}, {"ngheo": "<=", "quy_hoach": "true"})
+    table, _ = progress_display(progress(a, make_catalogue(), "X"), "vi", catalogue=make_catalogue())
+    row = table.set_index("Chỉ tiêu").loc["2.1"]
+    assert row["Còn phải"] == "giảm 1,5"
+    assert row["Thay đổi cần mỗi năm"] == "-0,75"
+    assert table.set_index("Chỉ tiêu").loc["5.1", "Giá trị"] == "Không"
+    assert (table["Hạng"] == "Nông thôn mới").all()

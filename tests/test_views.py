@@ -3,6 +3,7 @@ what the reference plan says for Tân Lập."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -53,6 +54,33 @@ def test_tan_lap_2023_summary_names_the_slipped_criterion() -> None:
     ctx = views.report_context(SAMPLE, 2023, "Tân Lập")
     text = repr(views.summary(ctx))
     assert "đạt 18/19 tiêu chí" in text and "bị tụt: tiêu chí 1 (Quy hoạch)" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_summary_and_tables_use_one_word_for_each_change(lang: str) -> None:
+    """Tân Lập 2024: criterion 1 slipped in 2023 and is met again: the summary, the tier table and the
+    changes table say "Đạt lại" / "recovered" for it, never "mới đạt" (issue 12 item 3)."""
+    from ntm_analysis.i18n import CHANGE_LABELS, label
+
+    ctx = views.report_context(SAMPLE, 2024, "Tân Lập", lang=lang)
+    crit = ctx.assessment.criteria
+    crit = crit[crit["code"].eq(ctx.code) & crit["year"].eq(2024) & crit["change"].isin(["newly_met", "recovered", "slipped"])]
+    assert "recovered" in set(crit["change"])
+    lines = repr(views.summary(ctx)).splitlines()
+    changes = views.changes_table(ctx)
+    tiers = views.tier_summary(ctx)
+    for tier, n, change in zip(crit["tier"], crit["criterion"], crit["change"]):
+        word = label(CHANGE_LABELS, change, lang)
+        short = ctx.catalogue.tier_label(tier, lang, short=True)
+        line = next(x for x in lines if short + ":" in x.split(" — ")[-1][:len(short) + 1])
+        listed = line.split(word.lower() + ": ")[1].split(";")[0]
+        assert re.search(rf"\b{n}\b", listed), (line, word)           # the summary's word
+        row = changes[changes.iloc[:, 0].eq(views.tier_name(ctx, tier)) & changes.iloc[:, 1].str.startswith(f"{n}.")]
+        assert row.iloc[0, 2] == word                                     # the changes table's word
+        cell = tiers.loc[tiers.iloc[:, 0].eq(views.tier_name(ctx, tier)), word].iloc[0]
+        assert re.search(rf"\b{n}\b", cell)                            # the tier table's column
+    other = label(CHANGE_LABELS, "newly_met", lang).lower() + ": tiêu chí 1 " if lang == "vi" else "newly met: criterion 1 "
+    assert other not in repr(views.summary(ctx))
 
 
 def test_english_labels_on_request() -> None:
@@ -109,7 +137,7 @@ def test_charts_of_a_report_show_no_later_year(monkeypatch) -> None:
 
     monkeypatch.setattr(charts, "criteria_history", spy)
     ctx = views.report_context(SAMPLE, 2022, "Tân Lập")
-    assert type(sections.history_chart(ctx)).__name__ == "Image"
+    assert sections.history_chart(ctx).data[:8] == b"\x89PNG\r\n\x1a\n"
     assert seen == [2022]  # the sample goes to 2024; a 2022 report stops at 2022
 
 

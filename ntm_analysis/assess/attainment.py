@@ -29,6 +29,7 @@ from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.io.dataset import Dataset
 from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import check_lang, fmt
+from ntm_analysis.assess.changes import classify_changes
 from ntm_analysis.assess.rollup import CONFLICT_COLUMNS, EPS, resolve_values
 from ntm_analysis.units import LEVEL_RANK, ancestry, valid_in
 
@@ -52,11 +53,11 @@ CRITERIA_COLUMNS = [
 ]
 UNIT_COLUMNS = [
     "code", "year", "tier", "criteria_met", "criteria_total", "criteria_missing", "reached", "recognised", "newly_met",
-    "slipped", "slipped_since_recognition",
+    "recovered", "slipped", "slipped_since_recognition",
 ]
 TEXT_COLUMNS = {
     "code", "tier", "indicator", "measure", "comparator", "status", "value_source", "threshold_status",
-    "confidence", "binding", "change", "newly_met", "slipped", "slipped_since_recognition", "rollup", "used",
+    "confidence", "binding", "change", "newly_met", "recovered", "slipped", "slipped_since_recognition", "rollup", "used",
 }
 
 
@@ -210,23 +211,9 @@ def _criteria(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _changes(crit: pd.DataFrame) -> pd.DataFrame:
-    """``change`` of each criterion vs the previous year in which the same unit had a decided
-    status (met or not met) for it. A criterion whose status is now ``missing`` gets NA (no data
-    is not proof of slipping); so does the first decided year. Missing earlier years are skipped.
-    """
+    """``change`` of each criterion vs the previous decided year (:func:`changes.classify_changes`)."""
     crit = crit.sort_values(["code", "tier", "criterion", "year"])
-    seen = crit["status"].isin(["met", "not_met"])
-    hist = crit[seen].assign(met=crit.loc[seen, "status"].eq("met").astype("float64"))
-    grp = hist.groupby(["code", "tier", "criterion"])["met"]
-    prev = grp.shift(1)
-    ever = hist.assign(ever=grp.cummax()).groupby(["code", "tier", "criterion"])["ever"].shift(1)
-    met = hist["met"].eq(1.0)
-    change = np.select(
-        [prev.isna(), met & prev.eq(1.0), met & ever.eq(1.0), met, prev.eq(1.0)],
-        [None, "kept", "recovered", "newly_met", "slipped"], default="still_not_met")
-    crit["change"] = pd.Series(np.nan, index=crit.index, dtype="str")
-    crit.loc[hist.index, "change"] = pd.Series(change, index=hist.index, dtype="str")
-    return crit
+    return crit.assign(change=classify_changes(crit, ["code", "tier", "criterion"]).astype("str"))
 
 
 def _join_numbers(frame: pd.DataFrame, mask: pd.Series, keys: list[str], name: str) -> pd.DataFrame:
@@ -281,7 +268,8 @@ def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.D
     summ = summ.merge(rec.rename(columns={"rec_year": "recognised"}), on=keys, how="left")
     summ["recognised"] = summ["recognised"].astype("Int64")
 
-    newly = crit["change"].isin(["newly_met", "recovered"]).fillna(False).astype(bool)
+    newly = crit["change"].eq("newly_met").fillna(False).astype(bool)
+    recovered = crit["change"].eq("recovered").fillna(False).astype(bool)
     slipped = crit["change"].eq("slipped").fillna(False).astype(bool)
     at_rec = crit[["code", "tier", "criterion", "year", "status"]].rename(
         columns={"year": "recognised", "status": "rec_status"}).astype({"recognised": "Int64"})
@@ -289,7 +277,7 @@ def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.D
     since = since.merge(at_rec, on=["code", "tier", "criterion", "recognised"], how="left")
     lost = (since["rec_status"].eq("met") & since["status"].eq("not_met")
             & (since["year"] > since["recognised"])).fillna(False).astype(bool)
-    for frame, mask, name in ((crit, newly, "newly_met"), (crit, slipped, "slipped"),
+    for frame, mask, name in ((crit, newly, "newly_met"), (crit, recovered, "recovered"), (crit, slipped, "slipped"),
                               (since, lost, "slipped_since_recognition")):
         summ = summ.merge(_join_numbers(frame, mask, keys, name), on=keys, how="left")
         summ[name] = summ[name].astype("string").fillna("")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue
-from ntm_analysis.i18n import check_lang, fmt
+from ntm_analysis.i18n import check_lang, fmt, number_label
 
 #: Weights of the score (lower = easier): n_unmet + W_GAP × mean gap share + W_RESOURCE × share not community.
 W_GAP, W_RESOURCE = 0.5, 0.25
@@ -51,6 +51,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_rank": ("TT", "Rank"), "h_tier": ("Hạng", "Tier"), "h_criterion": ("Tiêu chí", "Criterion"),
     "h_proposed": ("Đề xuất", "Proposed"), "h_score": ("Điểm", "Score"), "h_reasons": ("Lý do", "Reasons"),
     "yes": ("Có", "Yes"), "no": ("", ""), "restore_rank": ("khôi phục", "recover"),
+    "score_note": ("Điểm càng thấp càng dễ đạt: số chỉ tiêu chưa đạt + {w_gap} × phần khoảng cách còn lại (0 đến 1) + "
+                   "{w_res} × phần chỉ tiêu cần nguồn lực đầu tư công; tiêu chí bị tụt xếp trước; đề xuất các tiêu chí có "
+                   "điểm dưới {cutoff} (2 đến 5 tiêu chí).",
+                   "The lower the score, the easier the criterion: indicators not met + {w_gap} × share of the gap left "
+                   "(0 to 1) + {w_res} × share of indicators needing public investment; slipped criteria come first; "
+                   "criteria scoring below {cutoff} are proposed (2 to 5 of them)."),
     "p_nothing": ("Không có dữ liệu đánh giá tiêu chí {tier} để đề xuất mục tiêu.",
                   "No assessment of the {tier} criteria to propose targets from."),
 }
@@ -152,9 +158,10 @@ def default_target_tier(assessment: Any, catalogue: Catalogue, code: str, year: 
     assessment in ``year``.
 
     ``assessment``: an :class:`~ntm_analysis.assess.attainment.Assessment` (uses ``units``: ``code``,
-    ``year``, ``tier``, ``reached``, ``recognised``). Example (sample, 2024): Trấn Yên, 11/19 NTM,
-    never recognised → ``ntm``; Tân Lập, NTM reached, nâng cao 10/19 → ``nang-cao``; Hưng Vũ, nâng
-    cao reached → ``kieu-mau``.
+    ``year``, ``tier``, ``reached``, ``recognised``). Example (sample, 2024, shipped catalogue):
+    Trấn Yên, 11/19 NTM, never recognised → the NTM tier; Tân Lập, NTM reached, nâng cao 10/19 →
+    nâng cao; Vũ Lăng, recognised NTM but 18/19 → nâng cao, NTM criterion 17 restored first; Hưng
+    Vũ, nâng cao reached → kiểu mẫu.
     """
     rows = _standing(assessment, code, year)
     if rows.empty:
@@ -229,10 +236,10 @@ def ranked_display(ranked: pd.DataFrame, catalogue: Catalogue, lang: str = "vi")
     names = {(t, n): name for t in ranked["tier"].unique() for n, name in criterion_names(catalogue, t, lang).items()}
     out = pd.DataFrame({
         "rank": np.where(ranked["role"].eq("restore"), fmt(MESSAGES, "restore_rank", lang), ranked["rank"].astype(str)),
-        "tier": ranked["tier"],
+        "tier": [tier_phrase(catalogue, t, lang, lower=False) for t in ranked["tier"]],
         "criterion": [f"{n}. {names.get((t, int(n)), '')}" for t, n in zip(ranked["tier"], ranked["criterion"])],
         "proposed": np.where(ranked["proposed"], fmt(MESSAGES, "yes", lang), fmt(MESSAGES, "no", lang)),
-        "score": ranked["score"].round(2).astype(str),
+        "score": [number_label(v, lang) for v in ranked["score"]],
         "reasons": ranked["reasons"],
     })
     return out.rename(columns={c: fmt(MESSAGES, f"h_{c}", lang) for c in out.columns})
@@ -245,13 +252,18 @@ def criterion_names(catalogue: Catalogue, tier: str, lang: str) -> dict[int, str
     return dict(zip(c["criterion"].astype(int), names.astype(str)))
 
 
-def tier_phrase(catalogue: Catalogue, tier: str, lang: str) -> str:
-    """The tier's name for running text (first letter lower-cased; the id when unknown)."""
+def tier_phrase(catalogue: Catalogue, tier: str, lang: str, lower: bool = True) -> str:
     t = catalogue.tiers[catalogue.tiers["tier"].eq(tier)]
     if t.empty:
         return tier
     name = str(t["name_vi"].iloc[0] if lang == "vi" else t["name_en"].iloc[0])
-    return _lower_first(name)
+    return _lower_first(name) if lower else name
+
+
+def score_note(lang: str = "vi") -> str:
+    """What the score of :func:`rank_targets` means, for the line above the table (docs/methods.md)."""
+    return fmt(MESSAGES, "score_note", lang, w_gap=number_label(W_GAP, lang), w_res=number_label(W_RESOURCE, lang),
+               cutoff=number_label(SCORE_CUTOFF, lang))
 
 
 def _lower_first(text: str) -> str:

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.admin.reference import SPLIT_SEP
-from ntm_analysis.assess.attainment import pick_thresholds
-from ntm_analysis.units import LEVEL_RANK, descendants, unit_row
+from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
+from ntm_analysis.assess.changes import classify_changes
 from ntm_analysis.catalogue.model import Catalogue, default_key, key_ids, threshold_by
 from ntm_analysis.io.dataset import Dataset
-from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, number_label, pick
 
 #: R cut-offs of Open SDG's progress measure (methods.md), applied to the linear (SDSN) ratio.
 ON_TRACK, ACCELERATE = 0.95, 0.6
@@ -67,9 +67,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_item": ("Tiêu chí / chỉ tiêu", "Criterion / indicator"),
     "h_tier": ("Hạng", "Tier"), "h_indicator": ("Chỉ tiêu", "Indicator"), "h_unit": ("Đơn vị", "Unit"),
     "h_latest_year": ("Năm gần nhất", "Latest year"), "h_latest_value": ("Giá trị", "Value"),
-    "h_target": ("Mục tiêu", "Target"), "h_gap": ("Còn thiếu", "Gap"),
-    "h_required_per_year": ("Cần/năm", "Needed/yr"), "h_observed_per_year": ("Thực tế/năm", "Observed/yr"),
-    "h_ratio": ("R", "R"), "h_status": ("Tiến độ", "Progress"), "h_projection": ("Dự báo", "Projection"),
+    "h_target": ("Mục tiêu", "Target"), "h_gap": ("Còn phải", "Still to go"),
+    "h_required_per_year": ("Thay đổi cần mỗi năm", "Change needed per year"),
+    "h_observed_per_year": ("Thay đổi thực tế mỗi năm", "Observed change per year"),
+    "h_ratio": ("Thực tế / cần (R)", "Observed / needed (R)"), "h_status": ("Tiến độ", "Progress"),
+    "h_projection": ("Dự báo", "Projection"),
+    "gap_up": ("tăng {n}", "rise {n}"), "gap_down": ("giảm {n}", "fall {n}"),
+    "yes": ("Có", "Yes"), "no": ("Không", "No"),
+    "progress_note": ("«Còn phải»: mức còn phải tăng (hoặc giảm, với chỉ tiêu càng thấp càng tốt như tỷ lệ nghèo) để đạt "
+                      "mục tiêu. «Thay đổi cần mỗi năm»: mức thay đổi bình quân mỗi năm từ năm gần nhất đến năm kế hoạch; "
+                      "«Thay đổi thực tế mỗi năm»: xu hướng (độ dốc) của các năm đã có số liệu; dấu + là tăng, - là giảm. "
+                      "R = thực tế / cần: từ {on_track} trở lên là đúng tiến độ, từ {accelerate} là cần tăng tốc, dưới "
+                      "{accelerate} là chậm, âm là đi xuống.",
+                      "'Still to go': how much the indicator must still rise (or fall, for an indicator where lower is "
+                      "better such as the poverty rate) to reach the target. 'Change needed per year': the average change "
+                      "per year from the latest year to the plan year; 'observed change per year': the trend (slope) over "
+                      "the years with data; + is a rise, - a fall. R = observed / needed: {on_track} or more is on track, "
+                      "{accelerate} or more needs acceleration, below {accelerate} is slow, negative is deteriorating."),
     "hidden_achieved": ("({n} chỉ tiêu đã đạt không hiển thị; xem --format csv)",
                         "({n} indicators already achieved not shown; see --format csv)"),
 }
@@ -96,21 +110,9 @@ def _subset(frame: pd.DataFrame, code: str, tier: str | Iterable[str] | None,
 
 
 def indicator_changes(ind: pd.DataFrame) -> pd.Series:
-    """Change of each indicator row vs its previous year with a status of met/not_met (same rule as
-    the criteria in assess: kept / recovered / newly_met / slipped / still_not_met; NA when first or
-    when the indicator has no assessable value that year)."""
-    keys = ["code", "tier", "indicator"]
-    seen = ind[ind["status"].isin(["met", "not_met"])].sort_values([*keys, "year"])
-    met = seen["status"].eq("met").astype("float64")
-    grp = met.groupby([seen[k] for k in keys])
-    prev = grp.shift(1)
-    ever = grp.cummax().groupby([seen[k] for k in keys]).shift(1)
-    change = np.select(
-        [prev.isna(), met.eq(1) & prev.eq(1), met.eq(1) & ever.eq(1), met.eq(1), prev.eq(1)],
-        [None, "kept", "recovered", "newly_met", "slipped"], default="still_not_met")
-    out = pd.Series(pd.NA, index=ind.index, dtype="string")
-    out.loc[seen.index] = pd.Series(change, index=seen.index, dtype="string")
-    return out
+    """Change of each indicator row vs its previous decided year: the rule of the criteria
+    (:func:`ntm_analysis.assess.changes.classify_changes`) per (code, tier, indicator)."""
+    return classify_changes(ind, ["code", "tier", "indicator"])
 
 
 def history(assessment: Any, code: str, tier: str | Iterable[str] | None = None,
@@ -158,7 +160,10 @@ def wide_history(hist: pd.DataFrame, catalogue: Catalogue | None = None, lang: s
     status = h["status"].map(lambda s: label(STATUS_LABELS, s, lang) if pd.notna(s) else "")
     change = h["change"].map(lambda c: f" ({label(CHANGE_LABELS, c, lang)})"
                              if pd.notna(c) and c not in ("kept", "still_not_met") else "")
-    value = h["value"].map(lambda v: "" if pd.isna(v) else f"{v:g} ")
+    value = h["value"].map(lambda v: "" if pd.isna(v) else number_label(v, lang) + " ")
+    if catalogue is not None:  # a yes/no indicator shows its status only, never "0" or "1"
+        kinds = dict(zip(catalogue.measures["measure"], catalogue.measures["kind"]))
+        value = value.where(~h["measure"].map(kinds).eq("boolean"), "")
     h["cell"] = (value + status + change).str.strip()
     h = h.merge(_criterion_names(catalogue, lang), on=["tier", "criterion"], how="left")
     if rows == "criterion":
@@ -179,8 +184,9 @@ def wide_history(hist: pd.DataFrame, catalogue: Catalogue | None = None, lang: s
     wide = h.pivot_table(index=["torder", "tier", "sort", "item"], columns="year", values="cell", aggfunc="first")
     wide = wide.reset_index().drop(columns=["torder", "sort"])
     wide.columns = [str(c) for c in wide.columns]
-    tier_col, item_col = ("Hạng", fmt(MESSAGES, "col_item", "vi")) if lang == "vi" else ("Tier", fmt(MESSAGES, "col_item", "en"))
-    return wide.rename(columns={"tier": tier_col, "item": item_col}).fillna("")
+    if catalogue is not None:  # tier names, never the catalogue's ids
+        wide["tier"] = wide["tier"].map(dict(zip(catalogue.tiers["tier"], catalogue.tiers[f"name_{lang}"]))).fillna(wide["tier"])
+    return wide.rename(columns={"tier": fmt(MESSAGES, "h_tier", lang), "item": fmt(MESSAGES, "col_item", lang)}).fillna("")
 
 
 # --- progress toward the plan year --------------------------------------------------------------
@@ -288,15 +294,43 @@ def progress_table(prog: pd.DataFrame, lang: str = "vi", digits: int = 2) -> pd.
     return out.drop(columns=["projected_year"])
 
 
-def progress_display(prog: pd.DataFrame, lang: str = "vi", open_only: bool = True) -> tuple[pd.DataFrame, int]:
-    """Short display table of :func:`progress` with headers in ``lang``; with ``open_only`` the rows
-    already achieved are left out. Returns the table and the number of rows left out."""
+def progress_display(prog: pd.DataFrame, lang: str = "vi", open_only: bool = True,
+                     catalogue: Catalogue | None = None) -> tuple[pd.DataFrame, int]:
+    """Short display table of :func:`progress` in ``lang``: tier names (from ``catalogue``), units
+    translated, numbers as the language writes them, yes/no indicators as yes/no, the gap as the
+    change still needed ("giảm 2,6" for a rate that must fall), changes per year signed. With
+    ``open_only`` the rows already achieved are left out. Returns the table and the number left out."""
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
     shown = prog[prog["status"].ne("achieved")] if open_only else prog
     cols = ["tier", "indicator", "unit", "latest_year", "latest_value", "target", "gap", "required_per_year",
             "observed_per_year", "ratio", "status", "projection"]
-    table = progress_table(shown, lang)[cols]
+    table = progress_table(shown, lang)[cols].astype(object)
+    boolean = shown["comparator"].eq("true").to_numpy()
+    yes_no = {1.0: fmt(MESSAGES, "yes", lang), 0.0: fmt(MESSAGES, "no", lang)}
+    num = lambda v: number_label(v, lang)  # noqa: E731
+    signed = lambda v: "" if pd.isna(v) else ("+" if v > 0 else "") + number_label(v, lang)  # noqa: E731
+    table["latest_value"] = [yes_no.get(float(v), "") if b and pd.notna(v) else num(v)
+                             for v, b in zip(shown["latest_value"], boolean)]
+    table["target"] = [fmt(MESSAGES, "yes", lang) if b else num(v) for v, b in zip(shown["target"], boolean)]
+    down = shown["comparator"].eq("<=").to_numpy()
+    table["gap"] = ["" if pd.isna(g) or g <= EPS else fmt(MESSAGES, "gap_down" if d else "gap_up", lang, n=num(g))
+                    for g, d in zip(shown["gap"], down)]
+    table["required_per_year"] = [signed(v) for v in shown["required_per_year"]]
+    table["observed_per_year"] = [signed(v) for v in shown["observed_per_year"]]
+    table["ratio"] = [num(v) for v in shown["ratio"]]
+    table["unit"] = [unit_label(u, lang) for u in shown["unit"]]
+    if catalogue is not None:
+        names = dict(zip(catalogue.tiers["tier"], catalogue.tiers[f"name_{lang}"]))
+        table["tier"] = [names.get(t, t) for t in shown["tier"]]
     table = table.rename(columns={c: fmt(MESSAGES, f"h_{c}", lang) for c in cols})
     return table.astype("string").fillna(""), len(prog) - len(shown)
+
+
+def progress_note(lang: str = "vi") -> str:
+    """What the progress columns mean (for the line above the table)."""
+    return fmt(MESSAGES, "progress_note", lang, on_track=number_label(ON_TRACK, lang),
+               accelerate=number_label(ACCELERATE, lang))
 
 
 # --- series across administrative changes ------------------------------------------------------

@@ -14,11 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.errors import NtmError
-from ntm_analysis.excel.common import TIER_SHORT, number_text, put, save_workbook
+from ntm_analysis.excel.common import number_text, put, save_workbook
 from ntm_analysis.excel.printing import A4_LANDSCAPE_PT, FONT, MIN_SCALE, SAFETY, column_pt, fit_rows, setup
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
-from ntm_analysis.units import in_year
 
 #: Symbol of a criterion status in the annex grid (as plan annexes write it).
 SYMBOLS: dict[str, tuple[str, str]] = {"met": ("Đ", "✓"), "not_met": ("-", "-"), "missing": ("?", "?"),
@@ -123,7 +121,7 @@ def _tier_sheet(wb: Any, result: Any, catalogue: Any, tier: Any, year: int, name
     from openpyxl.styles import Alignment, Border, PatternFill, Side  # noqa: PLC0415
 
     tname = getattr(tier, f"name_{lang}")
-    ws = wb.create_sheet(_sheet_name(pick(TIER_SHORT.get(tier.tier, (tname, tname)), lang), used))
+    ws = wb.create_sheet(_sheet_name(catalogue.tier_label(tier.tier, lang, short=True), used))
     crits = sorted(catalogue.criteria.loc[catalogue.criteria["tier"] == tier.tier, "criterion"].astype(int))
     inds = catalogue.indicators[catalogue.indicators["tier"] == tier.tier]
     flagged = set(inds.loc[inds["threshold_status"] != "verified", "criterion"].astype(int))
@@ -190,7 +188,7 @@ def _indicator_sheet(wb: Any, result: Any, catalogue: Any, year: int, names: pd.
     ind = result.indicators[(result.indicators["year"] == year) & (result.indicators["status"] != "not_applicable")]
     meas = catalogue.measures.set_index("measure")
     inames = catalogue.indicators.set_index(["tier", "indicator"])[f"name_{lang}"]
-    tiers = {t: pick(TIER_SHORT.get(t, (n, n)), lang) for t, n in zip(catalogue.tiers["tier"], catalogue.tiers[f"name_{lang}"])}
+    tiers = {t: catalogue.tier_label(t, lang, short=True) for t in catalogue.tier_ids()}
     ind = ind.assign(kind=ind["measure"].map(meas["kind"]), levels=ind["measure"].map(meas["levels"]),
                      uom=ind["measure"].map(meas["unit"]).fillna(""))
     fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
@@ -231,8 +229,11 @@ def export_annex(result: Any, dataset: Any, catalogue: Any, year: int, out: Path
     lang = check_lang(lang)
     out = Path(out)
     if result.units.empty or not (result.units["year"] == year).any():
-        raise NtmError(fmt(MESSAGES, "empty", "vi", year=year), fmt(MESSAGES, "empty", "en", year=year))
-    names = in_year(dataset.units, year).drop_duplicates("code", keep="last").set_index("code")["name"]
+        raise ValueError(fmt(MESSAGES, "empty", lang, year=year))
+    from ntm_analysis.units import valid_in  # noqa: PLC0415
+
+    live = dataset.units[valid_in(dataset.units, year)]  # a reused code: its name in ``year``
+    names = live.drop_duplicates("code", keep="last").set_index("code")["name"]
     meta = dataset.meta or {}
     sub = fmt(MESSAGES, "subtitle", lang, dataset=meta.get("name") or (Path(dataset.path).name if dataset.path else ""),
               catalogue=pick(catalogue.meta.get("name") or {"vi": catalogue.meta.get("id", "")}, lang),

@@ -29,11 +29,6 @@ MARKER_NAME = "NTM_TEMPLATE_HASH"
 TEMPLATE_FORMAT = "ntm-entry-template/1"
 #: Characters that make a spreadsheet (or a CSV opened in one) read text as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Short tier labels for sheet names and narrow columns; other tiers show their catalogue name.
-TIER_SHORT: dict[str, tuple[str, str]] = {
-    "ntm": ("NTM", "NTM"), "nang-cao": ("NTM nâng cao", "Advanced NTM"), "kieu-mau": ("NTM kiểu mẫu", "Model NTM"),
-    "kdc-kieu-mau": ("KDC kiểu mẫu", "Model resid. area"),
-}
 VALUE_COLUMNS = ["code", "year", "indicator", "value", "numerator", "denominator", "source", "assessed_by", "note"]
 ENTRY_FIELDS = ("value", "numerator", "denominator")
 KEY = ["code", "year", "indicator"]

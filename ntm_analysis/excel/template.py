@@ -25,16 +25,13 @@ from ntm_analysis.excel.common import (
     MARKER_NAME,
     MARKER_SHEET,
     TEMPLATE_FORMAT,
-    TIER_SHORT,
     put,
     save_workbook,
     structure_hash,
     tool_version,
 )
-from ntm_analysis.errors import NtmError
 from ntm_analysis.excel.printing import FONT, fit_rows, page_layout, setup, spare_chars
 from ntm_analysis.i18n import LEVEL_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
-from ntm_analysis.units import expand, in_year, unit_row
 
 TITLE_ROW, NOTE_ROW, NAME_ROW, CODE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5, 6
 FIXED = ["measure", "indicator", "name", "unit", "threshold"]
@@ -126,11 +123,10 @@ def sheet_measures(catalogue: Any, level: str, unit_attr: str | None, year: int)
     inds = inds.merge(thr, on=["tier", "indicator"], how="left")
     levels = meas.set_index("measure")["levels"].to_dict()
     units = meas.set_index("measure")["unit"].to_dict()
-    tiers = catalogue.tiers.set_index("tier")["name_vi"].to_dict()
 
     def line(r: Any) -> str:
         """``NTM 2.2: ≥ 70 % ⚠ tạm tính, chưa xác minh``."""
-        head = f"{TIER_SHORT.get(r.tier, (tiers.get(r.tier, r.tier),))[0]} {r.indicator}: "
+        head = f"{catalogue.tier_label(r.tier, 'vi', short=True)} {r.indicator}: "
         if r.comparator == "true":
             body = YES
         elif pd.isna(r.threshold):
@@ -151,16 +147,21 @@ def sheet_measures(catalogue: Any, level: str, unit_attr: str | None, year: int)
 
 
 def template_units(units: pd.DataFrame, code: str, year: int) -> dict[str, pd.DataFrame]:
-    """The unit and every unit under it valid in ``year``, by level (commune, village, hamlet):
-    the same expansion as every other command (:func:`ntm_analysis.units.expand`)."""
-    live = in_year(units, year).drop_duplicates("code")
+    """The unit and the units under it valid in ``year``, by level (commune, village, hamlet)."""
+    vf = pd.to_numeric(units["valid_from"], errors="coerce")
+    vt = pd.to_numeric(units["valid_to"], errors="coerce")
+    live = units[~(vf > year).fillna(False) & ~(vt < year).fillna(False)].drop_duplicates("code")
     root = live[live["code"] == code]
     if root.empty:
         root = units[units["code"] == code].drop_duplicates("code")
-    below = set(expand(live, code, year))
-    scope = pd.concat([root, live[live["code"].isin(below)]]).drop_duplicates("code")
-    return {level: scope[scope["level"] == level].sort_values("code")
-            for level in ("commune", "village", "hamlet")}
+    out = {"commune": root[root["level"] == "commune"], "village": root[root["level"] == "village"],
+           "hamlet": root[root["level"] == "hamlet"]}
+    if not out["commune"].empty:
+        out["village"] = live[(live["level"] == "village") & (live["parent_code"] == code)].sort_values("code")
+    if not out["village"].empty:
+        kids = live[(live["level"] == "hamlet") & live["parent_code"].isin(out["village"]["code"])]
+        out["hamlet"] = pd.concat([out["hamlet"], kids]).drop_duplicates("code").sort_values("code")
+    return out
 
 
 def _prev_values(values: pd.DataFrame, codes: pd.Series, year: int) -> dict[tuple[str, str], float]:
@@ -345,17 +346,21 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise NtmError(fmt(MESSAGES, "not_xlsx", "vi", path=out), fmt(MESSAGES, "not_xlsx", "en", path=out))
+        raise ValueError(fmt(MESSAGES, "not_xlsx", "vi", path=out) + "\n" + fmt(MESSAGES, "not_xlsx", "en", path=out))
     if out.exists() and not overwrite:
-        raise NtmError(fmt(MESSAGES, "exists", "vi", path=out), fmt(MESSAGES, "exists", "en", path=out))
+        raise ValueError(fmt(MESSAGES, "exists", "vi", path=out) + "\n" + fmt(MESSAGES, "exists", "en", path=out))
     by_level = template_units(dataset.units, code, year)
-    live = in_year(dataset.units, year)
-    root = unit_row(dataset.units, code, year) if (live["code"] == code).any() else unit_row(dataset.units, code)
+    from ntm_analysis.units import valid_in  # noqa: PLC0415
+
+    root_rows = dataset.units[dataset.units["code"] == code]
+    in_year = root_rows[valid_in(root_rows, year)]
+    root = (in_year if len(in_year) else root_rows).iloc[-1]  # a reused code: the unit of ``year``
     if root["level"] not in SHEETS:
         level = LEVEL_LABELS.get(root["level"], (root["level"],) * 2)
-        raise NtmError(fmt(MESSAGES, "unit_level", "vi", level=level[0]), fmt(MESSAGES, "unit_level", "en", level=level[1]))
+        raise ValueError(fmt(MESSAGES, "unit_level", "vi", level=level[0]) + "\n" + fmt(MESSAGES, "unit_level", "en", level=level[1]))
     attr = catalogue.meta.get("threshold_by") or "region"
     attr_value = root.get(attr) if attr in root.index and not pd.isna(root.get(attr)) else None
+    live = dataset.units[valid_in(dataset.units, year)]
     names = dict(zip(live["code"], live["name"]))
     wb = Workbook()
     guide = wb.active
@@ -368,8 +373,8 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
             continue
         layout.append(_write_sheet(wb, level, units, measures, dataset.values, names, year, root))
     if not layout:
-        raise NtmError(fmt(MESSAGES, "no_measures", "vi", unit=root["name"], code=code),
-                       fmt(MESSAGES, "no_measures", "en", unit=root["name"], code=code))
+        raise ValueError(fmt(MESSAGES, "no_measures", "vi", unit=root["name"], code=code) + "\n"
+                         + fmt(MESSAGES, "no_measures", "en", unit=root["name"], code=code))
     marker: dict[str, Any] = {
         "format": TEMPLATE_FORMAT, "tool_version": tool_version(), "catalogue_id": str(catalogue.meta.get("id", "")),
         "catalogue_version": str(catalogue.meta.get("version", "")), "unit_code": str(code),

@@ -316,6 +316,9 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "ok": ("Dữ liệu hợp lệ: {name}", "Dataset is valid: {name}"),
     "synthetic": ("(dữ liệu giả định, chỉ để thử)", "(synthetic data, for trying out only)"),
     "units": ("Đơn vị theo cấp: {counts}", "Units per level: {counts}"),
+    "units_in": ("Đơn vị theo cấp năm {year}: {counts}", "Units per level in {year}: {counts}"),
+    "units_other": ("(và {n} dòng đơn vị của các giai đoạn khác, trước hoặc sau sáp nhập, không tính vào năm {year})",
+                    "(plus {n} unit rows of other periods, before or after mergers, not counted in {year})"),
     "years": ("Năm có số liệu: {years}", "Years with values: {years}"),
     "indicators": ("Số chỉ tiêu: {n}; số giá trị: {values}", "Indicators: {n}; values: {values}"),
     "recognitions": ("Số quyết định công nhận: {n}", "Recognitions: {n}"),
@@ -328,13 +331,23 @@ def summarise_dataset(data: Dataset, lang: str = "vi") -> str:
     from ntm_analysis.i18n import LEVEL_LABELS, fmt, label  # noqa: PLC0415
     from ntm_analysis.io.names import LEVELS  # noqa: PLC0415
 
-    counts = data.units["level"].value_counts()
-    per_level = ", ".join(f"{label(LEVEL_LABELS, lvl, lang)} {counts[lvl]}" for lvl in LEVELS if lvl in counts)
-    years = sorted(data.values["year"].unique().tolist())
+    from ntm_analysis.units import valid_in  # noqa: PLC0415
+
+    years = sorted(int(y) for y in data.values["year"].unique().tolist())
     shown = f"{years[0]}–{years[-1]} ({len(years)})" if years else "—"
-    name = data.meta.get("name") or (data.path.name if data.path else "")
+    # units valid in the latest year with data (codes are reused across mergers: count units of one year)
+    live = data.units[valid_in(data.units, years[-1])] if years else data.units
+    counts = live.drop_duplicates("code")["level"].value_counts()
+    per_level = ", ".join(f"{label(LEVEL_LABELS, lvl, lang)} {counts[lvl]}" for lvl in LEVELS if lvl in counts)
+    others = len(data.units) - len(live)
+    name = (data.meta.get("name_en" if lang == "en" else "name") or data.meta.get("name")
+            or (data.path.name if data.path else ""))
+    units_line = (fmt(SUMMARY, "units_in", lang, year=years[-1], counts=per_level or "—") if years
+                  else fmt(SUMMARY, "units", lang, counts=per_level or "—"))
+    if others:
+        units_line += " " + fmt(SUMMARY, "units_other", lang, n=others, year=years[-1])
     lines = [fmt(SUMMARY, "ok", lang, name=name) + (" " + fmt(SUMMARY, "synthetic", lang) if data.meta.get("synthetic") else ""),
-             fmt(SUMMARY, "units", lang, counts=per_level or "—"),
+             units_line,
              fmt(SUMMARY, "years", lang, years=shown),
              fmt(SUMMARY, "indicators", lang, n=data.values["indicator"].nunique(), values=len(data.values)),
              fmt(SUMMARY, "recognitions", lang, n=len(data.recognitions)),

@@ -200,11 +200,14 @@ def find_units(
     return both.copy()
 
 
-def _describe(units: pd.DataFrame) -> str:
-    """``Thị trấn Bắc Sơn (06325, commune)``-style list of units."""
+def _describe(units: pd.DataFrame, lang: str = "vi") -> str:
+    """``Thị trấn Bắc Sơn (06325, xã)`` / ``Thị trấn Bắc Sơn (06325, commune)``-style list of units,
+    the level in ``lang``."""
+    from ntm_analysis.i18n import LEVEL_LABELS, label  # noqa: PLC0415
+
     keys = units["type"] if "type" in units.columns else pd.Series(pd.NA, index=units.index)
     labels = [
-        f"{t + ' ' if isinstance(t, str) else ''}{n} ({c}, {lv})"
+        f"{t + ' ' if isinstance(t, str) else ''}{n} ({c}, {label(LEVEL_LABELS, str(lv), lang).lower()})"
         for t, n, c, lv in zip(keys, units["name"], units["code"], units["level"])
     ]
     return "; ".join(labels)
@@ -279,6 +282,56 @@ def resolve_unit(
             en += " " + fmt(MESSAGES, "suggest", "en", names=names)
         raise UnitLookupError(vi, en, found)
     name = split_type(query)[1]
-    args = dict(query=query, n=len(codes), names=_describe(found.drop_duplicates("code")), name=name,
+    args = dict(query=query, n=len(codes), name=name,
                 queries=_queries(units, found, level, year))
-    raise UnitLookupError(fmt(MESSAGES, "ambiguous", "vi", **args), fmt(MESSAGES, "ambiguous", "en", **args), found)
+    raise UnitLookupError(fmt(MESSAGES, "ambiguous", "vi", names=_describe(found.drop_duplicates("code"), "vi"), **args),
+                          fmt(MESSAGES, "ambiguous", "en", names=_describe(found.drop_duplicates("code"), "en"), **args),
+                          found)
+
+
+# --- Vietnamese sort order ----------------------------------------------------------------------
+
+#: The Vietnamese alphabet (with the Latin letters it lacks at their Latin places): ă, â after a,
+#: đ after d, ê after e, ô, ơ after o, ư after u.
+_ALPHABET = {ch: i for i, ch in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")}
+#: Vowel marks that make a new letter (breve, circumflex, horn) and the letter they make.
+_LETTER_MARKS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
+                 ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+#: Tone order of Vietnamese dictionaries: level, huyền, hỏi, ngã, sắc, nặng.
+_TONE_ORDER = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(text: Any) -> tuple:
+    """Key that sorts names the Vietnamese way (the one collation rule of the package): letters by
+    the Vietnamese alphabet (``Dương`` < ``Đồng Ý``; ``Chiến Thắng`` < ``Chiêu Vũ``), tones only to
+    break ties (level < huyền < hỏi < ngã < sắc < nặng), case last; numbers in numeric order
+    (``Thôn 2`` < ``Thôn 10``). Use as ``sorted(names, key=sort_key)`` or
+    ``frame.sort_values("name", key=lambda s: s.map(sort_key))``."""
+    raw = normalise_text(text) if isinstance(text, str) else ("" if text is None else str(text))
+    letters: list[tuple[int, Any]] = []
+    tones: list[int] = []
+    for part in re.split(r"(\d+)", unicodedata.normalize("NFD", raw).casefold()):
+        if part.isdigit():
+            letters.append((1, int(part)))
+            continue
+        for ch in part:
+            if unicodedata.combining(ch):
+                prev = letters[-1] if letters else None
+                made = _LETTER_MARKS.get((prev[2], ch)) if prev is not None and len(prev) > 2 else None
+                if made is not None:
+                    letters[-1] = (2, _ALPHABET[made], made)
+                elif ch in _TONE_ORDER and tones:
+                    tones[-1] = _TONE_ORDER[ch]
+                continue
+            if ch.isspace():
+                letters.append((0, 0))
+                tones.append(0)
+            elif ch in _ALPHABET:
+                letters.append((2, _ALPHABET[ch], ch))
+                if not tones:
+                    tones.append(0)
+            else:
+                letters.append((3, ord(ch)))
+    primary = tuple(x[:2] for x in letters)
+    return primary, tuple(tones), raw
+

@@ -77,6 +77,29 @@ def lang_son_crs() -> CRS:
         return CRS.from_proj4(LANG_SON_PROJ)
 
 
+def crs_label(crs: CRS | None) -> str:
+    """The CRS as its layer defines it, for a map's footer: its name (``VN-2000 / TM-3 zone 107-15``);
+    for a custom proj string without a name, the EPSG code PROJ recognises it as, else the string's
+    main parameters (``tmerc lon_0=107.25 k=0.9999 x_0=500000 ellps=WGS84``); ``"—"`` for none."""
+    if crs is None:
+        return "—"
+    name = str(crs.name or "")
+    if name and name.lower() != "unknown":
+        return name
+    try:
+        epsg = crs.to_epsg(min_confidence=70)
+    except Exception:  # noqa: BLE001 - identification is best effort
+        epsg = None
+    if epsg:
+        return f"EPSG:{epsg} {CRS.from_epsg(epsg).name}"
+    params = crs.to_dict()
+    keys = ("lon_0", "lat_0", "k", "x_0", "y_0", "zone", "ellps", "datum", "units")
+    shown = [str(params.get("proj", ""))] + [f"{k}={params[k]}" for k in keys if k in params]
+    if "towgs84" in params:
+        shown.append("towgs84")
+    return " ".join(x for x in shown if x) or crs.to_string()
+
+
 def zone_table() -> pd.DataFrame:
     """The VN-2000 TM-3 zones and UTM zones as a table: ``epsg``, ``kind``, ``central_meridian``, ``provinces``."""
     tm3 = pd.DataFrame(VN2000_ZONES, columns=["epsg", "central_meridian", "provinces"]).assign(kind="TM-3")

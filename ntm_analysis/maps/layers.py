@@ -23,7 +23,8 @@ from ntm_analysis.maps import draw
 from ntm_analysis.errors import KeyedError
 from ntm_analysis.outputs import atomic_write
 from ntm_analysis.maps.joins import JoinReport
-from ntm_analysis.i18n import fmt
+from ntm_analysis.maps.crs import crs_label
+from ntm_analysis.i18n import check_lang, fmt, number_label
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
 STATUS_PALETTE: dict[str, dict[str, str]] = {
@@ -42,10 +43,10 @@ MODEL_STYLE: dict[str, dict[str, Any]] = {
     "in_progress": {"edgecolor": "#000000", "linewidth": 1.8, "linestyle": (0, (4, 2)), "marker": "o",
                     "markerfacecolor": "#ffffff"},
 }
-MODEL_TIER = "kdc-kieu-mau"
-SYNTHETIC_NOTE = ("Dữ liệu tổng hợp (synthetic) — ranh giới minh họa, không phải ranh giới chính thức / "
-                  "illustrative boundaries")
-DEFAULT_TIER = {"commune": "ntm", "village": MODEL_TIER, "hamlet": MODEL_TIER}
+#: The warning on maps of synthetic data or illustrative boundaries, (vi, en).
+SYNTHETIC_NOTES = ("Dữ liệu tổng hợp (synthetic) — ranh giới minh họa, không phải ranh giới chính thức",
+                   "Synthetic data — illustrative boundaries, not official ones")
+SYNTHETIC_NOTE = SYNTHETIC_NOTES[0]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "title_criteria": ("Số tiêu chí đạt — {tier}", "Criteria met — {tier}"),
@@ -73,9 +74,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tier_level": (
         "Hạng {tier} được đánh giá cho cấp {tier_level}, không vẽ được ở cấp {level}; dùng --level {tier_level} "
-        "hoặc một hạng của cấp dưới (ví dụ kdc-kieu-mau).",
+        "hoặc một hạng của cấp dưới ({choices}).",
         "Tier {tier} is assessed for {tier_level} units and cannot be mapped at {level} level; use --level "
-        "{tier_level} or a tier of a lower level (e.g. kdc-kieu-mau).",
+        "{tier_level} or a tier of a lower level ({choices}).",
     ),
     "title_village": ("Chỉ tiêu {indicator} theo từng thôn: {name}", "Indicator {indicator} village by village: {name}"),
     "legend_village": ("Giá trị của thôn so với ngưỡng của xã", "Village value against the commune threshold"),
@@ -128,12 +129,38 @@ def classify(layer: gpd.GeoDataFrame, statuses: pd.DataFrame) -> gpd.GeoDataFram
     return out
 
 
+def count_classes(total: int) -> list[tuple[int, int]]:
+    """Classes ``(lo, hi)`` of "criteria met" shown on a map, inclusive, lowest first: one class per
+    count up to 10 criteria; above, ``0..n/2-1``, ``n/2..3n/4-1``, ``3n/4..n-2``, then ``n-1`` and
+    ``n`` alone, so that one criterion short (18/19) never looks like all met (19/19)."""
+    total = max(int(total), 0)
+    if total <= 10:
+        return [(k, k) for k in range(total + 1)]
+    half, three_q = total // 2, (3 * total) // 4
+    return [(0, half - 1), (half, three_q - 1), (three_q, total - 2), (total - 1, total - 1), (total, total)]
+
+
+def count_class_label(lo: int, hi: int, total: int) -> str:
+    """``18/19`` for one count, ``14–17/19`` for a class of several."""
+    return f"{lo}/{total}" if lo == hi else f"{lo}–{hi}/{total}"
+
+
 def count_colors(met: pd.Series, total: int) -> pd.Series:
-    """Colour of each count ``met`` (0..total) on the sequential scale; the missing colour for NA."""
+    """Colour of each count ``met`` (0..total): the colour of its class (:func:`count_classes`) on
+    the sequential scale, the top class darkest; the missing colour for NA. The map and its legend
+    use these same classes."""
     cmap = colormaps[COUNT_CMAP]
-    frac = pd.to_numeric(met, errors="coerce") / max(total, 1)
-    colors = frac.map(lambda f: to_hex(cmap(0.12 + 0.88 * f)) if pd.notna(f) else STATUS_PALETTE["missing"]["color"])
-    return colors.astype(str)
+    classes = count_classes(total)
+    n = len(classes)
+    shades = [to_hex(cmap(0.12 + 0.88 * i / max(n - 1, 1))) for i in range(n)]
+    values = pd.to_numeric(met, errors="coerce")
+
+    def colour(v: float) -> str:
+        if pd.isna(v):
+            return STATUS_PALETTE["missing"]["color"]
+        return next((shades[i] for i, (lo, hi) in enumerate(classes) if lo <= v <= hi), shades[-1])
+
+    return values.map(colour).astype(str)
 
 
 def criteria_layer(joined: gpd.GeoDataFrame, units_table: pd.DataFrame, year: int, tier: str) -> gpd.GeoDataFrame:
@@ -158,9 +185,7 @@ def format_value(value: pd.Series, kind: pd.Series | str, lang: str = "vi",
     """Values as labels: booleans as có/không, levels by name, numbers with a decimal comma in vi."""
     kind = pd.Series(kind, index=value.index) if isinstance(kind, str) else kind
     unit = pd.Series(unit, index=value.index) if isinstance(unit, str) else unit.fillna("")
-    num = value.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".rstrip("0").rstrip("."))
-    if lang == "vi":
-        num = num.str.replace(".", ",", regex=False)
+    num = value.map(lambda v: number_label(v, lang))  # the one number rule of every output
     pct = unit.astype(str).str.startswith("%")
     out = num.where(~pct | num.eq(""), num + "%")
     yes, no = fmt(MESSAGES, "bool_yes", lang), fmt(MESSAGES, "bool_no", lang)
@@ -197,9 +222,10 @@ def _indicator_order(code: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in str(code).split("."))
 
 
-def model_areas(units_table: pd.DataFrame, year: int, tier: str = MODEL_TIER, max_gap: int = 1) -> pd.DataFrame:
-    """Model residential areas in ``year``: ``recognised`` (recognised in or before ``year``) or
-    ``in_progress`` (not recognised, at most ``max_gap`` criteria still to meet). Columns ``code``,
+def model_areas(units_table: pd.DataFrame, year: int, tier: str, max_gap: int = 1) -> pd.DataFrame:
+    """Model residential areas in ``year`` (units of the hamlet-level ``tier``, e.g. the catalogue's
+    ``map_tier("village")``): ``recognised`` (recognised in or before ``year``) or ``in_progress``
+    (not recognised, at most ``max_gap`` criteria still to meet). Columns ``code``,
     ``model_status``, ``recognised``."""
     rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)].copy()
     gap = pd.to_numeric(rows["criteria_total"]) - pd.to_numeric(rows["criteria_met"])
@@ -231,7 +257,7 @@ class MapResult:
 def tier_info(catalogue: Any, tier: str, lang: str) -> tuple[str, str]:
     """Display name and unit level of ``tier`` (the id and ``commune`` without a catalogue)."""
     if catalogue is None or tier not in set(catalogue.tiers["tier"]):
-        return tier, "hamlet" if tier == MODEL_TIER else "commune"
+        return tier, "commune"
     row = catalogue.tiers.set_index("tier").loc[tier]
     return str(row["name_vi"] if lang == "vi" else row["name_en"]), str(row["unit_level"])
 
@@ -249,7 +275,7 @@ def village_indicators(catalogue: Any, tier: str) -> list[str]:
 
 def village_indicator_map(catalogue: Any, level: str, tier: str | None, indicator: str | None) -> bool:
     """True when the map colours villages by their own value of an indicator of a commune tier."""
-    tier = tier or DEFAULT_TIER.get(level, "ntm")
+    tier = tier or catalogue.map_tier(level)
     return (indicator is not None and level == "village"
             and tier_info(catalogue, tier, "vi")[1] in ("province", "district", "commune"))
 
@@ -257,13 +283,15 @@ def village_indicator_map(catalogue: Any, level: str, tier: str | None, indicato
 def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: str | None = None) -> tuple[str, str]:
     """``(tier, fill_level)``: the tier mapped (default per level) and the level whose units are
     coloured (the hamlets of a hamlet-level tier on a village map; the villages themselves for an
-    indicator of a commune tier entered per village; else ``level``). Without ``tier``, a village
-    map of an indicator the default hamlet tier lacks maps the ``ntm`` indicator entered per village."""
+    indicator of a commune tier entered per village; else ``level``). Without ``tier``: the
+    catalogue's map tier of ``level`` (``Catalogue.map_tier``); a village map of an indicator that
+    tier lacks maps the indicator of the communes' map tier entered per village."""
     if tier is None and level == "village" and indicator is not None and catalogue is not None:
-        own = catalogue.indicators.loc[catalogue.indicators["tier"].eq(DEFAULT_TIER[level]), "indicator"].astype(str)
-        if str(indicator) not in set(own) and str(indicator) in village_indicators(catalogue, DEFAULT_TIER["commune"]):
-            tier = DEFAULT_TIER["commune"]
-    tier = tier or DEFAULT_TIER.get(level, "ntm")
+        own = catalogue.indicators.loc[catalogue.indicators["tier"].eq(catalogue.map_tier(level)), "indicator"].astype(str)
+        commune_tier = catalogue.map_tier("commune")
+        if str(indicator) not in set(own) and str(indicator) in village_indicators(catalogue, commune_tier):
+            tier = commune_tier
+    tier = tier or catalogue.map_tier(level)
     _, tier_level = tier_info(catalogue, tier, "vi")
     if village_indicator_map(catalogue, level, tier, indicator):
         choices = village_indicators(catalogue, tier)
@@ -272,7 +300,9 @@ def map_levels(catalogue: Any, level: str, tier: str | None = None, indicator: s
         return tier, "village"
     fill = tier_level if level in ("village", "hamlet") and tier_level in ("village", "hamlet") else level
     if tier_level != fill:
-        raise MapError("tier_level", tier=tier, tier_level=tier_level, level=level)
+        lower = [t for t, lv in (catalogue.tier_levels().items() if catalogue is not None else ())
+                 if lv in ("village", "hamlet")]
+        raise MapError("tier_level", tier=tier, tier_level=tier_level, level=level, choices=", ".join(lower) or "—")
     return tier, fill
 
 

@@ -16,9 +16,10 @@ from matplotlib.figure import Figure
 
 from ntm_analysis.maps import draw
 from ntm_analysis.maps.joins import JoinReport
+from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, number_label, pick, unit_label
+from ntm_analysis.maps.layers import (MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTES, count_class_label,
+                                      count_classes, count_colors, format_value)
 from ntm_analysis.units import display_name, in_year
-from ntm_analysis.i18n import LEVEL_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
-from ntm_analysis.maps.layers import MESSAGES, MODEL_STYLE, STATUS_PALETTE, SYNTHETIC_NOTE, count_colors, format_value
 
 def commune_note(indicators: pd.DataFrame, units: pd.DataFrame, year: int, tier: str, indicator: str,
                   unit: str | None, measures: pd.DataFrame | None, lang: str) -> list[str]:
@@ -124,9 +125,9 @@ def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_repo
         total = int(data.attrs.get("count_total", 0))
         title = fmt(MESSAGES, "title_criteria", lang, tier=tier_name)
         legend_title = fmt(MESSAGES, "legend_count", lang, total=total)
-        steps = list(range(total + 1)) if total <= 10 else sorted({round(total * f) for f in (0, .2, .4, .6, .8, 1)})
-        for k, c in zip(steps, count_colors(pd.Series(steps, dtype="float64"), total)):
-            legend.append(draw.patch(c, f"{k}/{total}"))
+        classes = count_classes(total)
+        for (lo, hi), c in zip(classes, count_colors(pd.Series([lo for lo, _ in classes], dtype="float64"), total)):
+            legend.append(draw.patch(c, count_class_label(lo, hi, total)))
     else:
         ind = cat.indicators if cat is not None else pd.DataFrame()
         row = ind[(ind["tier"] == tier) & (ind["indicator"].astype(str) == str(indicator))] if not ind.empty else ind
@@ -140,11 +141,11 @@ def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_repo
         thr = data.dropna(subset=["threshold"]) if "threshold" in data else data.iloc[0:0]
         if len(thr):
             t = thr.iloc[0]
-            value = f"{t['threshold']:g}".replace(".", "," if lang == "vi" else ".")
+            value = number_label(t["threshold"], lang)
             comp = str(row["comparator"].iloc[0]) if by_village and len(row) else str(t["comparator"])
             comparator = {">=": "≥", "<=": "≤", "==": "="}.get(comp, comp)
             meas = cat.measures.set_index("measure") if cat is not None else pd.DataFrame()
-            unit_of = str(meas["unit"].get(t["measure"], "") or "") if "unit" in meas else ""
+            unit_of = unit_label(meas["unit"].get(t["measure"], ""), lang) if "unit" in meas else ""
             boolean = by_village and str(t["comparator"]) == "true"
             unit_of = (fmt(MESSAGES, "pct_villages", lang) if boolean and unit_of.startswith("%")
                        else "%" if unit_of.startswith("%") else unit_of)
@@ -179,4 +180,4 @@ def _page(data: gpd.GeoDataFrame, context: Any, report: JoinReport, context_repo
                  + " " + fmt(MESSAGES, "crs", lang, crs=crs_name))
     subtitle = fmt(MESSAGES, "subtitle", lang, place=place, year=year)
     return draw.Page(title=title, subtitle=subtitle, legend_title=legend_title, legend=legend, notes=notes,
-                     warning=SYNTHETIC_NOTE if synthetic else "")
+                     warning=pick(SYNTHETIC_NOTES, lang) if synthetic else "")

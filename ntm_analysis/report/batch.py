@@ -107,14 +107,69 @@ _CDN_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</scrip
 _CDN_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*cdnjs(?:(?!</script>).)*</script>", re.DOTALL)
 
 
-def notebook_to_html(nb: Any) -> str:
-    """Self-contained HTML of an executed notebook without code cells or prompts; no CDN scripts."""
-    from nbconvert import HTMLExporter  # noqa: PLC0415 (heavy import, only in workers)
+#: Print layout of every report and of the index: A4 portrait, margins, page numbers where the
+#: browser prints them, no heading left alone at a page bottom, tables' rows and figures kept whole.
+PRINT_CSS = """
+@page { size: A4 portrait; margin: 16mm 14mm 18mm 14mm;
+        @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+@media print {
+  html, body { background: #fff !important; font-size: 10pt; }
+  body, .jp-Notebook { margin: 0 !important; padding: 0 !important; }
+  .jp-Cell, .jp-OutputArea-output { padding: 0 !important; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  h1 + *, h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }
+  /* a heading is output of its own: keep it with the output (or cell) that follows */
+  .jp-OutputArea-child:has(h1, h2, h3, h4) { break-after: avoid-page; page-break-after: avoid; }
+  .jp-OutputArea-child:has(h1, h2, h3, h4) + .jp-OutputArea-child { break-before: avoid-page; }
+  .jp-Cell:has(.jp-OutputArea-child:last-child :is(h1, h2, h3, h4)) { break-after: avoid-page; page-break-after: avoid; }
+  /* a note above a table or figure stays with it */
+  .jp-OutputArea-child:has(.jp-RenderedMarkdown):has(+ .jp-OutputArea-child :is(table, figure)) { break-after: avoid-page; }
+  figure, img, .ntm-figure { break-inside: avoid; page-break-inside: avoid; max-width: 100% !important; }
+  .ntm-figure img { max-height: 230mm; width: auto; object-fit: contain; }
+  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  /* wide tables shrink to the page instead of being cut at its right edge */
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-RenderedHTML { overflow: visible !important; max-width: 100% !important; }
+  .jp-RenderedHTMLCommon table, table { font-size: 7.5pt !important; width: 100% !important; max-width: 100% !important;
+                                          table-layout: auto !important; }
+  .jp-RenderedHTMLCommon td, td { font-size: 7.5pt !important; overflow-wrap: break-word; padding: 2px 3px !important; }
+  .jp-RenderedHTMLCommon th, th { font-size: 7.5pt !important; overflow-wrap: anywhere; padding: 2px 3px !important; }
+  a { color: inherit; text-decoration: none; }
+}
+figure.ntm-figure { margin: 0.5em 0 1em 0; }
+figure.ntm-figure figcaption { font-size: 0.9em; color: #444; margin-top: 0.25em; }
+"""
 
+
+def _report_title(nb: Any) -> str:
+    """The text of the report's first level-1 heading (the title shown on the page), or ''."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/markdown", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            if text.startswith("# "):
+                line = text[2:].splitlines()[0]
+                return html.unescape(re.sub(r"\\(.)", r"\1", line)).strip()
+            page = out.get("data", {}).get("text/html", "")
+            found = re.search(r"<h1[^>]*>(.*?)</h1>", "".join(page) if isinstance(page, list) else page, re.S)
+            if found:
+                return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
+    return ""
+
+
+def notebook_to_html(nb: Any, lang: str = "vi") -> str:
+    """Self-contained HTML of an executed notebook without code cells or prompts; no CDN scripts;
+    ``<html lang>`` the report's language, ``<title>`` the report's title, print CSS for A4."""
+    from nbconvert import HTMLExporter  # noqa: PLC0415
+
+    nb = nb.copy()
+    nb.metadata = dict(nb.metadata, title=_report_title(nb) or nb.metadata.get("title", ""))
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+                            exclude_output_prompt=True, embed_images=True, language_code=lang)
     body, _ = exporter.from_notebook_node(nb)
-    return _CDN_MODULE.sub("", _CDN_SCRIPT.sub("", body))
+    body = _CDN_MODULE.sub("", _CDN_SCRIPT.sub("", body))
+    return body.replace("</head>", f"<style>{PRINT_CSS}</style>\n</head>", 1)
 
 
 class _kernel_stderr:
@@ -164,7 +219,7 @@ def run_job(job: ReportJob, kernel_name: str | None = None) -> ReportResult:
                                 cwd=str(NOTEBOOK_DIR), progress_bar=False, log_output=False)
         os.chmod(tmp_nb, 0o644)
         nb = nbformat.read(tmp_nb, as_version=4)
-        _atomic_write_text(final_html, notebook_to_html(nb))
+        _atomic_write_text(final_html, notebook_to_html(nb, str(job.parameters.get("lang") or "vi")))
         os.replace(tmp_nb, final_nb)
         (folder / f"{job.notebook}.failed.ipynb").unlink(missing_ok=True)
         result = ReportResult(job, True, final_html, final_nb, seconds=time.perf_counter() - start,
@@ -322,7 +377,10 @@ def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: s
     results = list(results)
     esc = html.escape
     rows = []
-    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "district_overview", r.job.name,
+    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
+
+    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "district_overview",
+                                            sort_key(split_type(r.job.name)[1]),
                                             ALL_NOTEBOOKS.index(r.job.notebook) if r.job.notebook in ALL_NOTEBOOKS else 9)):
         title = fmt(MESSAGES, r.job.notebook, lang) if r.job.notebook in MESSAGES else r.job.notebook
         if r.ok and r.html:
@@ -349,7 +407,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; ver
 th {{ background: #f2f2f2; }}
 .ok {{ color: #1a7f37; font-weight: bold; }} .failed {{ color: #b42318; font-weight: bold; }}
 .note {{ background: #fff4e5; border-left: 4px solid #f0a020; padding: .5em 1em; }}
-</style></head><body>
+{PRINT_CSS}</style></head><body>
 <h1>{esc(fmt(MESSAGES, "index_title", lang))}</h1>
 <p>{esc(fmt(MESSAGES, "generated", lang, when=when, dataset=dataset_label))}</p>
 <p>{esc(fmt(MESSAGES, "counts", lang, ok=n_ok, failed=len(results) - n_ok))}</p>
@@ -379,7 +437,8 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     and each group notebook (district overview) for the districts those communes belong to.
 
     ``data``: the dataset already loaded from ``dataset_path`` (read here otherwise). Raises
-    ``DatasetError`` for a bad dataset and ``UnitLookupError`` for an unknown or ambiguous unit.
+    ``DatasetError`` for a bad dataset, ``UnitLookupError`` for an unknown or ambiguous unit and
+    ``serves.UnitKindError`` for a unit of a kind a notebook asked for does not serve (a village).
     """
     from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
     from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
@@ -401,6 +460,12 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
             level = valid.loc[valid["code"].eq(code), "level"].iloc[0]
             codes += expand(valid, code, year, level="commune") if level in ("province", "district") else [code]
     codes = list(dict.fromkeys(codes))
+    from ntm_analysis.serves import check_serves  # noqa: PLC0415
+
+    for nb in notebooks:  # a village asked for by name: say so before running anything
+        if nb in UNIT_NOTEBOOKS:
+            for code in codes:
+                check_serves(units, code, year, nb, dataset=str(dataset_path))
     params = dict(dataset=str(Path(dataset_path).resolve()), year=int(year), lang=lang,
                   catalogue=catalogue, tier=tier,
                   context_cache=str(context_cache) if context_cache else None)

@@ -31,9 +31,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "matrix_title": ("Kết quả theo tiêu chí năm {year} — {tier}", "Criteria status in {year} — {tier}"),
     "matrix_x": ("Tiêu chí", "Criterion"),
     "slip_mark": ("↓ = bị tụt so với năm trước", "↓ = slipped since the previous year"),
-    "tiers_title": ("Số xã đạt chuẩn theo năm", "Communes reaching each tier, by year"),
+    "tiers_title": ("Số xã đạt đủ tiêu chí của mỗi hạng, theo năm", "Communes meeting every criterion of each tier, by year"),
     "tiers_y": ("Số xã", "Communes"),
     "synthetic": ("Dữ liệu tổng hợp (synthetic)", "Synthetic data"),
+    "cap_history": ("Hình: số tiêu chí đạt của {name} qua các năm, mỗi đường một hạng; vòng tròn đỏ: năm có tiêu chí "
+                    "bị tụt.", "Figure: criteria met by {name} over the years, one line per tier; red ring: a year "
+                    "in which a criterion slipped."),
+    "cap_trends": ("Hình: các chỉ tiêu {tier} chưa đạt năm {year}, giá trị qua các năm (đường liền) và ngưỡng "
+                   "(đường đứt).", "Figure: the {tier} indicators not met in {year}, their values over the years "
+                   "(solid line) and threshold (dashed)."),
+    "cap_matrix": ("Hình: kết quả từng tiêu chí ({tier}) của mỗi xã năm {year}; ↓: bị tụt so với năm trước.",
+                   "Figure: each commune's status per criterion ({tier}) in {year}; ↓: slipped since the year before."),
+    "cap_tiers": ("Hình: số xã đạt đủ tiêu chí của mỗi hạng, theo năm.",
+                  "Figure: communes meeting every criterion of each tier, by year."),
+    "cap_map": ("Bản đồ: {what}, năm {year}.", "Map: {what}, {year}."),
 }
 
 
@@ -53,14 +64,35 @@ def _footer(fig: Figure, synthetic: bool, lang: str) -> None:
         fig.text(0.99, 0.005, fmt(MESSAGES, "synthetic", lang), ha="right", va="bottom", fontsize=7, color="#b42318")
 
 
-def to_image(fig: Figure, dpi: int = 110) -> Any:
-    """The figure as an embedded PNG (no file, no CDN), closed afterwards to free memory."""
-    from IPython.display import Image  # noqa: PLC0415
+class FigureImage:
+    """A figure for a report: the PNG embedded in the HTML (no file, no CDN), with the caption shown
+    under it and used as the image's alternative text, both in the report's language."""
 
+    def __init__(self, png: bytes, caption: str) -> None:
+        self.png, self.caption = png, caption
+        self.data = png  # as IPython's Image: the PNG bytes
+
+    def _repr_html_(self) -> str:
+        import base64  # noqa: PLC0415
+        import html  # noqa: PLC0415
+
+        data = base64.b64encode(self.png).decode("ascii")
+        text = html.escape(self.caption)
+        return (f'<figure class="ntm-figure"><img src="data:image/png;base64,{data}" alt="{text}" '
+                f'style="max-width:100%"><figcaption>{text}</figcaption></figure>')
+
+
+def to_image(fig: Figure, dpi: int = 110, caption: str = "") -> FigureImage:
+    """The figure as an embedded PNG with ``caption`` (closed afterwards to free memory)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
-    return Image(data=buf.getvalue(), format="png")
+    return FigureImage(buf.getvalue(), caption)
+
+
+def caption(key: str, lang: str = "vi", **kwargs: object) -> str:
+    """Caption ``key`` of :data:`MESSAGES` in ``lang``."""
+    return fmt(MESSAGES, key, lang, **kwargs)
 
 
 def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names: dict[str, str],
@@ -76,19 +108,22 @@ def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names
         colour = TIER_COLOURS[i % len(TIER_COLOURS)]
         total = int(t["criteria_total"].max())
         ax.plot(t["year"], t["criteria_met"], marker="o", color=colour, label=f"{tname} (/{total})")
-        for y, m in zip(t["year"], t["criteria_met"]):
-            ax.annotate(f"{int(m)}", (y, m), textcoords="offset points", xytext=(0, 6), ha="center",
-                        fontsize=8, color=colour)
+        for y, m in zip(t["year"], t["criteria_met"]):  # above the ring drawn round a slipped year
+            ax.annotate(f"{int(m)}", (y, m), textcoords="offset points", xytext=(0, 10), ha="center",
+                        fontsize=8, color=colour, zorder=6)
         slipped = t[t["slipped"].fillna("").astype(str).str.len() > 0]
         ax.scatter(slipped["year"], slipped["criteria_met"], s=160, facecolors="none", edgecolors="#D55E00",
                    linewidths=1.8, zorder=5, label=fmt(MESSAGES, "slipped", lang) if i == 0 else None)
     ax.set_xticks(sorted(u["year"].unique()))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylim(0, max(20, int(u["criteria_total"].max()) + 2) if len(u) else 20)
+    ax.set_ylim(0, max(20, int(u["criteria_total"].max()) + 3) if len(u) else 20)
+    years = sorted(u["year"].unique())
+    if years:
+        ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     ax.set_xlabel(fmt(MESSAGES, "year", lang))
     ax.set_ylabel(fmt(MESSAGES, "history_y", lang))
     ax.set_title(fmt(MESSAGES, "history_title", lang, name=name), loc="left", fontweight="bold")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never over points
     ax.grid(axis="y", alpha=0.3)
     _footer(fig, synthetic, lang)
     fig.tight_layout()
@@ -97,9 +132,12 @@ def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names
 
 def indicator_trends(indicators: pd.DataFrame, code: str, year: int, tier: str, name: str, tier_name: str,
                      indicator_names: dict[str, str], lang: str = "vi", max_panels: int = 6,
-                     synthetic: bool = False) -> Figure | None:
+                     synthetic: bool = False, indicator_units: dict[str, str] | None = None) -> Figure | None:
     """Small multiples: each numeric indicator of ``tier`` not met in ``year``, its value over the
-    years and its threshold (dashed); None when every numeric indicator is met."""
+    years and its threshold (dashed); None when every numeric indicator is met. Panel titles wrap
+    (never cut); the y axis names the unit (``indicator_units``: indicator → unit in ``lang``)."""
+    import textwrap  # noqa: PLC0415
+
     _style()
     ind = indicators[indicators["code"].eq(code) & indicators["tier"].eq(tier) & indicators["comparator"].ne("true")]
     open_now = ind[ind["year"].eq(year) & ind["status"].eq("not_met")].sort_values("share_covered")
@@ -108,7 +146,7 @@ def indicator_trends(indicators: pd.DataFrame, code: str, year: int, tier: str, 
         return None
     cols = min(3, len(keys))
     rows = int(np.ceil(len(keys) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.0 * rows), squeeze=False)
     palette = _palette()
     for ax, key in zip(axes.flat, keys):
         s = ind[ind["indicator"].eq(key)].sort_values("year")
@@ -116,8 +154,12 @@ def indicator_trends(indicators: pd.DataFrame, code: str, year: int, tier: str, 
         ax.plot(s["year"], s["threshold"], linestyle="--", color="#555555", label=fmt(MESSAGES, "threshold", lang))
         for y, v, st in zip(s["year"], s["value"], s["status"]):
             ax.scatter([y], [v], color=palette.get(st, "#999999"), zorder=5, s=36)
-        title = f"{key} {indicator_names.get(key, '')}"
-        ax.set_title(title if len(title) < 48 else title[:46] + "…", fontsize=8, loc="left")
+        title = f"{key} {indicator_names.get(key, '')}".strip()
+        lines = textwrap.wrap(title, 40)
+        ax.set_title("\n".join(lines[:3]) + ("…" if len(lines) > 3 else ""), fontsize=7.5, loc="left")
+        unit_text = (indicator_units or {}).get(key, "")
+        if unit_text:
+            ax.set_ylabel(unit_text, fontsize=7)
         ax.set_xticks(sorted(s["year"].unique()))
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
@@ -140,7 +182,9 @@ def criteria_matrix(criteria: pd.DataFrame, names: dict[str, str], year: int, ti
     _style()
     c = criteria[criteria["year"].eq(year) & criteria["tier"].eq(tier) & criteria["code"].isin(names)]
     met = c[c["status"].eq("met")].groupby("code").size().reindex(list(names), fill_value=0)
-    order = sorted(names, key=lambda k: (-met[k], names[k]))
+    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
+
+    order = sorted(names, key=lambda k: (-met[k], sort_key(split_type(names[k])[1])))
     crits = sorted(c["criterion"].unique())
     palette = _palette()
     grid = c.pivot_table(index="code", columns="criterion", values="status", aggfunc="first").reindex(
@@ -190,6 +234,7 @@ def tier_counts(units_table: pd.DataFrame, codes: list[str], tier_names: dict[st
         bars = ax.bar(x, counts[tier], width=width, color=TIER_COLOURS[i % len(TIER_COLOURS)], label=tname)
         ax.bar_label(bars, fontsize=8)
     ax.set_xticks(np.arange(len(years)) + width * (len(tier_names) - 1) / 2, [str(y) for y in years])
+    ax.set_xlabel(fmt(MESSAGES, "year", lang))
     ax.set_ylabel(fmt(MESSAGES, "tiers_y", lang))
     ax.set_title(fmt(MESSAGES, "tiers_title", lang), loc="left", fontweight="bold")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))

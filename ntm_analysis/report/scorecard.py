@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.assess.attainment import Assessment
-from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, pick
-from ntm_analysis.units import name_in_year, valid_in
+from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.units import valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "col_no": ("TT", "No."),
@@ -26,9 +26,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "head": ("{name} {year}", "{name} {year}"),
     "tier_part": ("{tier}: đạt {met}/{total} tiêu chí", "{tier}: {met}/{total} criteria met"),
     "reached": ("đạt chuẩn", "standard reached"),
+    "no_data": ("{tier}: không có dữ liệu", "{tier}: no data"),
     "recognised": ("công nhận năm {year}", "recognised in {year}"),
-    "slipped": ("bị tụt: {items}", "slipped: {items}"),
-    "newly_met": ("mới đạt: {items}", "newly met: {items}"),
+    "change": ("{change}: {items}", "{change}: {items}"),
     "since_recognition": ("tụt so với năm công nhận {year}: {items}", "slipped since recognition ({year}): {items}"),
     "criterion_items": ("tiêu chí {items}", "criterion {items}"),
     "no_rows": ("Không có kết quả đánh giá cho {code} năm {year}.", "No assessment for {code} in {year}."),
@@ -40,40 +40,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bộ dữ liệu không có giá trị nào cho năm {year}; các năm có dữ liệu: {years}.",
         "The dataset has no values for {year}; years with values: {years}.",
     ),
+    "all_unverified": (
+        "Không ngưỡng nào trong bảng này đã được đối chiếu với văn bản quyết định: bộ tiêu chí được lập từ nguồn thứ cấp "
+        "(ngưỡng tạm tính hoặc theo kế hoạch của xã), nên không đánh dấu từng dòng.",
+        "No threshold in this table is verified against the decision text: the catalogue was assembled from secondary "
+        "sources (provisional thresholds or those stated in the commune plan), so no row is marked."),
     "footnote": (
         "* Ngưỡng chưa được đối chiếu với văn bản quyết định (tạm tính hoặc theo kế hoạch của xã).",
         "* Threshold not verified against the decision text (provisional or taken from the commune plan).",
     ),
 }
 
-#: Short tier labels for summary lines when the catalogue has no ``short_vi``/``short_en`` column.
-TIER_SHORT: dict[str, tuple[str, str]] = {
-    "ntm": ("NTM", "NTM"),
-    "nang-cao": ("NTM nâng cao", "advanced NTM"),
-    "kieu-mau": ("NTM kiểu mẫu", "model NTM"),
-    "kdc-kieu-mau": ("KDC NTM kiểu mẫu", "model residential area"),
-}
 COMPARATOR_SIGNS = {">=": "≥ ", "<=": "≤ ", "==": "= ", "true": ""}
 
 
 def number_series(values: pd.Series, lang: str) -> pd.Series:
-    """Numbers as short text (up to 2 decimals, no trailing zeros; decimal comma in Vietnamese)."""
-    text = values.astype("float64").round(2).astype(str).str.replace(r"\.0+$", "", regex=True)
-    text = text.str.replace(r"(\.\d*?)0+$", r"\1", regex=True)
-    return text.str.replace(".", ",", regex=False) if lang == "vi" else text
+    """Numbers as short text in ``lang`` (:func:`ntm_analysis.i18n.number_label`: one rounding everywhere)."""
+    from ntm_analysis.i18n import number_label  # noqa: PLC0415
+
+    return values.map(lambda v: number_label(v, lang)).astype(object)
 
 
 def tier_label(assessment: Assessment, tier: str, lang: str = "vi") -> str:
-    """Short display name of ``tier`` (catalogue ``short_vi``/``short_en``, else a known short name,
-    else the catalogue name)."""
-    tiers = assessment.catalogue.tiers if assessment.catalogue is not None else pd.DataFrame()
-    row = tiers[tiers["tier"] == tier] if "tier" in tiers else tiers
-    col = f"short_{lang}"
-    if len(row) and col in row and pd.notna(row[col].iloc[0]) and str(row[col].iloc[0]):
-        return str(row[col].iloc[0])
-    if tier in TIER_SHORT:
-        return pick(TIER_SHORT[tier], lang)
-    return str(row[f"name_{lang}"].iloc[0]) if len(row) else tier
+    """Short display label of ``tier`` (the catalogue's ``short``, else its name; the id without a
+    catalogue)."""
+    cat = assessment.catalogue
+    return cat.tier_label(tier, lang, short=True) if cat is not None else str(tier)
 
 
 def _unit_name(assessment: Assessment, code: str, year: int | None = None) -> str:
@@ -98,7 +90,9 @@ def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
     rows = rows.merge(lv.rename(columns={"rank": "threshold", "label": "threshold_label"}),
                       on=["measure", "threshold"], how="left")
     # a boolean measure compared with a number is a share of units (share_true roll-up): percent
-    unit = rows["unit"].astype("str").fillna("").where(~(rows["kind"].eq("boolean") & rows["comparator"].ne("true")), "%")
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    unit = rows["unit"].map(lambda u: unit_label(u, lang)).where(~(rows["kind"].eq("boolean") & rows["comparator"].ne("true")), "%")
     unit = (" " + unit).str.rstrip()
     is_level = rows["kind"].eq("level")
     value_text = number_series(rows["value"], lang).where(~is_level, rows["value_label"]) + unit.where(~is_level, "")
@@ -147,7 +141,9 @@ def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str]
 
 def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang: str = "vi") -> pd.DataFrame:
     """Display table of one unit, year and tier: one row per criterion with its status, change,
-    indicators met, the binding indicators with value / threshold (gap) and an unverified flag."""
+    indicators met, the binding indicators with value / threshold (gap) and an unverified flag (``*``).
+    When every row would carry the flag, the column and the stars are left out and
+    ``attrs["all_unverified"]`` is True: say it once above the table (``MESSAGES["all_unverified"]``)."""
     check_lang(lang)
     rows = _named_indicators(assessment, lang)
     rows = rows[rows["code"].eq(code) & rows["year"].eq(int(year)) & rows["tier"].eq(tier)]
@@ -175,6 +171,11 @@ def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang
         fmt(MESSAGES, "col_binding", lang): crit["criterion"].map(binding).astype(object).fillna("").to_numpy(),
         fmt(MESSAGES, "col_unverified", lang): np.where(crit["criterion"].map(unverified).fillna(False).astype(bool), "*", ""),
     })
+    if len(out) and out.iloc[:, -1].eq("*").all():  # every threshold unverified: say it once, mark nothing
+        out = out.iloc[:, :-1]
+        binding_col = fmt(MESSAGES, "col_binding", lang)
+        out[binding_col] = out[binding_col].str.replace("*", "", regex=False)
+        out.attrs["all_unverified"] = True
     return out
 
 
@@ -199,16 +200,20 @@ def summary_line(assessment: Assessment, code: str, year: int, tier: str | None 
         return fmt(MESSAGES, "no_rows", lang, code=code, year=year)
     parts = []
     for row in u.itertuples(index=False):  # one row per tier (a handful), display only
+        if row.criteria_total and getattr(row, "criteria_missing", 0) == row.criteria_total:
+            parts.append(fmt(MESSAGES, "no_data", lang, tier=tier_label(assessment, row.tier, lang)))
+            continue
         bits = [fmt(MESSAGES, "tier_part", lang, tier=tier_label(assessment, row.tier, lang),
                     met=row.criteria_met, total=row.criteria_total)]
         if row.reached:
             bits.append(fmt(MESSAGES, "reached", lang))
         if pd.notna(row.recognised):
             bits.append(fmt(MESSAGES, "recognised", lang, year=int(row.recognised)))
-        if row.slipped:
-            bits.append(fmt(MESSAGES, "slipped", lang, items=_criterion_items(assessment, row.tier, row.slipped, lang)))
-        if row.newly_met:
-            bits.append(fmt(MESSAGES, "newly_met", lang, items=_criterion_items(assessment, row.tier, row.newly_met, lang)))
+        for change in ("slipped", "newly_met", "recovered"):  # the words of assess.changes, as in the tables
+            numbers = getattr(row, change, "")
+            if isinstance(numbers, str) and numbers:
+                bits.append(fmt(MESSAGES, "change", lang, change=label(CHANGE_LABELS, change, lang).lower(),
+                                items=_criterion_items(assessment, row.tier, numbers, lang)))
         if row.slipped_since_recognition:
             bits.append(fmt(MESSAGES, "since_recognition", lang, year=int(row.recognised),
                             items=_criterion_items(assessment, row.tier, row.slipped_since_recognition, lang)))

@@ -19,10 +19,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map_failed": ("Không vẽ được bản đồ: {error}", "Map not drawn: {error}"),
     "all_met": ("Mọi chỉ tiêu định lượng của {tier} đều đạt năm {year}.", "Every numeric indicator of {tier} is met in {year}."),
     "no_targets": ("Không còn tiêu chí nào của {tier} chưa đạt năm {year}.", "No criterion of {tier} left unmet in {year}."),
-    "rank": ("Hạng", "Rank"),
+    "rank": ("Thứ hạng", "Rank"),
+    "district_head": ("{name} năm {year}: {n}/{total} xã có dữ liệu", "{name}, {year}: {n} of {total} communes with data"),
+    "tier_counts": ("{tier}: {reached} xã đạt đủ tiêu chí năm {year}; {recognised} xã đã được công nhận",
+                    "{tier}: {reached} communes meet every criterion in {year}; {recognised} recognised"),
     "commune": ("Xã", "Commune"),
     "met": ("Tiêu chí đạt", "Criteria met"),
-    "reached": ("Đạt chuẩn", "Reached"),
+    "reached": ("Đạt đủ tiêu chí năm nay", "Meets every criterion this year"),
     "slipped": ("Bị tụt", "Slipped"),
     "yes": ("Có", "Yes"),
     "no_slips": ("Không xã nào có tiêu chí bị tụt năm {year}.", "No commune has a slipped criterion in {year}."),
@@ -36,6 +39,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "model_other": ("Chưa đạt", "Not yet"),
     "no_village_indicators": ("Không có chỉ tiêu cấp thôn nào cho {tier}.", "No village-level indicator in {tier}."),
     "plan_year": ("Năm kế hoạch: {plan}.", "Plan year: {plan}."),
+    "map_criteria_commune": ("số tiêu chí {tier} đạt của từng xã thuộc {name}",
+                             "{tier} criteria met by each commune of {name}"),
+    "map_criteria_village": ("số tiêu chí {tier} đạt của từng thôn, xóm thuộc {name}",
+                             "{tier} criteria met by each village and hamlet of {name}"),
+    "map_criteria_hamlet": ("số tiêu chí {tier} đạt của từng xóm thuộc {name}", "{tier} criteria met by each hamlet of {name}"),
+    "map_indicator_commune": ("chỉ tiêu {indicator} ({tier}) của từng xã thuộc {name}",
+                              "indicator {indicator} ({tier}) in each commune of {name}"),
+    "map_indicator_village": ("chỉ tiêu {indicator} ({tier}) của từng thôn thuộc {name}, so với ngưỡng của xã",
+                              "indicator {indicator} ({tier}) in each village of {name}, against the commune threshold"),
+    "map_indicator_hamlet": ("chỉ tiêu {indicator} ({tier}) của từng xóm thuộc {name}",
+                             "indicator {indicator} ({tier}) in each hamlet of {name}"),
+    "plan_before_year": ("Năm kế hoạch {plan} trước năm báo cáo {year}: năm kế hoạch phải từ {year} trở đi.",
+                         "Plan year {plan} is before the report year {year}: the plan year must be {year} or later."),
     "hidden": ("({n} chỉ tiêu đã đạt không hiện.)", "({n} indicators already met not shown.)"),
     "series_split": ("Từ năm {year}, {name} được chia cho nhiều đơn vị mới ({codes}): số liệu của đơn vị không chia được, "
                      "chuỗi số liệu dừng ở đây (không ước đoán phần của từng đơn vị mới).",
@@ -50,6 +66,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "series_none": ("Đơn vị không có đơn vị tiền thân hay kế tục nào trong bộ dữ liệu.",
                     "The unit has no predecessor or successor in the dataset."),
 }
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error's message in ``lang``: ``render(lang)`` or ``message(lang)`` of the package's errors,
+    else the exception's text (never the other language's message)."""
+    for method in ("render", "message"):
+        fn = getattr(exc, method, None)
+        if callable(fn):
+            try:
+                return _escape(str(fn(lang)))
+            except TypeError:
+                continue
+    return _escape(str(exc))
+
+
+def _escape(text: str) -> str:
+    from ntm_analysis.report.views import escape_md  # noqa: PLC0415
+
+    return escape_md(text)
 
 
 def t(ctx: ReportContext, key: str, **kwargs: object) -> str:
@@ -77,19 +112,26 @@ def history_chart(ctx: ReportContext) -> Any:
     tiers = {k: v for k, v in _commune_tiers(ctx).items() if k in unit_tiers(ctx)}
     upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]  # a report shows no later year
     fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_history", ctx.lang, name=ctx.name))
 
 
-def indicator_trend_chart(ctx: ReportContext, tier: str) -> Any:
-    """The numeric indicators of ``tier`` not met this year, their values over the years and threshold."""
+def indicator_trend_chart(ctx: ReportContext, tier: str | None = None) -> Any:
+    """The numeric indicators of ``tier`` (default :func:`target_tier`) not met this year, their
+    values over the years and threshold."""
+    tier = tier or target_tier(ctx)
     names = ctx.catalogue.indicators
     names = names[names["tier"].eq(tier)].set_index("indicator")[f"name_{ctx.lang}"].to_dict()
     upto = ctx.assessment.indicators[ctx.assessment.indicators["year"].le(ctx.year)]
-    fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name,
-                                  tier_name(ctx, tier), names, ctx.lang, synthetic=_synthetic(ctx))
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    cat_ind = ctx.catalogue.indicators[ctx.catalogue.indicators["tier"].eq(tier)]
+    measure_unit = ctx.catalogue.measures.set_index("measure")["unit"]
+    units = {i: unit_label(measure_unit.get(m, ""), ctx.lang) for i, m in zip(cat_ind["indicator"], cat_ind["measure"])}
+    fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name, tier_name(ctx, tier), names, ctx.lang,
+                                  synthetic=_synthetic(ctx), indicator_units=units)
     if fig is None:
         return markdown(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_trends", ctx.lang, tier=tier_name(ctx, tier), year=ctx.year))
 
 
 def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = None,
@@ -111,29 +153,41 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
                           indicator=indicator, unit=code, lang=ctx.lang, synthetic=_synthetic(ctx), source=source,
                           province=ctx.dataset.meta.get("province"), village_rows=village_rows)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return markdown(t(ctx, "map_failed", error=str(exc)))
-    return charts.to_image(result.figure, dpi=90)
+        return markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
+    what = t(ctx, f"map_{'indicator' if indicator else 'criteria'}_{level}", indicator=indicator or "",
+             tier=tier_name(ctx, tier_id), name=ctx.name)
+    return charts.to_image(result.figure, dpi=90, caption=charts.caption("cap_map", ctx.lang, what=what, year=ctx.year))
+
+
+def model_area_tier(ctx: ReportContext) -> str | None:
+    """The tier of model residential areas: the catalogue's map tier of villages when it assesses
+    hamlets (``map_tiers``), else None (the catalogue has no such tier)."""
+    tier = ctx.catalogue.map_tier("village")
+    return tier if ctx.catalogue.tier_levels().get(tier) == "hamlet" else None
 
 
 def village_map(ctx: ReportContext) -> Any:
     """The unit's villages and hamlets, model residential areas highlighted by name; for a commune
-    without assessed hamlets, its villages on the village-level NTM indicator most of them miss."""
+    without assessed hamlets, its villages on the village-level indicator of the communes' map tier
+    (:func:`indicator_map_tier`) most of them miss."""
     from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
-    from ntm_analysis.maps.layers import MODEL_TIER  # noqa: PLC0415
+    from ntm_analysis.maps.layers import descendants  # noqa: PLC0415
 
     below = descendants(ctx.units, ctx.code, ctx.year)
     u = ctx.assessment.units
-    if (u["code"].isin(below) & u["tier"].eq(MODEL_TIER) & u["year"].eq(ctx.year)).any():
-        return _map(ctx, "village", ctx.code)
+    model = model_area_tier(ctx)
+    if model and (u["code"].isin(below) & u["tier"].eq(model) & u["year"].eq(ctx.year)).any():
+        return _map(ctx, "village", ctx.code, tier=model)
+    tier = indicator_map_tier(ctx)
     try:
-        rows = assess_villages(ctx.dataset, ctx.catalogue, "ntm", years=ctx.year, units=ctx.code, lang=ctx.lang)
+        rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return markdown(t(ctx, "map_failed", error=str(exc)))
+        return markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     if rows.empty:
-        return _map(ctx, "village", ctx.code)
+        return _map(ctx, "village", ctx.code) if model else markdown(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))
     short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
     code = str(short.idxmax()) if len(short) else str(rows["indicator"].iloc[0])
-    return _map(ctx, "village", ctx.code, tier="ntm", indicator=code, village_rows=rows)
+    return _map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows)
 
 
 def target_tier(ctx: ReportContext) -> str | None:
@@ -147,12 +201,15 @@ def target_tier(ctx: ReportContext) -> str | None:
 def targets_view(ctx: ReportContext, tier: str | None = None) -> Any:
     """Ranked criteria of ``tier`` (default :func:`target_tier`) the unit could reach next year,
     with their reasons; criteria of lower tiers to restore first."""
-    from ntm_analysis.assess.targets import rank_targets, ranked_display  # noqa: PLC0415
+    from ntm_analysis.assess.targets import rank_targets, ranked_display, score_note  # noqa: PLC0415
 
     tier = tier or target_tier(ctx)
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
     if ranked.empty:
         return markdown(t(ctx, "no_targets", tier=tier_name(ctx, tier), year=ctx.year))
+    from IPython.display import display  # noqa: PLC0415
+
+    display(markdown(score_note(ctx.lang)))
     return styled(ranked_display(ranked, ctx.catalogue, ctx.lang))
 
 
@@ -163,8 +220,8 @@ def draft_view(ctx: ReportContext, tier: str | None = None) -> Any:
 
     tier = tier or target_tier(ctx)
     ranked = rank_targets(ctx.assessment, ctx.catalogue, ctx.code, ctx.year, tier, lang=ctx.lang)
-    name = name_in_year(ctx.units, ctx.code, ctx.year)
-    text = draft_paragraph(ranked, ctx.catalogue, name, ctx.year, tier, ctx.lang)
+    name = name_in_year(ctx.units, ctx.code, ctx.year)  # a reused code: the name of that year
+    text = draft_paragraph(ranked, ctx.catalogue, str(name), ctx.year, tier, ctx.lang)
     from ntm_analysis.report.views import escape_md  # noqa: PLC0415
 
     return markdown("> " + escape_md(text).replace("\n", "\n> "))
@@ -173,31 +230,43 @@ def draft_view(ctx: ReportContext, tier: str | None = None) -> Any:
 # --- district overview -----------------------------------------------------------------------
 
 
+def communes_in_year(ctx: ReportContext) -> list[str]:
+    """Codes of the commune-level units under the context's unit valid in the year, with or without data."""
+    u = ctx.units
+    return expand(u, ctx.code, ctx.year, level="commune")
+
+
 def communes_of(ctx: ReportContext) -> dict[str, str]:
     """Commune-level units under the context's unit (a district) with values in the year: code → name."""
     u = ctx.units
+    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
+
     has = set(ctx.dataset.values.loc[ctx.dataset.values["year"].eq(ctx.year), "code"])
-    return {c: display_name(u, c, ctx.year) for c in expand(u, ctx.code, ctx.year, level="commune") if c in has}
+    names = {c: display_name(u, c, ctx.year) for c in expand(u, ctx.code, ctx.year, level="commune") if c in has}
+    return dict(sorted(names.items(), key=lambda kv: sort_key(split_type(kv[1])[1])))  # Vietnamese order
 
 
 def district_summary(ctx: ReportContext) -> Any:
-    """'Huyện Bắc Sơn 2024: 17 xã có dữ liệu; đạt chuẩn NTM: 9; NTM nâng cao: 3; ...'."""
-    communes = communes_of(ctx)
-    u = ctx.assessment.units
-    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year) & u["reached"].astype(bool)]
-    unit_word = "xã" if ctx.lang == "vi" else "communes"
-    parts = [f"{name}: {int((u['tier'] == tier).sum())} {unit_word}" for tier, name in _commune_tiers(ctx).items()]
+    """'Huyện Bắc Sơn 2024: 17/18 xã có dữ liệu', then per tier the communes that meet every criterion
+    this year beside those recognised (a recognised commune may be at 18/19 this year)."""
     from ntm_analysis.report.views import Summary  # noqa: PLC0415
 
-    head = f"{ctx.name} {ctx.year}: {len(communes)} " + ("xã có dữ liệu" if ctx.lang == "vi" else "communes with data")
+    communes = communes_of(ctx)
+    u = ctx.assessment.units
+    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
+    recognised = u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)
+    parts = [t(ctx, "tier_counts", tier=name, reached=int((u["reached"].astype(bool) & u["tier"].eq(tier)).sum()),
+               recognised=int((recognised & u["tier"].eq(tier)).sum()), year=ctx.year)
+             for tier, name in _commune_tiers(ctx).items()]
+    head = t(ctx, "district_head", name=ctx.name, year=ctx.year, n=len(communes), total=len(communes_in_year(ctx)))
     return Summary([head] + parts)
 
 
-def matrix_chart(ctx: ReportContext, tier: str = "ntm") -> Any:
+def matrix_chart(ctx: ReportContext, tier: str) -> Any:
     """Commune × criterion heat map for ``tier``."""
     fig = charts.criteria_matrix(ctx.assessment.criteria, communes_of(ctx), ctx.year, tier, tier_name(ctx, tier),
                                  ctx.lang, _synthetic(ctx))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_matrix", ctx.lang, tier=tier_name(ctx, tier), year=ctx.year))
 
 
 def ranking(ctx: ReportContext) -> Any:
@@ -215,13 +284,18 @@ def ranking(ctx: ReportContext) -> Any:
     slip = slip.assign(text=[f"{tier_label(ctx.assessment, tr, ctx.lang)}: {x}" for tr, x in zip(slip["tier"], slip["slipped"])])
     slipped = slip.groupby("code")["text"].agg("; ".join)
     keys = [tier for tier in tiers if tier in wide.columns]
-    wide = wide.sort_values(keys, ascending=False)
+    wide = wide.reindex(list(communes)).sort_values(keys, ascending=False, kind="stable")  # ties: Vietnamese order
     out = pd.DataFrame({t(ctx, "rank"): range(1, len(wide) + 1), t(ctx, "commune"): [communes[c] for c in wide.index]})
     for tier in keys:
         out[tiers[tier]] = [f"{int(wide.loc[c, tier])}/{int(total.loc[c, tier])}" for c in wide.index]
     best = [max((tiers[x] for x in reached.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
             for c in wide.index]
     out[t(ctx, "reached")] = best
+    rec = u[u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)]
+    rec = rec.groupby("code")["tier"].agg(list)
+    out[t(ctx, "recognised")] = [
+        max((tiers[x] for x in rec.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
+        for c in wide.index]
     out[t(ctx, "slipped")] = [slipped.get(c, "") for c in wide.index]
     return styled(out)
 
@@ -230,12 +304,12 @@ def tier_counts_chart(ctx: ReportContext) -> Any:
     """Communes reaching each tier per year."""
     fig = charts.tier_counts(ctx.assessment.units, list(communes_of(ctx)), _commune_tiers(ctx), ctx.lang,
                              _synthetic(ctx))
-    return charts.to_image(fig)
+    return charts.to_image(fig, caption=charts.caption("cap_tiers", ctx.lang))
 
 
 def commune_map(ctx: ReportContext) -> Any:
-    """Criteria met per commune of the district (NTM tier)."""
-    return _map(ctx, "commune", ctx.code, tier="ntm")
+    """Criteria met per commune of the district (the catalogue's map tier of communes)."""
+    return _map(ctx, "commune", ctx.code)
 
 
 def slipped_communes(ctx: ReportContext) -> Any:
@@ -261,11 +335,13 @@ def slipped_communes(ctx: ReportContext) -> Any:
 # --- village map -----------------------------------------------------------------------------
 
 
-def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
-    """Hamlets of the unit assessed as model residential areas: criteria met, recognised, status."""
-    from ntm_analysis.maps.layers import model_areas  # noqa: PLC0415
+def model_areas_table(ctx: ReportContext, tier: str | None = None) -> Any:
+    """Hamlets of the unit assessed as model residential areas (``tier``, default
+    :func:`model_area_tier`): criteria met, recognised, status."""
+    from ntm_analysis.maps.layers import descendants, model_areas  # noqa: PLC0415
 
-    below = descendants(ctx.units, ctx.code, ctx.year)
+    tier = tier or model_area_tier(ctx)
+    below = descendants(ctx.units, ctx.code)
     u = ctx.assessment.units
     u = u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)]
     if u.empty:
@@ -287,8 +363,10 @@ def model_areas_table(ctx: ReportContext, tier: str = "kdc-kieu-mau") -> Any:
 
 
 def hamlet_map(ctx: ReportContext) -> Any:
-    """Hamlets coloured by model-residential-area criteria met, recognised ones highlighted."""
-    return _map(ctx, "village", ctx.code, tier="kdc-kieu-mau")
+    """Hamlets coloured by model-residential-area criteria met, recognised ones highlighted; None
+    (nothing shown) when the catalogue has no model-area tier (:func:`model_area_tier`)."""
+    model = model_area_tier(ctx)
+    return _map(ctx, "village", ctx.code, tier=model) if model else None
 
 
 def indicator_map_tier(ctx: ReportContext) -> str:
@@ -318,31 +396,38 @@ def village_indicator_maps(ctx: ReportContext, tier: str | None = None) -> list[
     try:
         rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
-        return [markdown(t(ctx, "map_failed", error=str(exc)))]
+        return [markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))]
     return [_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows) for code in codes]
 
 
 # --- trends ------------------------------------------------------------------------------------
 
 
-def history_view(ctx: ReportContext, tier: str = "ntm") -> Any:
+def history_view(ctx: ReportContext, tier: str) -> Any:
     """Criteria of ``tier`` by year, with slips marked (from ``trends.history``)."""
     from ntm_analysis.assess.trends import history, wide_history  # noqa: PLC0415
 
     hist = history(ctx.assessment, ctx.code, tier)
     hist = hist[hist["year"].le(ctx.year)]
-    return styled(wide_history(hist, ctx.catalogue, ctx.lang).reset_index(drop=True))
+    wide = wide_history(hist, ctx.catalogue, ctx.lang).reset_index(drop=True)
+    return styled(wide.iloc[:, 1:])  # one tier, named in the heading: no tier column
 
 
-def progress_view(ctx: ReportContext, tier: str = "ntm", plan_year: int | None = None) -> list[Any]:
-    """Numeric indicators not yet met: needed vs observed change per year, status, projected year."""
-    from ntm_analysis.assess.trends import progress, progress_display  # noqa: PLC0415
+def progress_view(ctx: ReportContext, tier: str | None = None, plan_year: int | None = None) -> list[Any]:
+    """Numeric indicators of ``tier`` (default :func:`target_tier`) not yet met: needed vs observed
+    change per year, status, projected year."""
+    from ntm_analysis.assess.trends import progress, progress_display, progress_note  # noqa: PLC0415
 
+    tier = tier or target_tier(ctx)
+    if plan_year is not None and int(plan_year) < ctx.year:
+        raise ValueError(t(ctx, "plan_before_year", plan=plan_year, year=ctx.year))
     prog = progress(ctx.assessment, ctx.catalogue, ctx.code, plan_year=plan_year, tier=tier)
     prog = prog[prog["latest_year"].le(ctx.year)] if "latest_year" in prog else prog
-    table, hidden = progress_display(prog, ctx.lang)
+    table, hidden = progress_display(prog, ctx.lang, catalogue=ctx.catalogue)
     plan = plan_year or ctx.catalogue.meta.get("period_to")
-    return [markdown(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden)), styled(table)]
+    table = table.drop(columns=table.columns[0])  # one tier, named in the heading
+    return [markdown(t(ctx, "plan_year", plan=plan) + " " + t(ctx, "hidden", n=hidden) + "\n\n" + progress_note(ctx.lang)),
+            styled(table)]
 
 
 def series_view(ctx: ReportContext) -> list[Any]:

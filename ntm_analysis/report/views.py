@@ -16,8 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
-from ntm_analysis.units import descendants, display_name, in_year, valid_in
+from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 from ntm_analysis.assess.keys import assessment_notices
 from ntm_analysis.catalogue.periods import period_notice
 
@@ -35,7 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_summary": ("Tóm tắt", "Summary"),
     "h_criteria": ("Kết quả theo tiêu chí — {tier}", "Criteria — {tier}"),
     "h_binding": ("Chỉ tiêu còn thiếu — {tier}", "Indicators holding criteria back — {tier}"),
-    "h_changes": ("Tiêu chí bị tụt và mới đạt", "Slipped and newly met criteria"),
+    "h_changes": ("Tiêu chí bị tụt, mới đạt và đạt lại", "Slipped, newly met and recovered criteria"),
     "h_trends": ("Diễn biến qua các năm", "Over the years"),
     "h_map": ("Bản đồ thôn, xóm và khu dân cư kiểu mẫu", "Villages, hamlets and model residential areas"),
     "h_targets": ("Đề xuất mục tiêu năm {next} — {tier}", "Proposed targets for {next} — {tier}"),
@@ -43,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_quality": ("Chất lượng dữ liệu và lưu ý", "Data quality and caveats"),
     "h_matrix": ("Ma trận xã × tiêu chí — {tier}", "Commune × criterion matrix — {tier}"),
     "h_ranking": ("Xếp hạng các xã", "Ranking of communes"),
-    "h_tiers": ("Số xã đạt chuẩn qua các năm", "Communes reaching each tier over the years"),
+    "h_tiers": ("Số xã đạt đủ tiêu chí qua các năm", "Communes meeting every criterion of a tier, over the years"),
     "h_commune_map": ("Bản đồ các xã", "Map of communes"),
     "h_slipped": ("Các xã có tiêu chí bị tụt", "Communes with slipped criteria"),
     "h_history": ("Lịch sử tiêu chí — {tier}", "Criteria history — {tier}"),
@@ -55,8 +54,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_met": ("Tiêu chí đạt", "Criteria met"),
     "col_reached": ("Đạt chuẩn", "Standard reached"),
     "col_recognised": ("Năm công nhận", "Recognised"),
-    "col_newly": ("Mới đạt", "Newly met"),
-    "col_slipped": ("Bị tụt", "Slipped"),
     "col_unit": ("Đơn vị", "Unit"),
     "col_criterion": ("Tiêu chí", "Criterion"),
     "col_indicator": ("Chỉ tiêu", "Indicator"),
@@ -168,7 +165,13 @@ def markdown(text: str) -> Any:
 
 
 def title(ctx: ReportContext, notebook: str) -> Any:
-    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning."""
+    """The report's title, the catalogue and dataset it uses and, for synthetic data, a warning.
+
+    Raises ``serves.UnitKindError`` when the unit is of a kind ``notebook`` does not serve (a village
+    given to the commune report), naming its kind and the report to run instead."""
+    from ntm_analysis.serves import check_serves  # noqa: PLC0415
+
+    check_serves(ctx.units, ctx.code, ctx.year, notebook, ctx.catalogue)
     cat_name = pick(ctx.catalogue.meta.get("name") or {"vi": ctx.catalogue.meta.get("id", "")}, ctx.lang)
     ds_name = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ctx.dataset.meta.get("name", "")
     esc = escape_md
@@ -200,6 +203,15 @@ def tier_name(ctx: ReportContext, tier: str) -> str:
     """The catalogue's name of ``tier`` in the report's language."""
     row = ctx.catalogue.tiers.set_index("tier").loc[tier]
     return str(row[f"name_{ctx.lang}"])
+
+
+def report_tiers(ctx: ReportContext, level: str | None = None) -> list[str]:
+    """Tiers whose tables the report shows, in catalogue order: the catalogue's report tiers
+    (``report``, default true) that assess units of ``level`` (default: the report unit's level)."""
+    if level is None:
+        rows = ctx.units[ctx.units["code"].eq(ctx.code) & valid_in(ctx.units, ctx.year)]
+        level = str(rows["level"].iloc[0]) if len(rows) else None
+    return ctx.catalogue.report_tiers(level)
 
 
 def unit_tiers(ctx: ReportContext, code: str | None = None) -> list[str]:
@@ -248,7 +260,8 @@ def summary(ctx: ReportContext) -> Summary:
 
 
 def tier_summary(ctx: ReportContext) -> pd.DataFrame:
-    """One row per tier: criteria met (18/19), standard reached, recognised year, newly met, slipped."""
+    """One row per tier: criteria met (18/19), standard reached, recognised year, then the criteria
+    newly met, recovered and slipped this year (the words of ``assess.changes``)."""
     u = ctx.assessment.units
     u = u[u["code"].eq(ctx.code) & u["year"].eq(ctx.year)]
     order = {t: i for i, t in enumerate(ctx.catalogue.tier_ids())}
@@ -259,17 +272,16 @@ def tier_summary(ctx: ReportContext) -> pd.DataFrame:
         ctx.t("col_met"): (u["criteria_met"].astype(str) + "/" + u["criteria_total"].astype(str)).to_numpy(),
         ctx.t("col_reached"): [yes if r else no for r in u["reached"]],
         ctx.t("col_recognised"): [("" if pd.isna(r) else str(int(r))) for r in u["recognised"]],
-        ctx.t("col_newly"): u["newly_met"].fillna("").to_numpy(),
-        ctx.t("col_slipped"): u["slipped"].fillna("").to_numpy(),
+        **{label(CHANGE_LABELS, change, ctx.lang): u[change].fillna("").to_numpy()
+           for change in ("newly_met", "recovered", "slipped") if change in u},
     })
 
 
-def number(value: Any, lang: str = "vi", digits: int = 1) -> str:
-    """A number as text: at most ``digits`` decimals, no trailing zeros, decimal comma in Vietnamese."""
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "vi" else text
+def number(value: Any, lang: str = "vi", digits: int | None = None) -> str:
+    """A number as text in the report's language (:func:`ntm_analysis.i18n.number_label`)."""
+    from ntm_analysis.i18n import DIGITS, number_label  # noqa: PLC0415
+
+    return number_label(value, lang, DIGITS if digits is None else digits)
 
 
 # --- tables coloured by status ---------------------------------------------------------------
@@ -312,6 +324,10 @@ def criteria_view(ctx: ReportContext, tier: str) -> Any:
     from ntm_analysis.report.scorecard import MESSAGES as SC, criteria_table  # noqa: PLC0415
 
     table = criteria_table(ctx.assessment, ctx.code, ctx.year, tier, ctx.lang)
+    if table.attrs.get("all_unverified"):
+        from IPython.display import display  # noqa: PLC0415
+
+        display(markdown(escape_md(fmt(SC, "all_unverified", ctx.lang))))
     return styled(table, [fmt(SC, "col_status", ctx.lang)])
 
 
@@ -325,7 +341,9 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
     ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["tier"].eq(tier)
               & ind["status"].isin(["not_met", "missing", "unknown_threshold"])]
     names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
-    units = ctx.catalogue.measures.set_index("measure")["unit"].fillna("")
+    from ntm_analysis.i18n import unit_label  # noqa: PLC0415
+
+    units = ctx.catalogue.measures.set_index("measure")["unit"].map(lambda u: unit_label(u, ctx.lang))
     ind = ind.assign(_o=ind["status"].ne("not_met")).sort_values(["_o", "criterion", "indicator"])
     levels = ctx.catalogue.measures.set_index("measure")["levels"] if "levels" in ctx.catalogue.measures else {}
 
@@ -419,5 +437,6 @@ def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
         lines.append(ctx.t("q_warnings", n=len(ctx.dataset.problems)))
     if ctx.dataset.meta.get("synthetic"):
         lines.append(ctx.t("q_synthetic"))
-    lines.append(ctx.t("unverified"))
+    if 0 < len(unverified) < len(used):  # some thresholds marked * in the tables (when all are, none is marked)
+        lines.append(ctx.t("unverified"))
     return markdown("\n".join(f"- {html.escape(x, quote=False)}" for x in lines))
