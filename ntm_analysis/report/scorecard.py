@@ -13,7 +13,7 @@ import pandas as pd
 
 from ntm_analysis.assess.attainment import Assessment
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
-from ntm_analysis.units import valid_in
+from ntm_analysis.units import name_in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "col_no": ("TT", "No."),
