@@ -44,10 +44,11 @@ def test_village_says_its_hamlets_are_shown(sample):
 
 
 def test_validate_counts_communes_valid_in_the_last_year(sample):
-    """18 commune-level units exist in 2024; the 27 rows include codes of other periods."""
+    """The sample's last data year is 2026: 6 commune-level units after the mergers, no district; the
+    rows of earlier periods (the 18 communes of 2024, the district) are not counted in it."""
     res = runner.invoke(app, ["validate", str(sample)])
     assert res.exit_code == 0, res.output
-    assert "Đơn vị theo cấp năm 2024: Tỉnh 1, Huyện 1, Xã 18," in res.output
+    assert "Đơn vị theo cấp năm 2026: Tỉnh 1, Xã 6," in res.output
 
 
 def test_name_in_nfd_is_found(sample):
