@@ -129,7 +129,7 @@ def test_a_flood_of_one_problem_is_printed_once_with_count_and_first_rows() -> N
 
 
 def test_all_problems_csv_lists_every_problem(tmp_path: Path) -> None:
-    values = "code,year,indicator,value\n" + "".join(f"06352,{y},ho_dung_dien,abc\n" for y in range(2000, 2020))
+    values = "code,year,indicator,value\n" + "".join(f"06352,{y},commune_roads_paved_pct,abc\n" for y in range(2000, 2020))
     out = tmp_path / "out" / "problems.csv"
     result = CliRunner().invoke(app, ["validate", str(dataset(tmp_path, values=values)), "--all-problems", str(out),
                                       "--lang", "en"])
