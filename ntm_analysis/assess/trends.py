@@ -20,6 +20,7 @@ from ntm_analysis.assess.attainment import LEVEL_RANK, pick_thresholds
 from ntm_analysis.assess.changes import classify_changes
 from ntm_analysis.catalogue.model import Catalogue, default_key, key_ids, threshold_by
 from ntm_analysis.io.dataset import Dataset
+from ntm_analysis.units import descendants, unit_row
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, number_label, pick
 
 #: R cut-offs of Open SDG's progress measure (methods.md), applied to the linear (SDSN) ratio.

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.report import charts
-from ntm_analysis.units import descendants, display_name, expand, name_in_year, unit_row
+from ntm_analysis.units import descendants, display_name, expand, name_in_year, unit_row, valid_in
 from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
 from ntm_analysis.report.views import ReportContext, markdown, number, styled, tier_name, unit_tiers
 
@@ -438,7 +438,8 @@ def series_view(ctx: ReportContext) -> list[Any]:
     from ntm_analysis.assess.trends import successor_series  # noqa: PLC0415
 
     u = ctx.units
-    succ = pd.Series([unit_row(u, ctx.code, ctx.year).get("successor_code")]).dropna()
+    mine = u[u["code"].eq(ctx.code) & valid_in(u, ctx.year)]
+    succ = mine["successor_code"].dropna()
     if succ.empty:
         return [markdown(t(ctx, "series_none"))]
     succ_code = str(succ.iloc[0])

@@ -19,6 +19,7 @@ import pandas as pd
 from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 from ntm_analysis.assess.keys import assessment_notices
 from ntm_analysis.catalogue.periods import period_notice
+from ntm_analysis.units import descendants, display_name, in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
