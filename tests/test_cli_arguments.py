@@ -48,7 +48,7 @@ def test_trends_from_after_to_exits_2():
 def test_trends_plan_year_before_the_data_exits_2():
     res = runner.invoke(app, ["trends", SAMPLE, "--unit", "Tân Lập", "--plan-year", "2020", "--lang", "en"])
     assert res.exit_code == 2
-    assert "--plan-year 2020 is before the last data year (2024)" in res.output
+    assert "--plan-year 2020 is before the last data year (" in res.output
 
 
 @pytest.mark.parametrize("command", [["trends"], ["targets", "--year", "2024"]])

@@ -171,7 +171,6 @@ def village_map(ctx: ReportContext) -> Any:
     without assessed hamlets, its villages on the village-level indicator of the communes' map tier
     (:func:`indicator_map_tier`) most of them miss."""
     from ntm_analysis.assess.attainment import assess_villages  # noqa: PLC0415
-    from ntm_analysis.maps.layers import descendants  # noqa: PLC0415
 
     below = descendants(ctx.units, ctx.code, ctx.year)
     u = ctx.assessment.units
@@ -338,7 +337,7 @@ def slipped_communes(ctx: ReportContext) -> Any:
 def model_areas_table(ctx: ReportContext, tier: str | None = None) -> Any:
     """Hamlets of the unit assessed as model residential areas (``tier``, default
     :func:`model_area_tier`): criteria met, recognised, status."""
-    from ntm_analysis.maps.layers import descendants, model_areas  # noqa: PLC0415
+    from ntm_analysis.maps.layers import model_areas  # noqa: PLC0415
 
     tier = tier or model_area_tier(ctx)
     below = descendants(ctx.units, ctx.code)
