@@ -51,12 +51,15 @@ def test_trends_plan_year_before_the_data_exits_2():
     assert "--plan-year 2020 is before the last data year (" in res.output
 
 
-@pytest.mark.parametrize("command", [["trends"], ["targets", "--year", "2024"]])
-def test_a_village_is_refused_with_its_kind_and_what_to_run(command):
+@pytest.mark.parametrize(("command", "parent", "parent_code"), [
+    (["trends"], "Vũ Lăng", "06367"),  # no year: the latest (2026), when Nà Nâm lies in xã Vũ Lăng
+    (["targets", "--year", "2024"], "Tân Lập", "06352"),
+])
+def test_a_village_is_refused_with_its_kind_and_what_to_run(command, parent, parent_code):
     res = runner.invoke(app, [command[0], SAMPLE, "--unit", "Nà Nâm", *command[1:]])
     assert res.exit_code == 2
-    assert "«Nà Nâm» (06352-02) là thôn thuộc xã Tân Lập" in res.output
-    assert "--unit 06352 --notebook village_map" in res.output
+    assert f"«Nà Nâm» (06352-02) là thôn thuộc xã {parent}" in res.output
+    assert f"--unit {parent_code} --notebook village_map" in res.output
 
 
 def test_report_for_a_village_exits_2_and_writes_nothing(tmp_path):
