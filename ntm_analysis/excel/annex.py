@@ -16,6 +16,7 @@ import pandas as pd
 
 from ntm_analysis.excel.common import number_text, put, save_workbook
 from ntm_analysis.excel.printing import A4_LANDSCAPE_PT, FONT, MIN_SCALE, SAFETY, column_pt, fit_rows, setup
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
 
 #: Symbol of a criterion status in the annex grid (as plan annexes write it).
@@ -229,7 +230,7 @@ def export_annex(result: Any, dataset: Any, catalogue: Any, year: int, out: Path
     lang = check_lang(lang)
     out = Path(out)
     if result.units.empty or not (result.units["year"] == year).any():
-        raise ValueError(fmt(MESSAGES, "empty", lang, year=year))
+        raise NtmError(fmt(MESSAGES, "empty", "vi", year=year), fmt(MESSAGES, "empty", "en", year=year))
     from ntm_analysis.units import valid_in  # noqa: PLC0415
 
     live = dataset.units[valid_in(dataset.units, year)]  # a reused code: its name in ``year``

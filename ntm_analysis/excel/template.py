@@ -31,6 +31,7 @@ from ntm_analysis.excel.common import (
     tool_version,
 )
 from ntm_analysis.excel.printing import FONT, fit_rows, page_layout, setup, spare_chars
+from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import LEVEL_LABELS, THRESHOLD_STATUS_LABELS, fmt, label
 
 TITLE_ROW, NOTE_ROW, NAME_ROW, CODE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4, 5, 6
@@ -282,7 +283,7 @@ def _write_sheet(wb: Any, level: str, units: pd.DataFrame, measures: pd.DataFram
 
 
 def guard_output(out: Path, force: bool, lang: str = "vi", now: dt.datetime | None = None) -> str | None:
-    """Protect an existing ``out``: without ``force`` raise ValueError (vi and en); with ``force``,
+    """Protect an existing ``out``: without ``force`` raise NtmError (vi and en); with ``force``,
     when the file is a template holding entered cells, or was modified after it was generated
     (file time later than the marker's ``generated``), copy it to ``NAME.bak-YYYYmmdd-HHMMSS.xlsx``
     and return the message saying so (None when nothing needed saying)."""
@@ -292,7 +293,7 @@ def guard_output(out: Path, force: bool, lang: str = "vi", now: dt.datetime | No
     if not out.exists():
         return None
     if not force:
-        raise ValueError(fmt(MESSAGES, "exists", "vi", path=out) + "\n" + fmt(MESSAGES, "exists", "en", path=out))
+        raise NtmError(fmt(MESSAGES, "exists", "vi", path=out), fmt(MESSAGES, "exists", "en", path=out))
     try:
         tpl = read_template(out, strict=False)
         n, generated = len(tpl.entries), tpl.marker.get("generated")
@@ -346,9 +347,9 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise ValueError(fmt(MESSAGES, "not_xlsx", "vi", path=out) + "\n" + fmt(MESSAGES, "not_xlsx", "en", path=out))
+        raise NtmError(fmt(MESSAGES, "not_xlsx", "vi", path=out), fmt(MESSAGES, "not_xlsx", "en", path=out))
     if out.exists() and not overwrite:
-        raise ValueError(fmt(MESSAGES, "exists", "vi", path=out) + "\n" + fmt(MESSAGES, "exists", "en", path=out))
+        raise NtmError(fmt(MESSAGES, "exists", "vi", path=out), fmt(MESSAGES, "exists", "en", path=out))
     by_level = template_units(dataset.units, code, year)
     from ntm_analysis.units import valid_in  # noqa: PLC0415
 
@@ -357,7 +358,7 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
     root = (in_year if len(in_year) else root_rows).iloc[-1]  # a reused code: the unit of ``year``
     if root["level"] not in SHEETS:
         level = LEVEL_LABELS.get(root["level"], (root["level"],) * 2)
-        raise ValueError(fmt(MESSAGES, "unit_level", "vi", level=level[0]) + "\n" + fmt(MESSAGES, "unit_level", "en", level=level[1]))
+        raise NtmError(fmt(MESSAGES, "unit_level", "vi", level=level[0]), fmt(MESSAGES, "unit_level", "en", level=level[1]))
     attr = catalogue.meta.get("threshold_by") or "region"
     attr_value = root.get(attr) if attr in root.index and not pd.isna(root.get(attr)) else None
     live = dataset.units[valid_in(dataset.units, year)]
@@ -373,8 +374,7 @@ def build_template(dataset: Any, catalogue: Any, code: str, year: int, out: Path
             continue
         layout.append(_write_sheet(wb, level, units, measures, dataset.values, names, year, root))
     if not layout:
-        raise ValueError(fmt(MESSAGES, "no_measures", "vi", unit=root["name"], code=code) + "\n"
-                         + fmt(MESSAGES, "no_measures", "en", unit=root["name"], code=code))
+        raise NtmError(fmt(MESSAGES, "no_measures", "vi", unit=root["name"], code=code), fmt(MESSAGES, "no_measures", "en", unit=root["name"], code=code))
     marker: dict[str, Any] = {
         "format": TEMPLATE_FORMAT, "tool_version": tool_version(), "catalogue_id": str(catalogue.meta.get("id", "")),
         "catalogue_version": str(catalogue.meta.get("version", "")), "unit_code": str(code),

@@ -32,7 +32,7 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
 
     ``units``: the dataset's units table; ``layers``: boundary layers by level (as read by
     ``boundaries.read_boundaries``). A ``village`` map colours the hamlets of a hamlet-level tier
-    (default ``kdc-kieu-mau``) inside village outlines and names, and highlights model residential
+    (by default the catalogue's hamlet-level map tier) inside village outlines and names, and highlights model residential
     areas. ``unit`` limits the map to a unit and everything under it. Units without geometry are
     listed on the page, never dropped silently.
 
