@@ -218,7 +218,12 @@ def trends_cmd(
     lo, hi = from_ or data_years[0], to or data_years[-1]
     _check_years(lo, hi, plan_year, data_years, lang)
     with _input_errors(lang):  # a reused code: keep the period of the unit that exists in the last year asked for
-        vf, vt = unit_period(data.units, code, hi)
+        try:
+            vf, vt = unit_period(data.units, code, hi)
+        except LookupError:  # no --to and the unit ended before the data's last year: its own last period
+            if to is not None:
+                raise
+            vf, vt = unit_period(data.units, code)
     years = [y for y in data_years if lo <= y <= hi and (vf is None or y >= vf) and (vt is None or y <= vt)]
     series = None
     source = data

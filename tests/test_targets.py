@@ -275,7 +275,7 @@ def test_communes_that_reached_a_tier_get_targets_of_the_tier_requiring_it(sampl
 
 @pytest.mark.skipif(not (SAMPLE / "values.csv").exists(), reason="sample not generated")
 def test_tran_yen_2024_paragraph_speaks_of_the_first_tier_and_names_its_criteria(sample_2024):
-    from ntm_analysis.assess.targets import unit_label
+    from ntm_analysis.units import unit_label
 
     ds, cat, a = sample_2024
     code = ds.units.loc[ds.units["name"].eq("Trấn Yên"), "code"].iloc[0]
