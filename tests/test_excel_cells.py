@@ -18,6 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from ntm_analysis.errors import NtmError
 from ntm_analysis.assess.attainment import assess
 from ntm_analysis.catalogue.model import load_catalogue
 from ntm_analysis.excel import ExcelError, apply_import, plan_import, render_preview
@@ -258,7 +259,7 @@ def test_same_value_problem_in_many_cells_is_one_line(template, data_dir, cat):
 
 def test_template_refuses_existing_file_without_force(template, data_dir, cat):
     before = template.read_bytes()
-    with pytest.raises(ValueError, match="--force"):
+    with pytest.raises(NtmError, match="--force"):
         build_template(load_dataset(data_dir, catalogue=cat), cat, "06352", YEAR, template)
     assert template.read_bytes() == before
 
