@@ -125,7 +125,10 @@ PRINT_CSS = """
   /* a note above a table or figure stays with it */
   .jp-OutputArea-child:has(.jp-RenderedMarkdown):has(+ .jp-OutputArea-child :is(table, figure)) { break-after: avoid-page; }
   figure, img, .ntm-figure { break-inside: avoid; page-break-inside: avoid; max-width: 100% !important; }
-  .ntm-figure img { max-height: 230mm; width: auto; object-fit: contain; }
+  /* a chart takes at most ~40 % of the page, so that a heading, a chart and more share a page;
+     a map (an A4 page of its own: map, legend, notes) most of one */
+  .ntm-figure img { max-height: 100mm; width: auto; object-fit: contain; }
+  .ntm-map img { max-height: 200mm; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   /* wide tables shrink to the page instead of being cut at its right edge */
