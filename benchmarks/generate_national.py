@@ -57,18 +57,22 @@ def _names(rng: np.random.Generator, n: int) -> np.ndarray:
     return a + " " + b + " " + np.arange(1, n + 1).astype(str).astype(object)
 
 
-def build_units(scale: int, rng: np.random.Generator, default_region: str) -> tuple[pd.DataFrame, dict]:
-    """units table plus the index arrays the value generator needs."""
-    n_com = N_COMMUNES * scale
-    prov_codes = np.char.zfill(np.arange(1, N_PROVINCES + 1).astype(str), 2)
-    dist_codes = np.char.zfill(np.arange(1, N_DISTRICTS + 1).astype(str), 3)
-    dist_prov = np.sort(rng.integers(0, N_PROVINCES, N_DISTRICTS))
-    dist_prov[:N_PROVINCES] = np.arange(N_PROVINCES)  # every province has a district
+def build_units(scale: int, rng: np.random.Generator, default_region: str,
+                communes: int | None = None) -> tuple[pd.DataFrame, dict]:
+    """units table plus the index arrays the value generator needs. ``communes`` (a small slice for
+    tests, e.g. 200) replaces ``N_COMMUNES * scale`` and shrinks districts and provinces with it."""
+    n_com = N_COMMUNES * scale if communes is None else communes
+    n_dist = N_DISTRICTS if communes is None else max(1, min(N_DISTRICTS, communes // 8))
+    n_prov = N_PROVINCES if communes is None else max(1, min(N_PROVINCES, max(7, n_dist // 3)))
+    prov_codes = np.char.zfill(np.arange(1, n_prov + 1).astype(str), 2)
+    dist_codes = np.char.zfill(np.arange(1, n_dist + 1).astype(str), 3)
+    dist_prov = np.sort(rng.integers(0, n_prov, n_dist))
+    dist_prov[:n_prov] = np.arange(n_prov)  # every province has a district
     dist_prov = np.sort(dist_prov)
-    com_dist = np.sort(np.concatenate([np.arange(N_DISTRICTS), rng.integers(0, N_DISTRICTS, n_com - N_DISTRICTS)]))
+    com_dist = np.sort(np.concatenate([np.arange(n_dist), rng.integers(0, n_dist, n_com - n_dist)]))
     com_codes = np.char.zfill(np.arange(1, n_com + 1).astype(str), 5)
     com_prov = dist_prov[com_dist]
-    region_of_prov = np.where(np.arange(N_PROVINCES) % 7 == 6, "", default_region)
+    region_of_prov = np.where(np.arange(n_prov) % 7 == 6, "", default_region)
     com_region = region_of_prov[com_prov]
     n_vil = rng.integers(*VILLAGES_PER_COMMUNE, n_com)
     vil_com = np.repeat(np.arange(n_com), n_vil)
@@ -83,10 +87,10 @@ def build_units(scale: int, rng: np.random.Generator, default_region: str) -> tu
                              "parent_code": parent, "region": region, "households": households})
 
     units = pd.concat([
-        frame(prov_codes, _names(rng, N_PROVINCES), "Tỉnh", "province", np.full(N_PROVINCES, ""),
-              np.full(N_PROVINCES, ""), np.full(N_PROVINCES, "")),
-        frame(dist_codes, _names(rng, N_DISTRICTS), "Huyện", "district", prov_codes[dist_prov],
-              np.full(N_DISTRICTS, ""), np.full(N_DISTRICTS, "")),
+        frame(prov_codes, _names(rng, n_prov), "Tỉnh", "province", np.full(n_prov, ""),
+              np.full(n_prov, ""), np.full(n_prov, "")),
+        frame(dist_codes, _names(rng, n_dist), "Huyện", "district", prov_codes[dist_prov],
+              np.full(n_dist, ""), np.full(n_dist, "")),
         frame(com_codes, _names(rng, n_com), "Xã", "commune", dist_codes[com_dist], com_region,
               com_households.astype(str)),
         frame(vil_codes, _names(rng, len(vil_com)), "Thôn", "village", com_codes[vil_com],
@@ -266,11 +270,12 @@ def _write_csv(frame: pd.DataFrame | pa.Table, path: Path) -> None:
     pacsv.write_csv(table, path)
 
 
-def generate(out: Path, scale: int = 1, seed: int = SEED) -> dict:
-    """Write units.csv, values.csv, recognitions.csv and dataset.toml to ``out``; returns counts."""
+def generate(out: Path, scale: int = 1, seed: int = SEED, communes: int | None = None) -> dict:
+    """Write units.csv, values.csv, recognitions.csv and dataset.toml to ``out``; returns counts.
+    ``communes``: a small national-like slice (tests' golden files use 200) instead of the full scale."""
     rng = np.random.default_rng([seed, scale])
     cat = load_catalogue()
-    units, idx = build_units(scale, rng, cat.meta["default_region"])
+    units, idx = build_units(scale, rng, cat.meta["default_region"], communes)
     values = build_values(cat, idx, rng)
     recs = build_recognitions(idx, rng)
     out.mkdir(parents=True, exist_ok=True)
@@ -293,10 +298,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("out", nargs="?", type=Path, help="output folder (default benchmarks/out/national-<scale>x)")
     ap.add_argument("--scale", type=int, default=1, choices=[1, 2, 4], help="multiplies communes and villages")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--communes", type=int, help="only this many communes (a small slice, e.g. 200 for tests)")
     args = ap.parse_args(argv)
     out = args.out or ROOT / "benchmarks" / "out" / f"national-{args.scale}x"
     t0 = time.perf_counter()
-    counts = generate(out, args.scale, args.seed)
+    counts = generate(out, args.scale, args.seed, args.communes)
     size = sum(p.stat().st_size for p in out.iterdir()) / 2**20
     print(f"{out}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
           + f"; {size:,.0f} MiB in {time.perf_counter() - t0:.1f} s")
