@@ -232,3 +232,21 @@ def test_libreoffice_converts_the_plan_to_pdf(tan_lap, tmp_path):
     pdf = tmp_path / "tan-lap-2024.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "KẾ HOẠCH" in text and "18/19" in text and "BIỂU MẪU KÈM THEO" in text
+
+
+def test_english_plan_writes_units_of_measure_and_sentences_in_english():
+    """Units of measure come from the catalogue in Vietnamese; an English plan writes them in English
+    (income per person: "million VND/person/year", never "triệu đồng/người/năm"), and a sentence that
+    starts with the commune's kind reads "The commune ...", not "The Commune ..."."""
+    from ntm_analysis.assess.attainment import assess
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.io.dataset import load_dataset
+    from ntm_analysis.plan.draft import plan_content
+
+    data = load_dataset(SAMPLE)
+    cat = load_catalogue(data.meta["catalogue"])
+    plan = plan_content(data, cat, assess(data, cat, units=["06352"]), "06352", 2023, lang="en")
+    assert "million VND/person/year" in set(plan.annex["uom"])
+    text = " ".join([b.text for b in plan.body] + [str(v) for v in plan.annex["uom"]])
+    assert "triệu" not in text and "(hộ)" not in text
+    assert "The Commune" not in text and "The commune assessed itself" in text

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue
-from ntm_analysis.i18n import STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
+from ntm_analysis.i18n import STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick, unit_label
 from ntm_analysis.plan.texts import MESSAGES, THRESHOLD_SHORT
 from ntm_analysis.report.scorecard import COMPARATOR_SIGNS, number_series
 
@@ -33,7 +33,7 @@ def indicator_rows(assessment: Any, catalogue: Catalogue, code: str, year: int, 
                    lang: str = "vi") -> pd.DataFrame:
     """The assessment's indicator rows of unit ``code`` in ``year`` for ``tiers`` (every indicator,
     not-applicable ones included), in catalogue order, with display text: ``indicator_name``,
-    ``uom`` (unit of measure; ``%`` for a share of units meeting a yes/no measure), ``value_text``
+    ``uom`` (unit of measure in ``lang``; ``%`` for a share of units meeting a yes/no measure), ``value_text``
     (number, Có/Không or the level's name; empty when missing), ``req_text`` (comparator and
     threshold, "Có" for a yes/no indicator), ``gap_text`` (how much is missing, for numbers only)
     and ``threshold_short`` (the annex mark of ``threshold_status``)."""
@@ -47,7 +47,7 @@ def indicator_rows(assessment: Any, catalogue: Catalogue, code: str, year: int, 
     kind = rows["measure"].map(meas["kind"]).fillna("number")
     levels = rows["measure"].map(meas["levels"])
     share = kind.eq("boolean") & rows["comparator"].ne("true")
-    rows["uom"] = rows["measure"].map(meas["unit"]).fillna("").astype(str).where(~share, "%")
+    rows["uom"] = rows["measure"].map(meas["unit"]).map(lambda u: unit_label(u, lang)).astype(str).where(~share, "%")
     yes, no = fmt(MESSAGES, "yes", lang), fmt(MESSAGES, "no", lang)
 
     def level_name(values: pd.Series) -> pd.Series:

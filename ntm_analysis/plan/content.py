@@ -189,6 +189,7 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
         return fmt(MESSAGES, key, lang, **kw)
 
     two = (lambda k: f"{int(k):02d}") if lang == "vi" else (lambda k: str(int(k)))
+    lead_kind = kind.capitalize() if lang == "vi" else kind  # "Xã tự rà soát ..." / "The commune assessed ..."
     body: list[Block] = [Block("para", b) for b in legal_bases(catalogue, tiers, lang)]
     body += [Block("para", t("basis_fill", unit=ulabel, year=plan)), Block("para", t("basis_close", unit=ulabel, year=plan))]
     # I.1 general goal
@@ -217,7 +218,7 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
         t_rows = rows[rows["tier"].eq(tr)]
         if tr != tier:
             slipped = set(restore.loc[restore["tier"].eq(tr), "criterion"].astype(int))
-            body.append(Block("para", t("reached_line", kind=kind.capitalize(), met=met, total=total,
+            body.append(Block("para", t("reached_line", kind=lead_kind, met=met, total=total,
                                         slipped=t("slipped_part", n=two(len(slipped))) if slipped else "")))
             unmet = crit[~crit["status"].isin(["met", "not_applicable"])]
             for key, part in (("slipped_intro", unmet[unmet["criterion"].isin(slipped)]),
@@ -232,7 +233,7 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
                     body.append(Block("fill", t("solution")))
             continue
         targets = proposed[proposed["role"].eq("target")]
-        body.append(Block("para", t("target_line" if len(targets) else "target_line_none", kind=kind.capitalize(),
+        body.append(Block("para", t("target_line" if len(targets) else "target_line_none", kind=lead_kind,
                                     met=met, total=total, tier=tname[tr], plan=plan, n=two(len(targets)))))
         resource = {int(r.criterion): r.community_share for r in targets.itertuples(index=False)}
         for c in crit.itertuples(index=False):  # ~19 criteria, criterion by criterion

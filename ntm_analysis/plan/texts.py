@@ -74,8 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "On the basis of the {n_crit} criteria and {n_ind} indicators of {catalogue}:"),
     # --- I.2 specific goals -----------------------------------------------------------------------
     "h_specific": ("2. Mục tiêu cụ thể", "2. Specific goals"),
-    "h_tier": ("2.{i}. Bộ tiêu chí {tier} giai đoạn {period}", "2.{i}. {tier} criteria, {period}"),
-    "h_tier_dated": ("2.{i}. Bộ tiêu chí {tier}", "2.{i}. {tier} criteria"),
+    "h_tier": ("2.{i}. Bộ tiêu chí {tier} giai đoạn {period}", "2.{i}. The {tier} criteria, {period}"),
+    "h_tier_dated": ("2.{i}. Bộ tiêu chí {tier}", "2.{i}. The {tier} criteria"),
     "reached_line": ("{kind} tự rà soát, đánh giá đạt {met}/{total} tiêu chí{slipped}.",
                      "The {kind} assessed itself at {met}/{total} criteria met{slipped}."),
     "slipped_part": (", có {n} tiêu chí bị tụt", ", {n} criteria slipped"),

@@ -66,10 +66,12 @@ def _footer(fig: Figure, synthetic: bool, lang: str) -> None:
 
 class FigureImage:
     """A figure for a report: the PNG embedded in the HTML (no file, no CDN), with the caption shown
-    under it and used as the image's alternative text, both in the report's language."""
+    under it and used as the image's alternative text, both in the report's language. ``kind``
+    (``chart`` or ``map``) is the figure's CSS class ``ntm-chart``/``ntm-map``: the print layout
+    gives a chart at most a third of an A4 page and a map most of one (``batch.PRINT_CSS``)."""
 
-    def __init__(self, png: bytes, caption: str) -> None:
-        self.png, self.caption = png, caption
+    def __init__(self, png: bytes, caption: str, kind: str = "chart") -> None:
+        self.png, self.caption, self.kind = png, caption, kind
         self.data = png  # as IPython's Image: the PNG bytes
 
     def _repr_html_(self) -> str:
@@ -78,16 +80,17 @@ class FigureImage:
 
         data = base64.b64encode(self.png).decode("ascii")
         text = html.escape(self.caption)
-        return (f'<figure class="ntm-figure"><img src="data:image/png;base64,{data}" alt="{text}" '
+        return (f'<figure class="ntm-figure ntm-{self.kind}"><img src="data:image/png;base64,{data}" alt="{text}" '
                 f'style="max-width:100%"><figcaption>{text}</figcaption></figure>')
 
 
-def to_image(fig: Figure, dpi: int = 110, caption: str = "") -> FigureImage:
-    """The figure as an embedded PNG with ``caption`` (closed afterwards to free memory)."""
+def to_image(fig: Figure, dpi: int = 110, caption: str = "", kind: str = "chart") -> FigureImage:
+    """The figure as an embedded PNG with ``caption`` (closed afterwards to free memory); ``kind``:
+    ``chart`` or ``map`` (see :class:`FigureImage`)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
-    return FigureImage(buf.getvalue(), caption)
+    return FigureImage(buf.getvalue(), caption, kind)
 
 
 def caption(key: str, lang: str = "vi", **kwargs: object) -> str:

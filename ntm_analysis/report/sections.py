@@ -156,7 +156,8 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
         return markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     what = t(ctx, f"map_{'indicator' if indicator else 'criteria'}_{level}", indicator=indicator or "",
              tier=tier_name(ctx, tier_id), name=ctx.name)
-    return charts.to_image(result.figure, dpi=90, caption=charts.caption("cap_map", ctx.lang, what=what, year=ctx.year))
+    return charts.to_image(result.figure, dpi=90, caption=charts.caption("cap_map", ctx.lang, what=what, year=ctx.year),
+                           kind="map")
 
 
 def model_area_tier(ctx: ReportContext) -> str | None:
@@ -300,8 +301,9 @@ def ranking(ctx: ReportContext) -> Any:
 
 
 def tier_counts_chart(ctx: ReportContext) -> Any:
-    """Communes reaching each tier per year."""
-    fig = charts.tier_counts(ctx.assessment.units, list(communes_of(ctx)), _commune_tiers(ctx), ctx.lang,
+    """Communes reaching each tier per year, up to the report's year (a report shows no later year)."""
+    upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]
+    fig = charts.tier_counts(upto, list(communes_of(ctx)), _commune_tiers(ctx), ctx.lang,
                              _synthetic(ctx))
     return charts.to_image(fig, caption=charts.caption("cap_tiers", ctx.lang))
 

@@ -23,10 +23,12 @@ from ntm_analysis.units import descendants, display_name, in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
-    "district_overview": ("Tổng quan nông thôn mới: {name}, năm {year}", "New rural development overview: {name}, {year}"),
+    "parent_overview": ("Tổng quan nông thôn mới: {name}, năm {year}", "New rural development overview: {name}, {year}"),
     "village_map": ("Bản đồ thôn, xóm và khu dân cư kiểu mẫu: {name}, năm {year}",
                     "Villages, hamlets and model residential areas: {name}, {year}"),
     "trends": ("Xu hướng và tiến độ: {name}, đến năm {year}", "Trends and progress: {name}, up to {year}"),
+    "commune_plan": ("Dự thảo kế hoạch nông thôn mới: {name}, theo kết quả năm {year}",
+                     "Draft new rural development plan: {name}, from the {year} assessment"),
     "subtitle": ("Bộ tiêu chí: {catalogue}. Bộ dữ liệu: {dataset}.", "Criteria set: {catalogue}. Dataset: {dataset}."),
     "synthetic": ("⚠ Dữ liệu tổng hợp (synthetic) — không phải số liệu thật; ranh giới trên bản đồ chỉ mang tính minh họa.",
                   "⚠ Synthetic data — not real figures; map boundaries are illustrative only."),
