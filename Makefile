@@ -30,7 +30,7 @@ setup: $(STAMP)
 # file); one index (reports/index.html) lists them all.
 report: $(STAMP)
 	$(BIN)/ntm validate $(SAMPLE)
-	$(BIN)/ntm report $(SAMPLE) --all --notebook commune_report --notebook district_overview --out reports
+	$(BIN)/ntm report $(SAMPLE) --all --notebook commune_report --notebook parent_overview --out reports
 	$(BIN)/ntm report $(SAMPLE) --year 2023 --unit "Tân Lập" --out reports
 	$(BIN)/ntm report $(SAMPLE) --year 2024 --unit "Tân Lập" --out reports
 	@echo "Mở / open: $(CURDIR)/reports/index.html"

@@ -24,7 +24,7 @@ SERVES: dict[str, tuple[str, ...]] = {
     "village_map": ("commune",),
     "trends": ("commune",),
     "commune_plan": ("commune",),
-    "district_overview": ("district", "province"),
+    "parent_overview": ("district", "province"),
     "ntm trends": ("tiers",),
     "ntm targets": ("tiers",),
     "ntm template": ("commune",),
@@ -41,10 +41,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "các xóm của thôn: ntm status {dataset} --year {year} --unit {code}.",
                         "For villages and hamlets run: ntm report {dataset} --year {year} --unit {commune} --notebook "
                         "village_map; the hamlets of this village: ntm status {dataset} --year {year} --unit {code}."),
-    "run_district": ("Cho cả {kind}: ntm report {dataset} --year {year} --unit {code} --notebook district_overview, "
+    "run_district": ("Cho cả {kind}: ntm report {dataset} --year {year} --unit {code} --notebook parent_overview, "
                      "hoặc ntm status {dataset} --year {year} --unit {code} (mọi xã).",
                      "For the whole {kind} run: ntm report {dataset} --year {year} --unit {code} --notebook "
-                     "district_overview, or ntm status {dataset} --year {year} --unit {code} (every commune)."),
+                     "parent_overview, or ntm status {dataset} --year {year} --unit {code} (every commune)."),
     "run_commune": ("Cho một xã: ntm report {dataset} --year {year} --unit {code} --notebook commune_report.",
                     "For one commune run: ntm report {dataset} --year {year} --unit {code} --notebook commune_report."),
 }
@@ -55,7 +55,7 @@ NOTEBOOK_NAMES: dict[str, tuple[str, str]] = {
     "village_map": ("bản đồ thôn, xóm", "village map"),
     "trends": ("xu hướng", "trends"),
     "commune_plan": ("dự thảo kế hoạch", "draft plan"),
-    "district_overview": ("tổng quan huyện", "district overview"),
+    "parent_overview": ("tổng quan tỉnh, huyện", "province or district overview"),
 }
 
 

@@ -129,7 +129,7 @@ def report_cmd(
     year: Optional[int] = typer.Option(None, "--year", help="Năm (mặc định: năm mới nhất có số liệu) / year (default: the latest with values)"),
     unit: Optional[list[str]] = typer.Option(None, "--unit", help="Tên hoặc mã (lặp lại được; tên huyện = mọi xã) / unit, repeatable"),
     all_units: bool = typer.Option(False, "--all", help="Mọi xã có dữ liệu năm đó / every commune with data"),
-    notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | district_overview | commune_plan"),
+    notebook: Optional[list[str]] = typer.Option(None, "--notebook", help="commune_report | village_map | trends | parent_overview (= district_overview) | commune_plan"),
     out: Path = typer.Option(Path("reports"), "--out", help="Thư mục kết quả / output folder"),
     workers: Optional[int] = typer.Option(None, "--workers", help="Số tiến trình (mặc định: số lõi) / worker processes"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Địa chỉ Dask scheduler / Dask scheduler address"),

@@ -29,12 +29,15 @@ from ntm_analysis.report.kernel import explain_failure, notebook_dir, own_kernel
 
 NOTEBOOK_DIR = notebook_dir()  # packaged notebooks in an installed wheel, else the checkout's notebooks/
 
-#: Notebooks that make one report per commune-level unit, and those that make one per district.
+#: Notebooks that make one report per commune-level unit, and those that make one per parent unit
+#: (a province, or a district for the years before 1/7/2025).
 UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends", "commune_plan")
 #: Notebooks that also write a file beside their report (parameter ``docx_dir``: the report's folder).
 DOCX_NOTEBOOKS = ("commune_plan",)
-GROUP_NOTEBOOKS = ("district_overview",)
+GROUP_NOTEBOOKS = ("parent_overview",)
 ALL_NOTEBOOKS = UNIT_NOTEBOOKS + GROUP_NOTEBOOKS
+#: Former notebook names still accepted (``--notebook district_overview``).
+NOTEBOOK_ALIASES: dict[str, str] = {"district_overview": "parent_overview"}
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "index_title": ("Báo cáo nông thôn mới", "New rural development reports"),
@@ -53,7 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo xã", "Commune report"),
     "village_map": ("Bản đồ thôn, xóm", "Village map"),
     "trends": ("Xu hướng", "Trends"),
-    "district_overview": ("Tổng quan huyện", "District overview"),
+    "parent_overview": ("Tổng quan tỉnh, huyện", "Province or district overview"),
     "commune_plan": ("Dự thảo kế hoạch năm sau", "Draft plan for next year"),
 }
 
@@ -382,7 +385,7 @@ def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: s
     rows = []
     from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
 
-    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "district_overview",
+    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "parent_overview",
                                             sort_key(split_type(r.job.name)[1]),
                                             ALL_NOTEBOOKS.index(r.job.notebook) if r.job.notebook in ALL_NOTEBOOKS else 9)):
         title = fmt(MESSAGES, r.job.notebook, lang) if r.job.notebook in MESSAGES else r.job.notebook
@@ -437,7 +440,9 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     """The jobs of a batch: each per-unit notebook for every commune asked for (``--all``: every
     commune with values in ``year``; a province or district expands to every commune under it
     valid in ``year``, with or without values: a commune without data gets its report saying so),
-    and each group notebook (district overview) for the districts those communes belong to.
+    and each group notebook (``parent_overview``) for the provinces and districts asked for by name,
+    else for the parent units those communes belong to in ``year`` (districts before 1/7/2025, the
+    province since). A former notebook name of :data:`NOTEBOOK_ALIASES` is accepted.
 
     ``data``: the dataset already loaded from ``dataset_path`` (read here otherwise). Raises
     ``DatasetError`` for a bad dataset, ``UnitLookupError`` for an unknown or ambiguous unit and
@@ -446,13 +451,14 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
     from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
 
-    notebooks = list(notebooks or ALL_NOTEBOOKS)
+    notebooks = list(dict.fromkeys(NOTEBOOK_ALIASES.get(n, n) for n in (notebooks or ALL_NOTEBOOKS)))
     unknown = [n for n in notebooks if n not in ALL_NOTEBOOKS]
     if unknown:
         raise ArgumentError("no_notebook", names=", ".join(unknown), choices=", ".join(ALL_NOTEBOOKS))
     ds = data if data is not None else load_dataset(dataset_path, catalogue)
     units = ds.units
     valid = in_year(units, year)
+    groups: list[str] = []  # provinces and districts asked for by name: their overview is theirs
     if all_units:
         with_values = set(ds.values.loc[ds.values["year"].eq(year), "code"])
         codes = [c for c in valid.loc[valid["level"].eq("commune"), "code"] if c in with_values]
@@ -461,7 +467,11 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
         for q in queries or []:
             code = resolve_unit(valid, q, year=year)
             level = valid.loc[valid["code"].eq(code), "level"].iloc[0]
-            codes += expand(valid, code, year, level="commune") if level in ("province", "district") else [code]
+            if level in ("province", "district"):
+                groups.append(code)
+                codes += expand(valid, code, year, level="commune")
+            else:
+                codes.append(code)
     codes = list(dict.fromkeys(codes))
     from ntm_analysis.serves import check_serves  # noqa: PLC0415
 
@@ -476,7 +486,7 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
     for nb in notebooks:
         if nb in GROUP_NOTEBOOKS:
             parents = list(dict.fromkeys(valid.loc[valid["code"].isin(codes), "parent_code"].dropna()))
-            targets = [p for p in parents if p in set(valid["code"])]
+            targets = list(dict.fromkeys(groups)) or [p for p in parents if p in set(valid["code"])]
         else:
             targets = codes
         for code in targets:

@@ -23,7 +23,7 @@ from ntm_analysis.units import descendants, display_name, in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
-    "district_overview": ("Tổng quan nông thôn mới: {name}, năm {year}", "New rural development overview: {name}, {year}"),
+    "parent_overview": ("Tổng quan nông thôn mới: {name}, năm {year}", "New rural development overview: {name}, {year}"),
     "village_map": ("Bản đồ thôn, xóm và khu dân cư kiểu mẫu: {name}, năm {year}",
                     "Villages, hamlets and model residential areas: {name}, {year}"),
     "trends": ("Xu hướng và tiến độ: {name}, đến năm {year}", "Trends and progress: {name}, up to {year}"),

@@ -20,7 +20,7 @@ import ntm_analysis
 from ntm_analysis.report import batch
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-NOTEBOOKS = ("commune_report", "village_map", "trends", "district_overview", "commune_plan")
+NOTEBOOKS = ("commune_report", "village_map", "trends", "parent_overview", "commune_plan")
 
 
 def message_pairs() -> list[tuple[str, str]]:

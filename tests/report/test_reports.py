@@ -36,11 +36,11 @@ def test_slug_is_ascii_and_cannot_leave_the_folder() -> None:
 
 
 def test_plan_jobs_all_makes_one_commune_report_per_commune_with_data() -> None:
-    jobs = plan_jobs(SAMPLE, 2024, all_units=True, notebooks=["commune_report", "district_overview"],
+    jobs = plan_jobs(SAMPLE, 2024, all_units=True, notebooks=["commune_report", "parent_overview"],
                      out_dir=Path("/nonexistent"))
     communes = [j for j in jobs if j.notebook == "commune_report"]
     assert len(communes) == 17  # 18 units, the town (thị trấn) has no NTM values
-    assert [j.code for j in jobs if j.notebook == "district_overview"] == ["185"]
+    assert [j.code for j in jobs if j.notebook == "parent_overview"] == ["185"]
 
 
 @pytest.mark.parametrize("query", ["Lạng Sơn", "185"])
@@ -49,6 +49,22 @@ def test_plan_jobs_expands_a_province_or_district_to_every_commune_of_the_year(q
     assert len(jobs) == 18  # 17 communes with data and the town without (its report says so)
     town = [j for j in jobs if j.code == "06325"]
     assert [j.name for j in town] == ["Thị trấn Bắc Sơn"]
+
+
+@pytest.mark.parametrize("notebook", ["parent_overview", "district_overview"])
+def test_plan_jobs_gives_the_overview_to_the_province_asked_for_before_2025(notebook: str) -> None:
+    """`--unit "Lạng Sơn" --year 2024`: the overview is the province's (not its district's); the
+    former notebook name is still accepted."""
+    jobs = plan_jobs(SAMPLE, 2024, ["Lạng Sơn"], notebooks=[notebook], out_dir=Path("/nonexistent"))
+    assert [(j.notebook, j.name) for j in jobs] == [("parent_overview", "Tỉnh Lạng Sơn")]
+
+
+def test_province_overview_of_2024_lists_the_communes_through_their_districts() -> None:
+    from ntm_analysis.report import sections, views
+
+    province = sections.communes_of(views.report_context(SAMPLE, 2024, "Lạng Sơn"))
+    district = sections.communes_of(views.report_context(SAMPLE, 2024, "185"))
+    assert len(province) == 17 and province == district  # the sample's communes with 2024 values
 
 
 def test_plan_jobs_names_a_reused_code_by_its_name_in_the_year() -> None:
