@@ -25,7 +25,7 @@ from ntm_analysis.units import display_name, expand, in_year
 from ntm_analysis.i18n import fmt
 from ntm_analysis.outputs import atomic_write
 from ntm_analysis.report.kernel import MESSAGES as KERNEL_MESSAGES
-from ntm_analysis.report.kernel import explain_failure, notebook_dir, own_kernel_manager
+from ntm_analysis.report.kernel import FRESH_EVERY, WarmKernel, explain_failure, notebook_dir
 
 NOTEBOOK_DIR = notebook_dir()  # packaged notebooks in an installed wheel, else the checkout's notebooks/
 
@@ -178,32 +178,17 @@ def notebook_to_html(nb: Any, lang: str = "vi") -> str:
     return body.replace("</head>", f"<style>{PRINT_CSS}</style>\n</head>", 1)
 
 
-class _kernel_stderr:
-    """Send the kernel's stderr (inherited file descriptor 2: start-up chatter such as ipykernel's
-    transport warning) to a log file while a notebook runs; errors are in the notebook itself."""
-
-    def __enter__(self) -> "_kernel_stderr":
-        self.log = tempfile.TemporaryFile()
-        self.saved = os.dup(2)
-        os.dup2(self.log.fileno(), 2)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        os.dup2(self.saved, 2)
-        os.close(self.saved)
-        self.log.close()
-
-
-def run_job(job: ReportJob, kernel_name: str | None = None) -> ReportResult:
+def run_job(job: ReportJob, kernel_name: str | None = None, kernel: WarmKernel | None = None) -> ReportResult:
     """Execute one notebook with papermill and write its HTML and executed ``.ipynb`` atomically.
 
-    The kernel is the interpreter that runs this code (``kernel.own_kernel_manager``), or the
-    installed kernelspec ``kernel_name`` when one is named. On failure the partial notebook is kept
-    next to where the report would be, and the error is returned, not raised, so that a batch goes
-    on; a kernel that cannot import this package is named with its interpreter.
+    ``kernel``: the worker's warm kernel (``kernel.WarmKernel``), reused from the previous report
+    with its state put back; without one, a kernel started for this report alone. The kernel is the
+    interpreter that runs this code (``kernel.own_kernel_manager``), or the installed kernelspec
+    ``kernel_name`` when one is named. On failure the partial notebook is kept next to where the
+    report would be, and the error is returned, not raised, so that a batch goes on; a kernel that
+    cannot import this package is named with its interpreter.
     """
     import nbformat  # noqa: PLC0415
-    import papermill as pm  # noqa: PLC0415
 
     start = time.perf_counter()
     lang = str(job.parameters.get("lang", "vi"))
@@ -211,8 +196,7 @@ def run_job(job: ReportJob, kernel_name: str | None = None) -> ReportResult:
     if not source.is_file():
         return ReportResult(job, False, None, None, error=fmt(KERNEL_MESSAGES, "no_notebooks", lang, name=job.notebook,
                                                               where=NOTEBOOK_DIR))
-    kernel = (dict(kernel_name=kernel_name) if kernel_name
-              else dict(kernel_name="python3", kernel_manager_class=own_kernel_manager()))
+    kernel_name = kernel.kernel_name if kernel is not None else kernel_name
     folder = job.folder
     folder.mkdir(parents=True, exist_ok=True)
     final_nb, final_html = folder / f"{job.notebook}.ipynb", folder / f"{job.notebook}.html"
@@ -220,9 +204,11 @@ def run_job(job: ReportJob, kernel_name: str | None = None) -> ReportResult:
     os.close(fd)
     tmp_nb = Path(tmp_name)
     try:
-        with _kernel_stderr():
-            pm.execute_notebook(str(source), str(tmp_nb), parameters=job.parameters, **kernel,
-                                cwd=str(NOTEBOOK_DIR), progress_bar=False, log_output=False)
+        if kernel is not None:
+            kernel.run(source, tmp_nb, job.parameters)
+        else:
+            with WarmKernel(kernel_name, cwd=NOTEBOOK_DIR, reuse=False) as once:
+                once.run(source, tmp_nb, job.parameters)
         os.chmod(tmp_nb, 0o644)
         nb = nbformat.read(tmp_nb, as_version=4)
         _atomic_write_text(final_html, notebook_to_html(nb, str(job.parameters.get("lang") or "vi")))
@@ -300,21 +286,46 @@ def _summary_from(nb: Any) -> str:
     return ""
 
 
+#: The warm kernel of this worker process (``_start_worker``); None outside a batch's worker.
+_WORKER_KERNEL: WarmKernel | None = None
+
+
+def _start_worker(fresh_every: int) -> None:
+    """Initialiser of a batch's worker process: one warm kernel for every report it runs, shut down
+    when the worker exits (multiprocessing's finalizers run at a worker's normal end)."""
+    global _WORKER_KERNEL  # noqa: PLW0603 - one kernel per worker process is the point
+    from multiprocessing.util import Finalize  # noqa: PLC0415
+
+    _WORKER_KERNEL = WarmKernel(fresh_every=fresh_every, cwd=NOTEBOOK_DIR)
+    Finalize(None, _WORKER_KERNEL.close, exitpriority=10)
+
+
+def _run_in_worker(job: ReportJob) -> ReportResult:
+    """One report in a batch's worker process, on the worker's warm kernel."""
+    return run_job(job, kernel=_WORKER_KERNEL)
+
+
 def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str | None = None,
-              progress: bool = True, on_result: Callable[[ReportResult], None] | None = None) -> list[ReportResult]:
-    """Run ``jobs`` in parallel worker processes (or on the Dask cluster at ``scheduler``)."""
+              progress: bool = True, on_result: Callable[[ReportResult], None] | None = None,
+              fresh_every: int = FRESH_EVERY) -> list[ReportResult]:
+    """Run ``jobs`` in parallel worker processes (or on the Dask cluster at ``scheduler``).
+
+    Each worker keeps one warm kernel (``kernel.WarmKernel``): imports paid once, its state put
+    back before every report, a fresh kernel after a failed report and every ``fresh_every``
+    reports. On Dask every report starts its own kernel."""
     if scheduler:
         return _run_dask(jobs, scheduler, progress)
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     results: list[ReportResult] = []
     with _progress(progress, len(jobs)) as advance:
         if workers == 1:
-            for job in jobs:
-                results.append(run_job(job))
-                advance(results[-1])
+            with WarmKernel(fresh_every=fresh_every, cwd=NOTEBOOK_DIR) as kernel:
+                for job in jobs:
+                    results.append(run_job(job, kernel=kernel))
+                    advance(results[-1])
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(run_job, job): job for job in jobs}
+            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(fresh_every,)) as pool:
+                futures = {pool.submit(_run_in_worker, job): job for job in jobs}
                 for fut in as_completed(futures):
                     try:
                         res = fut.result()

@@ -24,6 +24,9 @@ TIER_COLOURS = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 MESSAGES: dict[str, tuple[str, str]] = {
     "history_title": ("{name}: số tiêu chí đạt qua các năm", "{name}: criteria met over the years"),
     "history_y": ("Số tiêu chí đạt", "Criteria met"),
+    "missing_some": ("năm thiếu dữ liệu một số tiêu chí", "a year with criteria lacking data"),
+    "set_change": ("Đổi bộ tiêu chí từ năm {year}", "Criteria set changes in {year}"),
+    "period_panel": ("Bộ tiêu chí {lo}-{hi} ({n} tiêu chí)", "{lo}-{hi} criteria set ({n} criteria)"),
     "year": ("Năm", "Year"),
     "slipped": ("có tiêu chí bị tụt", "a criterion slipped"),
     "trend_title": ("{name}: các chỉ tiêu chưa đạt năm {year} ({tier})", "{name}: indicators not met in {year} ({tier})"),
@@ -98,38 +101,94 @@ def caption(key: str, lang: str = "vi", **kwargs: object) -> str:
     return fmt(MESSAGES, key, lang, **kwargs)
 
 
-def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names: dict[str, str],
-                     lang: str = "vi", synthetic: bool = False) -> Figure:
-    """Criteria met per tier and year for one unit; years with a slipped criterion are ringed."""
-    _style()
-    u = units_table[units_table["code"].eq(code)]
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+def _history_panel(ax: Any, u: pd.DataFrame, tier_names: dict[str, str], lang: str) -> list[Any]:
+    """One criteria set's lines on ``ax`` (its own y axis: 0 … its largest criteria count); returns the
+    legend handles. A year with criteria lacking data is drawn hollow (its count is not a full count)."""
+    handles, labelled = [], set()
     for i, (tier, tname) in enumerate(tier_names.items()):
         t = u[u["tier"].eq(tier)].sort_values("year")
         if t.empty:
             continue
-        colour = TIER_COLOURS[i % len(TIER_COLOURS)]
+        colour = TIER_COLOURS[i % len(TIER_COLOURS)]  # the n-th tier of each set in the same colour
         total = int(t["criteria_total"].max())
-        ax.plot(t["year"], t["criteria_met"], marker="o", color=colour, label=f"{tname} (/{total})")
+        line, = ax.plot(t["year"], t["criteria_met"], marker="o", color=colour, label=f"{tname} (/{total})")
+        handles.append(line)
+        if "criteria_missing" in t:
+            part = t[pd.to_numeric(t["criteria_missing"], errors="coerce").fillna(0).gt(0)]
+            ax.scatter(part["year"], part["criteria_met"], s=36, facecolors="white", edgecolors=colour, zorder=4)
         for y, m in zip(t["year"], t["criteria_met"]):  # above the ring drawn round a slipped year
+            if (y, m) in labelled:  # two tiers at the same point: one number, not two on top of each other
+                continue
+            labelled.add((y, m))
             ax.annotate(f"{int(m)}", (y, m), textcoords="offset points", xytext=(0, 10), ha="center",
                         fontsize=8, color=colour, zorder=6)
         slipped = t[t["slipped"].fillna("").astype(str).str.len() > 0]
         ax.scatter(slipped["year"], slipped["criteria_met"], s=160, facecolors="none", edgecolors="#D55E00",
-                   linewidths=1.8, zorder=5, label=fmt(MESSAGES, "slipped", lang) if i == 0 else None)
-    ax.set_xticks(sorted(u["year"].unique()))
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylim(0, max(20, int(u["criteria_total"].max()) + 3) if len(u) else 20)
+                   linewidths=1.8, zorder=5)
     years = sorted(u["year"].unique())
+    ax.set_xticks(years)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    top = int(u["criteria_total"].max()) if len(u) else 19
+    ax.set_ylim(0, top + max(2, round(top * 0.15)))
     if years:
         ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     ax.set_xlabel(fmt(MESSAGES, "year", lang))
-    ax.set_ylabel(fmt(MESSAGES, "history_y", lang))
-    ax.set_title(fmt(MESSAGES, "history_title", lang, name=name), loc="left", fontweight="bold")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside, never over points
     ax.grid(axis="y", alpha=0.3)
+    return handles
+
+
+def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names: dict[str, str],
+                     lang: str = "vi", synthetic: bool = False,
+                     periods: list[tuple[str, str, dict[str, str]]] | None = None) -> Figure:
+    """Criteria met per tier and year for one unit; years with a slipped criterion are ringed, years
+    with criteria lacking data are hollow.
+
+    ``periods``: when the years cross a change of criteria set, ``[(catalogue id, panel title,
+    tier names)]`` in year order, and ``units_table`` has the ``catalogue`` column of
+    ``assess.periods.units_across_periods``: then one panel per set, each with its own y axis
+    (0 … its criteria count: x/19 and x/10 are never drawn on one axis), separated by a dashed line
+    labelled with the year the set changes."""
+    _style()
+    u = units_table[units_table["code"].eq(code)]
+    if periods and "catalogue" in u and u["catalogue"].nunique() > 1:
+        panels = [(u[u["catalogue"].eq(cid)], title, names) for cid, title, names in periods
+                  if u["catalogue"].eq(cid).any()]
+    else:
+        panels = [(u, None, tier_names)]
+    ratios = [max(p[0]["year"].nunique(), 1) + 1.0 for p in panels]
+    fig, axes = plt.subplots(1, len(panels), figsize=(7.5 + 1.2 * (len(panels) - 1), 3.6), squeeze=False,
+                             gridspec_kw={"width_ratios": ratios})
+    handles = []
+    for k, (ax, (pu, title, names)) in enumerate(zip(axes[0], panels)):
+        handles += _history_panel(ax, pu, names, lang)
+        if title:
+            ax.set_title(title, loc="left", fontsize=8.5)
+        if k == 0:
+            ax.set_ylabel(fmt(MESSAGES, "history_y", lang))
+    ring = plt.Line2D([], [], marker="o", linestyle="none", markersize=11, markerfacecolor="none",
+                      markeredgecolor="#D55E00", markeredgewidth=1.8, label=fmt(MESSAGES, "slipped", lang))
+    handles.append(ring)
+    if "criteria_missing" in u and pd.to_numeric(u["criteria_missing"], errors="coerce").fillna(0).gt(0).any():
+        handles.append(plt.Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
+                                  markeredgecolor="#555555", label=fmt(MESSAGES, "missing_some", lang)))
+    title = fmt(MESSAGES, "history_title", lang, name=name)
+    if len(panels) == 1:
+        ax = axes[0][0]
+        ax.set_title(title, loc="left", fontweight="bold")
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        _footer(fig, synthetic, lang)
+        fig.tight_layout()
+        return fig
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=10)
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8, frameon=False)
     _footer(fig, synthetic, lang)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.2, 1, 0.9), w_pad=3.0)
+    for left, right, (pu, _, _) in zip(axes[0][:-1], axes[0][1:], panels[1:]):  # the visible break
+        x = (left.get_position().x1 + right.get_position().x0) / 2
+        fig.add_artist(plt.Line2D([x, x], [0.2, 0.9], transform=fig.transFigure, linestyle="--",
+                                  color="#b42318", linewidth=1.2, gid="set-change"))
+        fig.text(x, 0.905, fmt(MESSAGES, "set_change", lang, year=int(pu["year"].min())), ha="center",
+                 va="bottom", fontsize=7.5, color="#b42318")
     return fig
 
 

@@ -24,6 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_binding": ("Chỉ tiêu chưa đạt: giá trị / ngưỡng (còn)", "Binding: value / threshold (gap)"),
     "col_unverified": ("Chưa xác minh", "Unverified"),
     "head": ("{name} {year}", "{name} {year}"),
+    "head_group": ("{name} {year} ({group})", "{name} {year} ({group})"),
+    "group_defaulted": ("{group}: nhóm mặc định của bộ tiêu chí, chưa khai báo", "{group}: the catalogue's default, none given"),
     "tier_part": ("{tier}: đạt {met}/{total} tiêu chí", "{tier}: {met}/{total} criteria met"),
     "reached": ("đạt chuẩn", "standard reached"),
     "no_data": ("{tier}: không có dữ liệu", "{tier}: no data"),
@@ -190,7 +192,9 @@ def _criterion_items(assessment: Assessment, tier: str, numbers: str, lang: str)
 
 def summary_line(assessment: Assessment, code: str, year: int, tier: str | None = None, lang: str = "vi") -> str:
     """One line per unit and year, e.g. "Tân Lập 2023 — NTM: đạt 18/19 tiêu chí; bị tụt: tiêu chí 1
-    (Quy hoạch)"; all tiers of the unit (separated by " | ") when ``tier`` is None."""
+    (Quy hoạch)"; all tiers of the unit (separated by " | ") when ``tier`` is None. Under a
+    group-based catalogue the head names the commune group (:func:`group_label`): "Vũ Lăng 2026
+    (Nhóm 3) — …"."""
     check_lang(lang)
     u = assessment.units
     u = u[u["code"].eq(code) & u["year"].eq(int(year))]
@@ -218,4 +222,25 @@ def summary_line(assessment: Assessment, code: str, year: int, tier: str | None 
             bits.append(fmt(MESSAGES, "since_recognition", lang, year=int(row.recognised),
                             items=_criterion_items(assessment, row.tier, row.slipped_since_recognition, lang)))
         parts.append("; ".join(bits))
-    return fmt(MESSAGES, "head", lang, name=_unit_name(assessment, code, year), year=year) + " — " + " | ".join(parts)
+    group = group_label(assessment, code, year, lang)
+    head = fmt(MESSAGES, "head_group" if group else "head", lang, name=_unit_name(assessment, code, year), year=year,
+               group=group)
+    return head + " — " + " | ".join(parts)
+
+
+def group_label(assessment: Assessment, code: str, year: int, lang: str = "vi") -> str:
+    """The commune group ``code`` was judged by in ``year`` under a group-based catalogue (QĐ 51:
+    "Nhóm 3" / "Group 3", the catalogue's name of the group), flagged when it is the catalogue's
+    ``default_group`` given for want of one (``assess.keys``); "" under a region-based catalogue."""
+    from ntm_analysis.catalogue.model import threshold_by  # noqa: PLC0415
+
+    cat, keys = assessment.catalogue, getattr(assessment, "keys", None)
+    if cat is None or threshold_by(cat) != "group" or keys is None or keys.empty:
+        return ""
+    row = keys[keys["code"].eq(code) & keys["year"].eq(int(year))]
+    if row.empty or not str(row["key"].iloc[0]):
+        return ""
+    key = str(row["key"].iloc[0])
+    names = {str(g["id"]): g for g in cat.meta.get("groups") or []}
+    name = pick(names[key], lang) if key in names else key
+    return fmt(MESSAGES, "group_defaulted", lang, group=name) if bool(row["key_defaulted"].iloc[0]) else name

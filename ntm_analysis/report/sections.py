@@ -108,10 +108,28 @@ def _synthetic(ctx: ReportContext) -> bool:
 
 
 def history_chart(ctx: ReportContext) -> Any:
-    """Criteria met per tier over the years, slipped years ringed."""
+    """Criteria met per tier over the years, slipped years ringed; when the years up to the report's
+    cross a change of criteria set (2025 → 2026), one panel per set with the break marked
+    (``assess.periods.units_across_periods``)."""
+    from ntm_analysis.catalogue.periods import period_notice  # noqa: PLC0415
+
     tiers = {k: v for k, v in _commune_tiers(ctx).items() if k in unit_tiers(ctx)}
     upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]  # a report shows no later year
-    fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx))
+    periods = None
+    earlier = [int(y) for y in ctx.dataset.values["year"].unique() if int(y) <= ctx.year]
+    if period_notice(ctx.dataset.meta, ctx.catalogue, earlier, ctx.lang):
+        from ntm_analysis.assess.periods import units_across_periods  # noqa: PLC0415
+
+        upto, cats = units_across_periods(ctx.dataset, ctx.code, ctx.year, lang=ctx.lang)
+        periods = []
+        for cat in cats:
+            rows = cat.tiers[cat.tiers["unit_level"].eq("commune")].sort_values("order")
+            shown = set(upto.loc[upto["catalogue"].eq(cat.meta["id"]), "tier"])
+            names = {str(k): str(v) for k, v in zip(rows["tier"], rows[f"name_{ctx.lang}"]) if k in shown}
+            title = charts.caption("period_panel", ctx.lang, lo=cat.meta.get("period_from"),
+                                   hi=cat.meta.get("period_to"), n=cat.criteria["criterion"].nunique())
+            periods.append((str(cat.meta["id"]), title, names))
+    fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx), periods=periods)
     return charts.to_image(fig, caption=charts.caption("cap_history", ctx.lang, name=ctx.name))
 
 

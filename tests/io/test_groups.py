@@ -125,3 +125,28 @@ def test_default_group_must_be_one_of_the_groups():
     doc = _doc()
     doc["default_group"] = "9"
     assert [(p.location, p.key) for p in check_catalogue(doc, "t.yaml")] == [("default_group", "ref")]
+
+
+def test_summary_line_names_the_group_and_flags_a_default_one(data):
+    """`ntm status` under a group catalogue: the head names the commune group the unit was judged
+    by; a group given by the catalogue's default_group says so."""
+    from ntm_analysis.report.scorecard import summary_line
+
+    doc = _doc()
+    doc["default_group"] = "2"
+    cat = build_catalogue(doc)
+    result = assess(data, cat, years=[2026], units=["06367", "06325"])
+    groups = {g["id"]: g for g in cat.meta["groups"]}
+    assert summary_line(result, "06367", 2026, lang="vi").split(" — ")[0].endswith(f"2026 ({groups['1']['vi']})")
+    flagged = summary_line(result, "06325", 2026, lang="en").split(" — ")[0]
+    assert f"({groups['2']['en']}: the catalogue's default, none given)" in flagged
+
+
+def test_summary_line_of_a_region_catalogue_names_no_group():
+    from ntm_analysis.report.scorecard import summary_line
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    ds = load_dataset(sample)
+    cat = load_catalogue("lang-son-2022-2025")
+    head = summary_line(assess(ds, cat, years=[2024], units=["06352"]), "06352", 2024).split(" — ")[0]
+    assert head == "Tân Lập 2024"
