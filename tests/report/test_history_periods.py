@@ -10,7 +10,7 @@ import pytest
 
 from ntm_analysis.report import charts
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 def _units() -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pytest
 from ntm_analysis.report.batch import plan_jobs, run_job
 from ntm_analysis.report.kernel import WarmKernel, notebook_dir
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 pytestmark = pytest.mark.slow  # every test here starts kernels and runs papermill
 
