@@ -225,7 +225,7 @@ def sample_2024():
 
 
 def _communes_with_data(ds, year: int) -> list[str]:
-    from ntm_analysis.assess.rollup import valid_in
+    from ntm_analysis.units import valid_in
 
     u = ds.units[valid_in(ds.units, year) & ds.units["level"].eq("commune")]
     has = set(ds.values.loc[ds.values["year"].eq(year), "code"])
