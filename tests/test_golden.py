@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-import golden_tables as g
+from tests import golden_tables as g
 
 sys.path.insert(0, str(g.ROOT / "benchmarks"))
 import reference_impl as ref  # noqa: E402
