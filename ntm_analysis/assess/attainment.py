@@ -24,13 +24,17 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.assess.keys import pick_thresholds, require_groups, unit_keys  # noqa: F401 (pick_thresholds re-exported)
-from ntm_analysis.catalogue.model import Catalogue
-from ntm_analysis.io.dataset import Dataset
+import polars as pl
+
+from ntm_analysis.assess import summary
+from ntm_analysis.io.columnar import CAT, add_validity, to_pandas, to_polars, valid_expr
+from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
+from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
+from ntm_analysis.catalogue.model import Catalogue, threshold_by
+from ntm_analysis.io.dataset import Dataset, dataset_frame
 from ntm_analysis.errors import KeyedError
-from ntm_analysis.i18n import check_lang, fmt
-from ntm_analysis.assess.changes import classify_changes
-from ntm_analysis.assess.rollup import CONFLICT_COLUMNS, EPS, resolve_values
+from ntm_analysis.i18n import check_lang
+from ntm_analysis.assess.rollup import CONFLICT_COLUMNS, resolve_values
 from ntm_analysis.units import LEVEL_RANK, ancestry, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -128,195 +132,37 @@ def _requires(catalogue: Catalogue) -> dict[str, str]:
 # --- indicators ------------------------------------------------------------------------------
 
 
-def indicator_status(value: pd.Series, threshold: pd.Series, comparator: pd.Series,
-                     applicable: pd.Series) -> pd.DataFrame:
-    """``status``, ``gap`` and ``share_covered`` of aligned value/threshold/comparator columns.
-
-    Gap is positive while there is still a way to go (threshold − value for ``>=``, value −
-    threshold for ``<=``, |value − threshold| for ``==``), 0 once met, NaN for booleans."""
-    v, t = value.astype("float64"), threshold.astype("float64")
-    comp = comparator.astype("string").fillna("")
-    is_bool, ge, le, eq = comp.eq("true"), comp.eq(">="), comp.eq("<="), comp.eq("==")
-    met = np.select(
-        [is_bool, ge, le, eq],
-        [v.eq(1.0), v >= t - EPS * t.abs().clip(lower=1), v <= t + EPS * t.abs().clip(lower=1),
-         (v - t).abs() <= EPS * t.abs().clip(lower=1)],
-        default=False,
-    ).astype(bool)
-    status = np.select(
-        [~applicable, v.isna(), ~is_bool & t.isna(), met],
-        ["not_applicable", "missing", "unknown_threshold", "met"],
-        default="not_met",
-    )
-    gap = np.select([ge, le, eq], [(t - v).clip(lower=0), (v - t).clip(lower=0), (v - t).abs()], default=np.nan)
-    gap = np.where(met & ~is_bool, 0.0, gap)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_ge = np.where(t > 0, (v / t).clip(0, 1), 1.0)
-        share_le = np.where(v <= t, 1.0, np.where(v > 0, (t / v).clip(0, 1), 1.0))
-        share_eq = np.where((v - t).abs() <= EPS, 1.0,
-                            np.minimum(v.abs(), t.abs()) / np.maximum(v.abs(), t.abs()))
-    share = np.select([ge, le, eq], [share_ge, share_le, share_eq], default=np.nan)
-    bad = np.asarray(status != "met") & np.asarray(status != "not_met")
-    return pd.DataFrame({
-        "status": pd.Series(status, index=value.index, dtype="string"),
-        "gap": pd.Series(np.where(bad, np.nan, gap), index=value.index, dtype="float64"),
-        "share_covered": pd.Series(np.where(bad, np.nan, share), index=value.index, dtype="float64"),
-    })
-
-
 def _indicator_rows(dataset: Dataset, catalogue: Catalogue, compute_units: pd.DataFrame,
-                    years: list[int], tiers: list[str]) -> pd.DataFrame:
+                    years: list[int], tiers: list[str]) -> pl.DataFrame:
     """One row per (unit, year, tier, indicator) for units whose level the tier (or one of its
-    indicators) is assessed at; ``applicable`` says whether the indicator's own level matches."""
+    indicators) is assessed at; ``applicable`` says whether the indicator's own level matches.
+    Polars, text keys Categorical; also ``key``/``key_defaulted`` (:func:`unit_keys`) and ``ind_order``."""
     tiers_t = catalogue.tiers.loc[catalogue.tiers["tier"].isin(tiers), ["tier", "unit_level"]]
-    inds = catalogue.indicators[catalogue.indicators["tier"].isin(tiers)].copy()
-    inds["ind_order"] = np.arange(len(inds))
+    inds = catalogue.indicators[catalogue.indicators["tier"].isin(tiers)]
+    inds = inds.assign(ind_order=np.arange(len(inds), dtype="int64"))
     # only the columns the assessment keeps: names, sources and notes would be copied to every
     # unit × year × indicator row (millions at national scale) and are read from the catalogue instead
     inds = inds[[c for c in inds if c in INDICATOR_COLUMNS or c in ("unit_level", "ind_order")]]
-    levels = pd.concat([tiers_t, inds[["tier", "unit_level"]]]).drop_duplicates()
-    levels = levels.rename(columns={"unit_level": "level"})
-    cols = ["code", "level", *[c for c in ("valid_from", "valid_to") if c in compute_units]]
-    uy = compute_units[cols].merge(pd.DataFrame({"year": np.asarray(years, dtype="int64")}), how="cross")
-    uy = uy[valid_in(uy, uy["year"])].drop(columns=[c for c in ("valid_from", "valid_to") if c in uy])
+    levels = pd.concat([tiers_t, inds[["tier", "unit_level"]]]).drop_duplicates().rename(columns={"unit_level": "level"})
+    uy = add_validity(compute_units[["code", "level", *[c for c in ("valid_from", "valid_to") if c in compute_units]]])
+    uy = to_polars(uy, text=["code", "level"]).join(pl.DataFrame({"year": sorted(years)}, schema={"year": pl.Int64}),
+                                                      how="cross")
+    uy = uy.filter(valid_expr()).drop("valid_from", "valid_to")
     keys = unit_keys(compute_units, catalogue, years, getattr(dataset, "groups", None))
-    require_groups(keys, uy[uy["level"].isin(tiers_t["unit_level"])], dataset.units, catalogue)
-    rows = uy.merge(keys, on=["code", "year"], how="left").merge(levels, on="level").merge(inds, on="tier")
-    rows["applicable"] = rows["unit_level"].eq(rows["level"]).fillna(False).astype(bool)
-    return rows.reset_index(drop=True)
+    if threshold_by(catalogue) == "group":  # (a no-op for region catalogues)
+        assessed = uy.filter(pl.col("level").cast(pl.String).is_in(list(tiers_t["unit_level"]))).select("code", "year")
+        require_groups(keys, to_pandas(assessed), dataset.units, catalogue)
+    text = ["code", "tier", "indicator", "measure", "comparator", "threshold_status", "confidence", "level", "unit_level"]
+    rows = (uy.join(to_polars(keys, text=["code"]).with_columns(pl.col("year").cast(pl.Int64)), on=["code", "year"],
+                    how="left")
+            .join(to_polars(levels, text=text), on="level").join(to_polars(inds, text=text), on="tier"))
+    return rows.with_columns(applicable=(pl.col("unit_level").cast(pl.String) == pl.col("level").cast(pl.String))
+                             .fill_null(False))
 
 
-def _criteria(rows: pd.DataFrame) -> pd.DataFrame:
-    """Criterion status, counts and binding indicators from the indicator rows."""
-    keys = ["code", "year", "tier", "criterion"]
-    st = rows["status"]
-    flags = rows[keys].assign(
-        app=st.ne("not_applicable"), met=st.eq("met"), not_met=st.eq("not_met"),
-        miss=st.isin(["missing", "unknown_threshold"]),
-    )
-    crit = flags.groupby(keys, as_index=False).agg(
-        n_indicators=("app", "sum"), n_met=("met", "sum"), n_not_met=("not_met", "sum"),
-        n_missing=("miss", "sum"))
-    crit["status"] = pd.Series(np.select(
-        [crit["n_indicators"].eq(0), crit["n_not_met"].gt(0), crit["n_missing"].gt(0)],
-        ["not_applicable", "not_met", "missing"], default="met"), index=crit.index, dtype="string")
-    held = rows.assign(first=np.where(flags["not_met"], 0, 1))[flags["not_met"] | flags["miss"]]
-    held = held.sort_values([*keys, "first", "ind_order"])
-    binding = _join_sorted(held, keys, "indicator")
-    crit = crit.merge(binding.rename(columns={"indicator": "binding"}), on=keys, how="left")
-    crit["binding"] = crit["binding"].astype("str").fillna("")
-    for col in ("n_indicators", "n_met", "n_missing"):
-        crit[col] = crit[col].astype("int64")
-    return crit
-
-
-def _changes(crit: pd.DataFrame) -> pd.DataFrame:
-    """``change`` of each criterion vs the previous decided year (:func:`changes.classify_changes`)."""
-    crit = crit.sort_values(["code", "tier", "criterion", "year"])
-    return crit.assign(change=classify_changes(crit, ["code", "tier", "criterion"]).astype("str"))
-
-
-def _join_numbers(frame: pd.DataFrame, mask: pd.Series, keys: list[str], name: str) -> pd.DataFrame:
-    """Comma-separated criterion numbers of the rows in ``mask``, per ``keys``."""
-    sel = frame[mask].sort_values([*keys, "criterion"])
-    return _join_sorted(sel, keys, "criterion").rename(columns={"criterion": name})
-
-
-def _join_sorted(sel: pd.DataFrame, keys: list[str], col: str) -> pd.DataFrame:
-    """``keys`` plus ``col`` joined with ", " per group of ``sel`` (already sorted by ``keys``), in
-    row order: the same as ``groupby(keys)[col].agg(lambda s: ", ".join(s.astype(str)))`` but
-    vectorised (Arrow list join), because there are millions of groups at national scale."""
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.compute as pc  # noqa: PLC0415
-
-    if sel.empty:
-        return pd.DataFrame({**{k: sel[k] for k in keys}, col: pd.Series(dtype="str")})
-    k = sel[keys].reset_index(drop=True)
-    new = np.zeros(len(k), dtype=bool)
-    new[0] = True
-    for key in keys:  # a group starts where any key differs from the row before
-        a = k[key].to_numpy()
-        new[1:] |= a[1:] != a[:-1]
-    starts = np.flatnonzero(new)
-    offsets = pa.array(np.append(starts, len(k)).astype("int32"))
-    texts = pa.array(sel[col].astype(str).to_numpy(dtype=object), pa.string())
-    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, texts), ", ")
-    out = k.iloc[starts].reset_index(drop=True)
-    out[col] = pd.Series(joined.to_numpy(zero_copy_only=False), dtype="str")
-    return out
-
-
-def _units(crit: pd.DataFrame, dataset: Dataset, catalogue: Catalogue, anc: pd.DataFrame,
-           tiers: list[str]) -> pd.DataFrame:
-    """Unit summary per (code, year, tier): counts, reached, recognised, newly met and slipped."""
-    keys = ["code", "year", "tier"]
-    app = crit[crit["status"].ne("not_applicable")]
-    summ = app.assign(met=app["status"].eq("met"), miss=app["status"].eq("missing")).groupby(
-        keys, as_index=False).agg(criteria_met=("met", "sum"), criteria_total=("criterion", "size"),
-                                  criteria_missing=("miss", "sum"))
-    summ = summ.astype({"criteria_met": "int64", "criteria_total": "int64", "criteria_missing": "int64"})
-    summ["all_met"] = summ["criteria_total"].gt(0) & summ["criteria_met"].eq(summ["criteria_total"])
-    summ = _reached(summ, catalogue, anc, tiers)
-
-    rec = dataset.recognitions[["code", "tier", "year"]].rename(columns={"year": "rec_year"})
-    rec = summ[keys].merge(rec, on=["code", "tier"])
-    # a code is reused across mergers: a recognition counts only for the unit row it was given to
-    rows = dataset.units[["code", *[c for c in ("valid_from", "valid_to") if c in dataset.units]]]
-    rec = rec.merge(rows, on="code", how="left")
-    rec = rec[valid_in(rec, rec["year"]) & valid_in(rec, rec["rec_year"])]
-    rec = rec[rec["rec_year"] <= rec["year"]].groupby(keys, as_index=False)["rec_year"].max()
-    summ = summ.merge(rec.rename(columns={"rec_year": "recognised"}), on=keys, how="left")
-    summ["recognised"] = summ["recognised"].astype("Int64")
-
-    newly = crit["change"].eq("newly_met").fillna(False).astype(bool)
-    recovered = crit["change"].eq("recovered").fillna(False).astype(bool)
-    slipped = crit["change"].eq("slipped").fillna(False).astype(bool)
-    at_rec = crit[["code", "tier", "criterion", "year", "status"]].rename(
-        columns={"year": "recognised", "status": "rec_status"}).astype({"recognised": "Int64"})
-    since = crit.merge(summ[[*keys, "recognised"]], on=keys, how="left")
-    since = since.merge(at_rec, on=["code", "tier", "criterion", "recognised"], how="left")
-    lost = (since["rec_status"].eq("met") & since["status"].eq("not_met")
-            & (since["year"] > since["recognised"])).fillna(False).astype(bool)
-    for frame, mask, name in ((crit, newly, "newly_met"), (crit, recovered, "recovered"), (crit, slipped, "slipped"),
-                              (since, lost, "slipped_since_recognition")):
-        summ = summ.merge(_join_numbers(frame, mask, keys, name), on=keys, how="left")
-        summ[name] = summ[name].astype("string").fillna("")
-    return summ
-
-
-def _reached(summ: pd.DataFrame, catalogue: Catalogue, anc: pd.DataFrame, tiers: list[str]) -> pd.DataFrame:
-    """``reached`` = all criteria met and the required tier reached the same year (by the unit
-    itself, or by its ancestor when the required tier is assessed at another level)."""
-    requires = _requires(catalogue)
-    level = catalogue.tiers.set_index("tier")["unit_level"].to_dict()
-    summ = summ.assign(reached=False)
-    done: set[str] = set()
-    pending = list(tiers)
-    while pending:  # loop over tiers only, required tiers first
-        ready = [t for t in pending if requires.get(t) not in pending or requires.get(t) == t]
-        for tier in ready or pending[:1]:
-            pending.remove(tier)
-            mask = summ["tier"].eq(tier)
-            req = requires.get(tier)
-            if not req or req not in done:
-                summ.loc[mask, "reached"] = summ.loc[mask, "all_met"]
-                done.add(tier)
-                continue
-            part = summ.loc[mask, ["code", "year", "all_met"]]
-            if level.get(req) == level.get(tier):
-                part = part.assign(key=part["code"])
-            else:
-                up = anc.loc[anc["ancestor_level"].eq(level.get(req)), ["code", "ancestor", "valid_from", "valid_to"]]
-                part = part.reset_index().merge(up, on="code", how="left")
-                part = part[valid_in(part, part["year"])].drop_duplicates("index").set_index("index")  # the ancestor that year
-                part = part.rename(columns={"ancestor": "key"}).drop(columns=["valid_from", "valid_to"])
-            ok = summ.loc[summ["tier"].eq(req), ["code", "year", "reached"]].rename(
-                columns={"code": "key", "reached": "req_ok"})
-            merged = part.reset_index().merge(ok, on=["key", "year"], how="left").set_index("index")
-            summ.loc[merged.index, "reached"] = merged["all_met"] & merged["req_ok"].fillna(False).astype(bool)
-            done.add(tier)
-    summ["reached"] = summ["reached"].astype(bool)
-    return summ
+def _tier_info(catalogue: Catalogue) -> tuple[dict[str, str], dict[str, str]]:
+    """Each tier's required tier and unit level."""
+    return _requires(catalogue), catalogue.tiers.set_index("tier")["unit_level"].astype(str).to_dict()
 
 
 def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | None = None,
@@ -328,9 +174,12 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     earlier years of the period with values are assessed too so that ``change``, ``newly_met`` and
     ``slipped`` compare with the previous assessed year (never with a year of another period). ``tiers``: tier ids (default: all; required tiers are assessed as well to decide
     ``reached``). ``units``: codes of communes, villages, hamlets or of a district / province (then
-    every unit under it). Village and hamlet values roll up as described in the module docstring;
+    every unit under it): only those units (and the units under or above them that their values
+    and ``reached`` need) are assessed, so one commune of a national dataset answers at once.
+    Village and hamlet values roll up as described in the module docstring;
     a direct value is used only when no roll-up is possible, conflicts go to ``rollup_conflicts``.
-    Raises :class:`AssessError` for unknown unit codes or tiers.
+    Raises :class:`AssessError` for unknown unit codes or tiers. Runs on polars (see
+    :mod:`ntm_analysis.io.columnar`); the tables returned are pandas.
     """
     check_lang(lang)
     want_years = None if years is None else sorted({int(y) for y in ([years] if isinstance(years, int) else years)})
@@ -339,47 +188,63 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     all_units = dataset.units
     anc = ancestry(all_units)
     scope = select_units(all_units, units, lang, anc)
-    compute_units = all_units if units is None else all_units[
-        all_units["code"].isin(anc.loc[anc["code"].isin(scope["code"].unique()), "ancestor"].unique())]
-    data_years = set(dataset.values["year"].astype("int64"))
+    if units is None:
+        compute_units = all_units
+    else:  # the scope, every unit above it (for ``reached``) and under it (for roll-ups)
+        up = anc.loc[anc["code"].isin(scope["code"].unique()), "ancestor"].unique()
+        compute_units = all_units[all_units["code"].isin(up)]
+    values = dataset_frame(dataset)
+    data_years = set(values["year"].unique().to_list())
     horizon = max(want_years) if want_years else None
     lo, hi = catalogue.meta.get("period_from", -10**6), catalogue.meta.get("period_to", 10**6)
     # years of another criteria period are never assessed under this catalogue (no x/19 against x/10)
     years_all = sorted({y for y in data_years if (horizon is None or y <= horizon) and lo <= y <= hi}
                        | set(want_years or []))
 
+    anc_pl = to_polars(add_validity(anc), text=["code", "level", "ancestor", "ancestor_level"])
+    if units is not None:  # values of the units assessed and of those under them only
+        below = anc_pl.join(to_polars(compute_units[["code"]].drop_duplicates(), text=["code"]).rename({"code": "ancestor"}),
+                            on="ancestor", how="semi").select("code").unique()
+        values = values.join(below, on="code", how="semi")
     rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
-    needed = rows.loc[rows["applicable"], ["code", "level", "year", "measure"]].drop_duplicates()
-    vals, conflicts = resolve_values(needed, dataset, catalogue, anc)
-    rows = rows.merge(vals, on=["code", "year", "measure"], how="left")
-    rows["threshold"] = pick_thresholds(rows, catalogue)
-    rows["value"] = rows["value"].where(rows["applicable"]).astype("float64")
-    rows["value_source"] = rows["value_source"].where(rows["applicable"])
-    rows = pd.concat([rows, indicator_status(rows["value"], rows["threshold"], rows["comparator"],
-                                             rows["applicable"])], axis=1)
+    # (unit, year, measure) to resolve: from the unit-years and the (level, measure) pairs, not the big rows
+    pairs = rows.filter(pl.col("applicable")).select("level", "measure").unique()
+    needed = rows.select("code", "level", "year").unique().join(pairs, on="level")
+    meas = to_polars(catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"}),
+                     text=["measure", "m_level", "rollup", "kind"])
+    vals, conflicts = resolve_values(needed, values, meas, anc_pl)
+    rows = rows.join(vals, on=["code", "year", "measure"], how="left")
+    rows = thresholds_for(rows, catalogue)
+    rows = rows.with_columns(value=pl.when(pl.col("applicable")).then(pl.col("value")),
+                             value_source=pl.when(pl.col("applicable")).then(pl.col("value_source")))
+    rows = rows.with_columns(status_columns()).with_columns(pl.col("status").cast(CAT))
 
-    crit = _criteria(rows)
-    crit = _changes(crit)
-    summ = _units(crit, dataset, catalogue, anc, compute_tiers)
+    requires, level = _tier_info(catalogue)
+    crit = summary.criteria(rows)
+    rec = to_polars(dataset.recognitions[["code", "tier", "year"]], text=["code", "tier"]).with_columns(
+        pl.col("year").cast(pl.Int64))
+    unit_rows = to_polars(add_validity(all_units[["code", *[c for c in ("valid_from", "valid_to") if c in all_units]]]),
+                          text=["code"])
+    summ = summary.units(crit, unit_rows, rec, anc_pl, requires, level, compute_tiers)
 
     tier_order = {t: i for i, t in enumerate(catalogue.tier_ids())}
+    scope_codes = to_polars(scope[["code"]].drop_duplicates(), text=["code"]) if units is not None else None
 
-    def keep(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-        """Rows in the requested scope, years and tiers, sorted, text columns as ``str``."""
-        # (Arrow-backed text: ``isin``/``map`` with many values walk them in Python; a whole-dataset
-        # scope needs no mask, and the tier order comes from categorical codes)
-        mask = (pd.Series(True, index=frame.index) if units is None
-                else frame["code"].isin(scope["code"].unique()))
-        if "tier" in frame:
-            order = pd.Categorical(frame["tier"], categories=list(tier_order)).codes
-            mask &= pd.Series(np.isin(order, [tier_order[t] for t in want_tiers if t in tier_order]), index=frame.index)
-            frame = frame.assign(tier_order=order)
+    def keep(frame: pl.DataFrame, cols: list[str]) -> pd.DataFrame:
+        """Rows in the requested scope, years and tiers, sorted, as a pandas table."""
+        if scope_codes is not None:
+            frame = frame.join(scope_codes, on="code", how="semi")
+        if "tier" in frame.columns:
+            frame = frame.with_columns(tier_order=pl.col("tier").cast(pl.String).replace_strict(
+                tier_order, default=-1, return_dtype=pl.Int64))
+            frame = frame.filter(pl.col("tier").cast(pl.String).is_in(want_tiers))
         if want_years is not None:
-            mask &= frame["year"].isin(want_years)
-        sort = [c for c in ("code", "year", "tier_order", "criterion", "ind_order", "measure") if c in frame]
-        out = frame[mask].sort_values(sort)[cols].reset_index(drop=True)
-        text = [c for c in out if c in TEXT_COLUMNS]
-        return out.astype({c: "str" for c in text})
+            frame = frame.filter(pl.col("year").is_in(want_years))
+        sort = [c for c in ("code", "year", "tier_order", "criterion", "ind_order", "measure") if c in frame.columns]
+        frame = frame.with_columns([pl.col(c).cast(pl.String) for c in ("code", "measure") if c in frame.columns])
+        out = frame.sort(sort, maintain_order=True, nulls_last=False).select(cols)
+        return to_pandas(out, ints=["year", "criterion", "criteria_met", "criteria_total", "criteria_missing",
+                                    "n_indicators", "n_met", "n_missing"], nullable_ints=["recognised"])
 
     scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "group", "valid_from", "valid_to")
                   if c in scope]
@@ -389,7 +254,7 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         units=keep(summ, UNIT_COLUMNS),
         rollup_conflicts=keep(conflicts, CONFLICT_COLUMNS),
         scope=scope[scope_cols].reset_index(drop=True), catalogue=catalogue,
-        keys=keep(rows[["code", "year", "key", "key_defaulted"]].drop_duplicates(["code", "year"]),
+        keys=keep(rows.select("code", "year", "key", "key_defaulted").unique(["code", "year"], keep="first"),
                   ["code", "year", "key", "key_defaulted"]),
     )
 

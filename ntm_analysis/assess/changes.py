@@ -17,26 +17,43 @@ met) for the same item; years without data are skipped. The first decided year a
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+import polars as pl
 
 #: The change words, in the order they are listed in summaries.
 CHANGES: tuple[str, ...] = ("slipped", "newly_met", "recovered", "kept", "still_not_met")
 
 
+def change_column(frame: pl.DataFrame, keys: list[str], name: str = "change") -> pl.DataFrame:
+    """``frame`` (polars; columns ``keys`` + ``year`` + ``status``) with a String column ``name``:
+    the change of each row vs the previous decided year of the same ``keys`` (one of
+    :data:`CHANGES` or null, see the module docstring). Row order is kept."""
+    decided = pl.col("status").is_in(["met", "not_met"]).fill_null(False)
+    seen = (frame.with_row_index("_row").filter(decided)
+            .select("_row", *keys, "year", met=(pl.col("status") == "met").cast(pl.Float64))
+            .sort([*keys, "year"], maintain_order=True))
+    # sorted by keys: a row continues its group when every key equals the row before's
+    same = pl.all_horizontal([(pl.col(k) == pl.col(k).shift(1)).fill_null(False) for k in keys])
+    seen = seen.with_columns(_same=same).with_columns(_gid=(~pl.col("_same")).cum_sum())
+    seen = seen.with_columns(_prev=pl.when(pl.col("_same")).then(pl.col("met").shift(1)),
+                             _ever=pl.when(pl.col("_same")).then(pl.col("met").cum_max().over("_gid").shift(1)))
+    now, p, e = pl.col("met") == 1.0, pl.col("_prev"), pl.col("_ever")
+    change = (pl.when(p.is_null()).then(None).when(now & (p == 1.0)).then(pl.lit("kept"))
+              .when(now & (e == 1.0)).then(pl.lit("recovered")).when(now).then(pl.lit("newly_met"))
+              .when(p == 1.0).then(pl.lit("slipped")).otherwise(pl.lit("still_not_met")))
+    seen = seen.select("_row", change.cast(pl.String).alias(name))
+    return (frame.with_row_index("_row").join(seen, on="_row", how="left", maintain_order="left")
+            .drop("_row"))
+
+
 def classify_changes(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Change of each row of ``frame`` (columns ``keys`` + ``year`` + ``status``) vs the previous
     decided year of the same ``keys`` (e.g. ``["code", "tier", "criterion"]``): one of
-    :data:`CHANGES` or NA (see the module docstring). Returns a ``string`` Series on ``frame``'s index."""
-    seen = frame[frame["status"].isin(["met", "not_met"])].sort_values([*keys, "year"])
-    met = seen["status"].eq("met").astype("float64")
-    groups = [seen[k] for k in keys]
-    prev = met.groupby(groups).shift(1)
-    ever = met.groupby(groups).cummax().groupby(groups).shift(1)
-    now = met.eq(1.0)
-    change = np.select(
-        [prev.isna(), now & prev.eq(1.0), now & ever.eq(1.0), now, prev.eq(1.0)],
-        [None, "kept", "recovered", "newly_met", "slipped"], default="still_not_met")
-    out = pd.Series(pd.NA, index=frame.index, dtype="string")
-    out.loc[seen.index] = pd.Series(change, index=seen.index, dtype="string")
-    return out
+    :data:`CHANGES` or NA (see the module docstring; the rule itself is :func:`change_column`).
+    Returns a ``string`` Series on ``frame``'s index."""
+    from ntm_analysis.io.columnar import to_polars  # noqa: PLC0415
+
+    cols = [*dict.fromkeys([*keys, "year", "status"])]
+    text = [c for c in cols if c != "year" and not pd.api.types.is_numeric_dtype(frame[c])]
+    got = change_column(to_polars(frame, cols, text), keys)["change"]
+    return pd.Series(got.to_pandas().to_numpy(dtype=object), index=frame.index, dtype="string")

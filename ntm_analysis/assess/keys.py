@@ -16,6 +16,7 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from ntm_analysis.units import valid_in
 from ntm_analysis.catalogue.model import Catalogue, default_key, key_ids, threshold_by
@@ -73,26 +74,54 @@ def unit_keys(units: pd.DataFrame, catalogue: Catalogue, years: Iterable[int],
     return uy.sort_values(["code", "year"])[KEY_COLUMNS].reset_index(drop=True)
 
 
+def threshold_table(catalogue: Catalogue) -> pl.DataFrame:
+    """The catalogue's thresholds as polars: ``tier``, ``indicator`` (Categorical), ``t_key`` (the
+    region or group the row is for, "" = generic), ``year_from``/``year_to`` (open ends filled with
+    the catalogue's period), ``threshold``."""
+    from ntm_analysis.io.columnar import CAT  # noqa: PLC0415
+
+    thr, meta, by = catalogue.thresholds, catalogue.meta, threshold_by(catalogue)
+    key = (thr[by] if by in thr else pd.Series("", index=thr.index)).astype("string").fillna("").str.strip()
+    return pl.DataFrame({
+        "tier": thr["tier"].astype("string").to_numpy(dtype=object, na_value=None),
+        "indicator": thr["indicator"].astype("string").to_numpy(dtype=object, na_value=None),
+        "t_key": key.to_numpy(dtype=object),
+        "year_from": pd.to_numeric(thr["year_from"]).fillna(meta.get("period_from", -10**6)).to_numpy(dtype="int64"),
+        "year_to": pd.to_numeric(thr["year_to"]).fillna(meta.get("period_to", 10**6)).to_numpy(dtype="int64"),
+        "threshold": pd.to_numeric(thr["threshold"]).to_numpy(dtype="float64"),
+    }, schema_overrides={"tier": pl.String, "indicator": pl.String, "t_key": pl.String}).with_columns(
+        pl.col("tier").cast(CAT), pl.col("indicator").cast(CAT))
+
+
+def thresholds_for(rows: pl.DataFrame, catalogue: Catalogue) -> pl.DataFrame:
+    """``rows`` (polars: ``tier``, ``indicator`` Categorical, ``year``, ``key`` = the unit's region
+    or commune group, see the module docstring) with a ``threshold`` column: among the catalogue's
+    rows with ``year_from <= year <= year_to``, a row for the unit's key wins over a generic one
+    (empty key), then the most recent ``year_from``; null when none applies. Decided once per
+    distinct (tier, indicator, year, key) and joined back (row order kept)."""
+    combos = rows.select("tier", "indicator", "year", pl.col("key").cast(pl.String)).unique()
+    cand = combos.join(threshold_table(catalogue), on=["tier", "indicator"])
+    cand = cand.filter((pl.col("year_from") <= pl.col("year")) & (pl.col("year") <= pl.col("year_to"))
+                       & ((pl.col("t_key") == "") | (pl.col("t_key") == pl.col("key")).fill_null(False)))
+    best = (cand.sort(["tier", "indicator", "year", "key", pl.col("t_key") != "", "year_from"],
+                      descending=[False, False, False, False, True, True], nulls_last=True, maintain_order=True)
+            .unique(["tier", "indicator", "year", "key"], keep="first", maintain_order=True)
+            .select("tier", "indicator", "year", "key", "threshold"))
+    out = rows.with_columns(pl.col("key").cast(pl.String).alias("_key"))
+    best = best.rename({"key": "_key"})
+    return out.join(best, on=["tier", "indicator", "year", "_key"], how="left", nulls_equal=True,
+                    maintain_order="left").drop("_key")
+
+
 def pick_thresholds(rows: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
-    """Threshold for each row of ``rows`` (``tier``, ``indicator``, ``year``, ``key`` = the unit's
-    region or commune group, see :mod:`ntm_analysis.assess.keys`), aligned to its index: rows with
-    ``year_from <= year <= year_to``; a row for the unit's key wins over a generic one (empty key),
-    then the most recent ``year_from``. NaN when none applies."""
-    thr = catalogue.thresholds.copy()
-    meta = catalogue.meta
-    by = threshold_by(catalogue)
-    thr["t_region"] = (thr[by] if by in thr else pd.Series("", index=thr.index)).astype("string").fillna("").str.strip()
-    thr["year_from"] = pd.to_numeric(thr["year_from"]).fillna(meta.get("period_from", -10**6))
-    thr["year_to"] = pd.to_numeric(thr["year_to"]).fillna(meta.get("period_to", 10**6))
-    keys = rows[["tier", "indicator", "year"]].assign(region=rows["key"].astype("string"), row=np.arange(len(rows)))
-    cand = keys.merge(thr[["tier", "indicator", "t_region", "year_from", "year_to", "threshold"]],
-                      on=["tier", "indicator"])
-    cand = cand[(cand["year_from"] <= cand["year"]) & (cand["year"] <= cand["year_to"])
-                & (cand["t_region"].eq("") | cand["t_region"].eq(cand["region"]).fillna(False))]
-    cand = cand.assign(specific=cand["t_region"].ne(""))
-    cand = cand.sort_values(["row", "specific", "year_from"], ascending=[True, False, False])
-    best = cand.drop_duplicates("row").set_index("row")["threshold"]
-    return pd.Series(best.reindex(np.arange(len(rows))).to_numpy(dtype="float64"), index=rows.index)
+    """Threshold for each row of ``rows`` (``tier``, ``indicator``, ``year``, ``key``), aligned to its
+    index, by the rule of :func:`thresholds_for`; NaN when none applies."""
+    from ntm_analysis.io.columnar import to_polars  # noqa: PLC0415
+
+    frame = to_polars(rows.assign(key=rows["key"].astype("string")), ["tier", "indicator", "year", "key"],
+                      ["tier", "indicator"]).with_columns(pl.col("year").cast(pl.Int64))
+    got = thresholds_for(frame, catalogue)["threshold"]
+    return pd.Series(got.to_numpy().astype("float64"), index=rows.index)
 
 
 def _shown(units: pd.DataFrame, codes: Iterable[str], n: int = 12) -> str:

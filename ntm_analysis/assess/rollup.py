@@ -9,15 +9,12 @@ value entered directly; where both exist and disagree, the pair is reported as a
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import polars as pl
 
-from ntm_analysis.catalogue.model import Catalogue
-from ntm_analysis.io.dataset import Dataset
-from ntm_analysis.units import LEVEL_RANK, valid_in
+from ntm_analysis.io.columnar import CAT, valid_expr
+from ntm_analysis.assess.status import EPS  # noqa: F401 (re-exported: the tolerance of the roll-up rules)
+from ntm_analysis.units import LEVEL_RANK
 
-#: Tolerance for comparing values computed as ratios with thresholds (floating point noise only).
-EPS = 1e-9
 #: Conflict tolerance between a direct value and a roll-up: percentage points / relative share.
 CONFLICT_PP = 0.5
 CONFLICT_REL = 0.005
@@ -29,78 +26,76 @@ CONFLICT_COLUMNS = [
 # --- values: direct and rolled up ---------------------------------------------------------------
 
 
-def _rollup(needed: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame,
-            anc: pd.DataFrame) -> pd.DataFrame:
+def _rank(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int64)
+
+
+def _rollup(needed: pl.DataFrame, values: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
     """Rolled-up value per needed (code, year, measure) whose measure is entered below the unit.
 
     ``needed`` has ``code``, ``year``, ``measure``, ``level`` (of the unit), ``m_level`` (entry
-    level of the measure) and ``rollup``. Returns ``code``, ``year``, ``measure``, ``rollup_value``,
-    ``n_villages``.
-    """
-    levels = list(LEVEL_RANK)  # categorical codes: a dict ``map`` over Arrow text runs in Python
-    deeper = (pd.Categorical(needed["m_level"], categories=levels).codes
-              > pd.Categorical(needed["level"], categories=levels).codes)
-    todo = needed[deeper & needed["rollup"].ne("none") & needed["rollup"].notna()]
-    kids = anc[anc["depth"] > 0].rename(columns={"code": "child", "level": "child_level", "ancestor": "code"})
-    kids = todo.merge(kids[["child", "child_level", "code", "valid_from", "valid_to"]], on="code")
-    kids = kids[kids["child_level"] == kids["m_level"]]
-    kids = kids[valid_in(kids, kids["year"])].drop_duplicates(["code", "year", "measure", "child"])  # pair valid that year
-    vals = values.rename(columns={"code": "child", "indicator": "measure"})
-    kids = kids.merge(vals[["child", "year", "measure", "value", "numerator", "denominator"]],
-                      on=["child", "year", "measure"], how="left")
-    kids = kids.assign(
-        has_value=kids["value"].notna(),
-        is_true=kids["value"].eq(1.0).fillna(False).astype(bool),
-        has_ratio=(kids["numerator"].notna() & kids["denominator"].notna()),
-    )
-    kids["is_false"] = kids["has_value"] & ~kids["is_true"]
-    g = kids.groupby(["code", "year", "measure", "rollup"], as_index=False).agg(
-        n_villages=("child", "size"), n_value=("has_value", "sum"), n_true=("is_true", "sum"),
-        n_false=("is_false", "sum"), n_ratio=("has_ratio", "sum"), sum_value=("value", "sum"),
-        sum_num=("numerator", "sum"), sum_den=("denominator", "sum"),
-    )
-    n, complete = g["n_villages"], g["n_value"].eq(g["n_villages"])
-    rule = g["rollup"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = 100.0 * g["sum_num"] / g["sum_den"].where(g["sum_den"] > 0)
-    g["rollup_value"] = np.select(
-        [
-            rule.eq("ratio") & g["n_ratio"].eq(n),
-            rule.eq("sum") & complete,
-            rule.eq("all") & g["n_false"].gt(0),
-            rule.eq("all") & g["n_true"].eq(n),
-            rule.eq("any") & g["n_true"].gt(0),
-            rule.eq("any") & complete,
-            rule.eq("share_true") & complete,
-        ],
-        [ratio, g["sum_value"], 0.0, 1.0, 1.0, 0.0, 100.0 * g["n_true"] / n],
-        default=np.nan,
-    ).astype("float64")
-    return g[["code", "year", "measure", "rollup", "rollup_value", "n_villages"]]
+    level of the measure) and ``rollup``; ``values`` the dataset's values (``code``, ``year``,
+    ``measure``, ``value``, ``numerator``, ``denominator``); ``anc`` :func:`units.ancestry`.
+    Returns ``code``, ``year``, ``measure``, ``rollup``, ``rollup_value``, ``n_villages``."""
+    todo = needed.filter((_rank("m_level") > _rank("level")).fill_null(False)
+                         & (pl.col("rollup").cast(pl.String) != "none").fill_null(False))
+    kids = anc.filter(pl.col("depth") > 0).select(
+        child="code", child_level="level", code="ancestor", valid_from="valid_from", valid_to="valid_to")
+    kids = (todo.join(kids, on="code")
+            .filter((pl.col("child_level") == pl.col("m_level")).fill_null(False) & valid_expr())
+            .unique(["code", "year", "measure", "child"], keep="first", maintain_order=True)  # pair valid that year
+            .drop("valid_from", "valid_to"))
+    kids = kids.join(values.select(child="code", year="year", measure="measure", value="value",
+                                   numerator="numerator", denominator="denominator"),
+                     on=["child", "year", "measure"], how="left")
+    v = pl.col("value")
+    g = kids.group_by("code", "year", "measure", "rollup").agg(
+        n_villages=pl.len(), n_value=v.is_not_null().sum(), n_true=(v == 1.0).fill_null(False).sum(),
+        n_false=(v.is_not_null() & (v != 1.0)).fill_null(False).sum(),
+        n_ratio=(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()).sum(),
+        sum_value=v.sum(), sum_num=pl.col("numerator").sum(), sum_den=pl.col("denominator").sum())
+    n, rule = pl.col("n_villages"), pl.col("rollup").cast(pl.String)
+    complete = pl.col("n_value") == n
+    ratio = pl.when(pl.col("sum_den") > 0).then(100.0 * pl.col("sum_num") / pl.col("sum_den"))
+    value = (pl.when((rule == "ratio") & (pl.col("n_ratio") == n)).then(ratio)
+             .when((rule == "sum") & complete).then(pl.col("sum_value"))
+             .when((rule == "all") & (pl.col("n_false") > 0)).then(0.0)
+             .when((rule == "all") & (pl.col("n_true") == n)).then(1.0)
+             .when((rule == "any") & (pl.col("n_true") > 0)).then(1.0)
+             .when((rule == "any") & complete).then(0.0)
+             .when((rule == "share_true") & complete).then(100.0 * pl.col("n_true") / n))
+    return g.select("code", "year", "measure", "rollup", value.cast(pl.Float64).alias("rollup_value"),
+                    pl.col("n_villages").cast(pl.Float64))
 
 
-def resolve_values(needed: pd.DataFrame, dataset: Dataset, catalogue: Catalogue,
-                   anc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def resolve_values(needed: pl.DataFrame, values: pl.DataFrame, measures: pl.DataFrame,
+                   anc: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Value used per (``code``, ``year``, ``measure``) of ``needed`` (which also has ``level``):
-    the roll-up when it can be computed, else the direct value. Returns the values (``value``,
-    ``value_source``) and the roll-up conflicts table."""
-    meas = catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"})
-    needed = needed.merge(meas, on="measure", how="left")
-    direct = dataset.values[["code", "year", "indicator", "value"]].rename(
-        columns={"indicator": "measure", "value": "direct_value"}).drop_duplicates(["code", "year", "measure"])
-    out = needed.merge(direct, on=["code", "year", "measure"], how="left")
-    rolled = _rollup(needed, dataset.values, dataset.units, anc)
-    out = out.merge(rolled.drop(columns="rollup"), on=["code", "year", "measure"], how="left")
-    use_rollup = out["rollup_value"].notna()
-    out["value"] = out["rollup_value"].where(use_rollup, out["direct_value"]).astype("float64")
-    out["value_source"] = pd.Series(np.where(use_rollup, "rollup", np.where(out["direct_value"].notna(), "direct", None)),
-                                    index=out.index, dtype="string")
-    both = out[use_rollup & out["direct_value"].notna()].copy()
-    diff = (both["direct_value"] - both["rollup_value"]).abs()
-    boolean = both["rollup"].isin(["all", "any"]) | both["kind"].eq("boolean")
-    percent = both["rollup"].isin(["ratio", "share_true"]) | both["kind"].eq("percent")
-    conflict = np.where(boolean, diff > EPS,
-                        np.where(percent, diff > CONFLICT_PP + EPS,
-                                 diff > CONFLICT_REL * both["rollup_value"].abs() + EPS))
-    conflicts = both[conflict].assign(used="rollup")[CONFLICT_COLUMNS]
-    return out[["code", "year", "measure", "value", "value_source"]], conflicts.reset_index(drop=True)
+    the roll-up when it can be computed, else the direct value.
+
+    ``measures``: the catalogue's ``measure``, ``m_level``, ``rollup``, ``kind``. Returns the values
+    (``code``, ``year``, ``measure``, ``value``, ``value_source`` = rollup / direct / null) and the
+    roll-up conflicts (:data:`CONFLICT_COLUMNS`, ``used`` = rollup)."""
+    needed = needed.join(measures, on="measure", how="left")
+    keys = ["code", "year", "measure"]
+    out = needed.with_row_index("_n").join(values.select(*keys, direct_value="value"), on=keys, how="left",
+                                           maintain_order="left")
+    if out.height > needed.height:  # a value given twice (identical rows): the first one
+        out = out.unique("_n", keep="first", maintain_order=True)
+    out = out.drop("_n")
+    rolled = _rollup(needed, values, anc).drop("rollup")
+    out = out.join(rolled, on=["code", "year", "measure"], how="left")
+    use_rollup = pl.col("rollup_value").is_not_null()
+    out = out.with_columns(
+        value=pl.when(use_rollup).then(pl.col("rollup_value")).otherwise(pl.col("direct_value")).cast(pl.Float64),
+        value_source=pl.when(use_rollup).then(pl.lit("rollup"))
+        .when(pl.col("direct_value").is_not_null()).then(pl.lit("direct")).cast(CAT))
+    rule, kind = pl.col("rollup").cast(pl.String), pl.col("kind").cast(pl.String)
+    diff = (pl.col("direct_value") - pl.col("rollup_value")).abs()
+    boolean = (rule.is_in(["all", "any"]) | (kind == "boolean")).fill_null(False)
+    percent = (rule.is_in(["ratio", "share_true"]) | (kind == "percent")).fill_null(False)
+    conflict = (pl.when(boolean).then(diff > EPS).when(percent).then(diff > CONFLICT_PP + EPS)
+                .otherwise(diff > CONFLICT_REL * pl.col("rollup_value").abs() + EPS))
+    conflicts = (out.filter(use_rollup & pl.col("direct_value").is_not_null() & conflict)
+                 .with_columns(used=pl.lit("rollup").cast(CAT)).select(CONFLICT_COLUMNS))
+    return out.select("code", "year", "measure", "value", "value_source"), conflicts

@@ -53,6 +53,21 @@ class Dataset:
     #: groups.csv: ``code``, ``year``, ``group`` (commune group from that year on); empty when absent.
     groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"code": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"), "group": pd.Series(dtype="str")}))
+    #: The engine's (polars) copy of ``values``, made once (:func:`dataset_frame`); never copied by
+    #: ``dataclasses.replace``. The tables of a Dataset are not changed in place.
+    _frames: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+
+def dataset_frame(data: Dataset) -> Any:
+    """``data.values`` as the columnar engine reads it (:func:`ntm_analysis.io.columnar.values_frame`),
+    converted once per Dataset and kept (the same ``values`` object gives the same frame)."""
+    from ntm_analysis.io.columnar import values_frame  # noqa: PLC0415
+
+    held = data._frames.get("values")
+    if held is None or held[0] is not data.values or held[1] != len(data.values):
+        held = (data.values, len(data.values), values_frame(data.values))
+        data._frames["values"] = held
+    return held[2]
 
 
 # --- normalising -----------------------------------------------------------------------------------

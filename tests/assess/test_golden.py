@@ -1,0 +1,65 @@
+"""The loader and the assessment reproduce the golden outputs frozen in tests/assess/golden/ (issue 16:
+the columnar core must give the same answers as the pandas core it replaced).
+
+Tables, datasets and how to regenerate them deliberately: tests/assess/golden_tables.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sys
+
+import pytest
+
+from tests.assess import golden_tables as g
+
+sys.path.insert(0, str(g.ROOT / "benchmarks"))
+import reference_impl as ref  # noqa: E402
+
+SAMPLE_TABLES = ("values", "units_table", *g.ASSESSMENT_TABLES, "villages")
+NATIONAL_TABLES = ("values", "units_table", *g.ASSESSMENT_TABLES)
+
+
+@pytest.fixture(scope="module")
+def sample_outputs():
+    return g.outputs(g.ROOT / "data" / "sample", villages_tier="ntm")
+
+
+NATIONAL: dict = {}
+
+
+@pytest.fixture(scope="module")
+def national_outputs(tmp_path_factory):
+    return g.outputs(g.national_slice(Path(tmp_path_factory.mktemp("golden")) / "national"), keep=NATIONAL)
+
+
+@pytest.mark.parametrize("name", SAMPLE_TABLES)
+def test_sample_matches_golden(sample_outputs, name):
+    g.compare(sample_outputs[name], "sample", name)
+
+
+@pytest.mark.parametrize("name", NATIONAL_TABLES)
+def test_national_slice_matches_golden(national_outputs, name):
+    g.compare(national_outputs[name], "national", name)
+
+
+def test_a_changed_value_is_caught(sample_outputs):
+    """The comparison can fail: one status changed in the sample's criteria is a difference."""
+    crit = sample_outputs["criteria"].copy()
+    row = crit.index[crit["status"].eq("met")][0]
+    crit.loc[row, "status"] = "not_met"
+    with pytest.raises(AssertionError):
+        g.compare(crit, "sample", "criteria")
+
+
+def test_national_slice_agrees_with_the_per_row_reference(national_outputs):
+    """benchmarks/reference_impl.py (plain Python loops) gives the same criterion statuses, criteria
+    met/total and ``reached`` for every commune, year and commune tier of the slice."""
+    ds = NATIONAL["dataset"]
+    (cat, a), = NATIONAL["assessments"].values()
+    communes = sorted(ds.units.loc[ds.units["level"].eq("commune"), "code"])
+    criteria, summary = ref.reference_assess(ref.prepare(ds, cat, communes))
+    agree = ref.compare(criteria, summary, a)
+    assert agree["criteria"] > 40_000 and agree["units"] >= 3_000
+    assert (agree["criteria_differ"], agree["units_differ"]) == (0, 0), agree["examples"]
