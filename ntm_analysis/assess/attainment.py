@@ -207,7 +207,9 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
                             on="ancestor", how="semi").select("code").unique()
         values = values.join(below, on="code", how="semi")
     rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
-    needed = rows.filter(pl.col("applicable")).select("code", "level", "year", "measure").unique()
+    # (unit, year, measure) to resolve: from the unit-years and the (level, measure) pairs, not the big rows
+    pairs = rows.filter(pl.col("applicable")).select("level", "measure").unique()
+    needed = rows.select("code", "level", "year").unique().join(pairs, on="level")
     meas = to_polars(catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"}),
                      text=["measure", "m_level", "rollup", "kind"])
     vals, conflicts = resolve_values(needed, values, meas, anc_pl)

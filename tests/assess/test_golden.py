@@ -1,7 +1,7 @@
-"""The loader and the assessment reproduce the golden outputs frozen in tests/golden/ (issue 16:
+"""The loader and the assessment reproduce the golden outputs frozen in tests/assess/golden/ (issue 16:
 the columnar core must give the same answers as the pandas core it replaced).
 
-Tables, datasets and how to regenerate them deliberately: tests/golden_tables.py.
+Tables, datasets and how to regenerate them deliberately: tests/assess/golden_tables.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests import golden_tables as g
+from tests.assess import golden_tables as g
 
 sys.path.insert(0, str(g.ROOT / "benchmarks"))
 import reference_impl as ref  # noqa: E402
