@@ -127,7 +127,7 @@ def trends_cmd(
         years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
     periods = []  # one history per criteria set in force: a change of set is a break, never one series
     with input_errors(lang):
-        for pcat, pyears in catalogues_by_year(data.meta, years, catalogue):
+        for pcat, pyears in catalogues_by_year(data, years, catalogue):
             res = result if pcat.meta["id"] == cat.meta["id"] else assess(source, pcat, units=[code], lang=lang)
             ptier = tier if tier is None or tier in pcat.tier_ids() else None
             if tier is None or ptier is not None:
