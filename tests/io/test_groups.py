@@ -145,7 +145,7 @@ def test_summary_line_names_the_group_and_flags_a_default_one(data):
 def test_summary_line_of_a_region_catalogue_names_no_group():
     from ntm_analysis.report.scorecard import summary_line
 
-    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     ds = load_dataset(sample)
     cat = load_catalogue("lang-son-2022-2025")
     head = summary_line(assess(ds, cat, years=[2024], units=["06352"]), "06352", 2024).split(" — ")[0]
