@@ -119,7 +119,7 @@ def context_costs(data: Path, year: int, code: str, work: Path) -> dict:
     from ntm_analysis.report import write_context_cache
 
     t = time.perf_counter()
-    cache = write_context_cache(data, None, work)
+    cache = write_context_cache(data, None, work, year=year)
     t_write = time.perf_counter() - t
     out = subprocess.run([sys.executable, "-c", _CONTEXT_SNIPPET, str(data), str(year), code, str(cache)],
                          check=True, capture_output=True, text=True, cwd=ROOT)

@@ -60,6 +60,12 @@ def check_lang(lang: str) -> Lang:
     return lang  # type: ignore[return-value]
 
 
+def upper_first(text: str) -> str:
+    """``text`` with its first letter upper-case and the rest as written ("advanced NTM commune" →
+    "Advanced NTM commune"; ``str.capitalize`` would write "Advanced ntm commune")."""
+    return text[:1].upper() + text[1:]
+
+
 def pick(text: tuple[str, str] | Mapping[str, str], lang: str = "vi") -> str:
     """Pick the ``lang`` variant of a ``(vi, en)`` pair or a ``{"vi": ..., "en": ...}`` mapping."""
     if isinstance(text, tuple):

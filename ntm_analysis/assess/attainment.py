@@ -31,7 +31,7 @@ from ntm_analysis.io.columnar import CAT, add_validity, to_pandas, to_polars, va
 from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
 from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
 from ntm_analysis.catalogue.model import Catalogue, threshold_by
-from ntm_analysis.io.dataset import Dataset, dataset_frame
+from ntm_analysis.io.dataset import Dataset, dataset_ancestry, dataset_frame
 from ntm_analysis.errors import KeyedError
 from ntm_analysis.i18n import check_lang
 from ntm_analysis.assess.rollup import CONFLICT_COLUMNS, resolve_values
@@ -100,7 +100,7 @@ def select_units(units: pd.DataFrame, codes: str | Iterable[str] | None, lang: s
     if codes is None:
         return units
     wanted = [codes] if isinstance(codes, str) else [str(c) for c in codes]
-    unknown = sorted(set(wanted) - set(units["code"]))
+    unknown = sorted(set(wanted) - set(units.loc[units["code"].isin(wanted), "code"]))
     if unknown:
         raise AssessError("unknown_unit", lang=lang, codes=", ".join(unknown))
     anc = ancestry(units) if anc is None else anc
@@ -186,7 +186,7 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     want_tiers = list(catalogue.tier_ids()) if tiers is None else ([tiers] if isinstance(tiers, str) else list(tiers))
     compute_tiers = _tier_closure(catalogue, want_tiers, lang)
     all_units = dataset.units
-    anc = ancestry(all_units)
+    anc, anc_pl = dataset_ancestry(dataset)
     scope = select_units(all_units, units, lang, anc)
     if units is None:
         compute_units = all_units
@@ -201,13 +201,14 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     years_all = sorted({y for y in data_years if (horizon is None or y <= horizon) and lo <= y <= hi}
                        | set(want_years or []))
 
-    anc_pl = to_polars(add_validity(anc), text=["code", "level", "ancestor", "ancestor_level"])
     if units is not None:  # values of the units assessed and of those under them only
         below = anc_pl.join(to_polars(compute_units[["code"]].drop_duplicates(), text=["code"]).rename({"code": "ancestor"}),
                             on="ancestor", how="semi").select("code").unique()
         values = values.join(below, on="code", how="semi")
     rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
-    needed = rows.filter(pl.col("applicable")).select("code", "level", "year", "measure").unique()
+    # (unit, year, measure) to resolve: from the unit-years and the (level, measure) pairs, not the big rows
+    pairs = rows.filter(pl.col("applicable")).select("level", "measure").unique()
+    needed = rows.select("code", "level", "year").unique().join(pairs, on="level")
     meas = to_polars(catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"}),
                      text=["measure", "m_level", "rollup", "kind"])
     vals, conflicts = resolve_values(needed, values, meas, anc_pl)

@@ -77,10 +77,12 @@ def resolve_values(needed: pl.DataFrame, values: pl.DataFrame, measures: pl.Data
     (``code``, ``year``, ``measure``, ``value``, ``value_source`` = rollup / direct / null) and the
     roll-up conflicts (:data:`CONFLICT_COLUMNS`, ``used`` = rollup)."""
     needed = needed.join(measures, on="measure", how="left")
-    direct = (values.select("code", "year", "measure", direct_value="value")
-              .join(needed.select("code", "year", "measure"), on=["code", "year", "measure"], how="semi")
-              .unique(["code", "year", "measure"], keep="first", maintain_order=True))
-    out = needed.join(direct, on=["code", "year", "measure"], how="left")
+    keys = ["code", "year", "measure"]
+    out = needed.with_row_index("_n").join(values.select(*keys, direct_value="value"), on=keys, how="left",
+                                           maintain_order="left")
+    if out.height > needed.height:  # a value given twice (identical rows): the first one
+        out = out.unique("_n", keep="first", maintain_order=True)
+    out = out.drop("_n")
     rolled = _rollup(needed, values, anc).drop("rollup")
     out = out.join(rolled, on=["code", "year", "measure"], how="left")
     use_rollup = pl.col("rollup_value").is_not_null()

@@ -126,14 +126,17 @@ def trends_cmd(
         source = merged
         years = [y for y in data_years if lo <= y <= hi and (vt is None or y <= vt)]
     periods = []  # one history per criteria set in force: a change of set is a break, never one series
+    last = (cat, result, tier)  # progress is measured under the set in force in the last year shown
     with input_errors(lang):
         for pcat, pyears in catalogues_by_year(data, years, catalogue):
             res = result if pcat.meta["id"] == cat.meta["id"] else assess(source, pcat, units=[code], lang=lang)
             ptier = tier if tier is None or tier in pcat.tier_ids() else None
             if tier is None or ptier is not None:
                 periods.append((pcat, history(res, code, tier=ptier, years=pyears).assign(catalogue=pcat.meta["id"])))
+                last = (pcat, res, ptier)
     hist = pd.concat([h for _, h in periods], ignore_index=True) if periods else history(result, code, tier=tier, years=years)
-    prog = progress(result, cat, code, plan_year=plan_year, tier=tier, years=[y for y in years if y in set(
+    cat, result, ptier = last
+    prog = progress(result, cat, code, plan_year=plan_year, tier=ptier, years=[y for y in years if y in set(
         result.units["year"])])
     if fmt_ == "json":
         out = {"history": json.loads(hist.to_json(orient="records", force_ascii=False)),

@@ -64,7 +64,7 @@ def catalogue_show_cmd(
               "Confidence", "Source"])
     table = Table(*heads, show_lines=False)
     for r in frame.itertuples(index=False):  # display of a few hundred config rows
-        table.add_row(r.tier, str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, escape(r.threshold), r.unit,
+        table.add_row(cat.tier_label(r.tier, lang, short=True), str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, escape(r.threshold), r.unit,
                       label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang), label(CONFIDENCE_LABELS, r.confidence, lang),
                       r.source)
     console = Console()
@@ -73,6 +73,8 @@ def catalogue_show_cmd(
     banner = catalogue_banner(cat, lang)
     if banner:
         console.print(f"[bold red]{escape(banner)}[/bold red]")
+    tiers = "; ".join(f"{cat.tier_label(t, lang, short=True)} = {t}" for t in cat.tier_ids())
+    console.print(("Hạng (mã dùng cho --tier): " if vi else "Tiers (the id --tier takes): ") + escape(tiers))
     console.print(table)
     if cat.meta.get("groups"):
         console.print(f"[bold]{'Nhóm xã' if vi else 'Commune groups'}[/bold]")

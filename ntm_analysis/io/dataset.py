@@ -74,6 +74,21 @@ def dataset_frame(data: Dataset) -> Any:
     return held[2]
 
 
+def dataset_ancestry(data: Dataset) -> tuple[pd.DataFrame, Any]:
+    """``units.ancestry(data.units)`` and its polars copy (text keys Categorical, validity Int64),
+    computed once per Dataset (the same ``units`` object gives the same tables)."""
+    from ntm_analysis.io.columnar import add_validity, to_polars  # noqa: PLC0415
+    from ntm_analysis.units import ancestry  # noqa: PLC0415
+
+    held = data._frames.get("ancestry")
+    if held is None or held[0] is not data.units or held[1] != len(data.units):
+        anc = ancestry(data.units)
+        held = (data.units, len(data.units), anc,
+                to_polars(add_validity(anc), text=["code", "level", "ancestor", "ancestor_level"]))
+        data._frames["ancestry"] = held
+    return held[2], held[3]
+
+
 # --- normalising -----------------------------------------------------------------------------------
 
 

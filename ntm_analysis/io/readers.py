@@ -13,13 +13,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from ntm_analysis.io.cells import strip_invisible_text, uncalculated_formula
 from ntm_analysis.io.names import normalise_series, normalise_text
@@ -118,8 +118,21 @@ def _header_and_last_line(text: str, sep: str) -> tuple[list[str], list[str] | N
     return header, next(csv.reader([last], delimiter=sep), [])
 
 
+def _first_ragged_line(text: str, sep: str, width: int) -> tuple[int | None, int]:
+    """Line number and field count of the first record with more than ``width`` fields."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    for fields in reader:
+        if len(fields) > width:
+            return reader.line_num, len(fields)
+    return None, 0
+
+
 def read_text_table(path: Path) -> pd.DataFrame:
-    """One CSV/TSV/Unicode-text table as text columns plus ``_row`` (header = row 1)."""
+    """One CSV/TSV/Unicode-text table as text columns plus ``_row`` (header = row 1).
+
+    Parsed by polars' CSV reader (every cell as text; empty cells and blank lines kept, so rows are
+    numbered as the user sees them): UTF-8 bytes are parsed as they are, other encodings (UTF-16)
+    after decoding."""
     data = path.read_bytes()
     try:
         text = decode_text(data)
@@ -132,20 +145,20 @@ def read_text_table(path: Path) -> pd.DataFrame:
     header, last = _header_and_last_line(text, sep)
     utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
         len(data) >= 4 and (data[1] == 0 and data[3] == 0 or data[0] == 0 and data[2] == 0))
-    if utf8:  # parse the bytes: a StringIO of the text would hold a third, 4-byte-per-character copy
-        del text
-        source: Any = io.BytesIO(data)
-    else:
-        source = io.StringIO(text)
+    raw = (data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data) if utf8 else text.encode("utf-8")
     try:
-        frame = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                            skip_blank_lines=False, encoding="utf-8-sig" if utf8 else None)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise _ReadError("file_unreadable", str(exc).strip(), int(line.group(1)) if line else None) from None
+        frame = pl.read_csv(io.BytesIO(raw), separator=sep, has_header=False, infer_schema=False,
+                            empty_string_is_null=False, raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, ValueError) as exc:
+        line, n = _first_ragged_line(text, sep, len(header))
+        detail = (f"Expected {len(header)} fields in line {line}, saw {n}" if line else str(exc).splitlines()[0])
+        raise _ReadError("file_unreadable", detail, line) from None
+    del text
+    if frame.width < len(header) or frame.height == 0:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(f"_c{i}") for i in range(frame.width, len(header)))
+    frame = frame.slice(1).to_pandas() if frame.height else pd.DataFrame(columns=header, dtype="str")
+    frame.columns = header if len(header) == len(frame.columns) else list(frame.columns)
     faults = []
-    if len(header) == len(frame.columns):  # pandas renames a repeated name (value.1): keep what the file says
-        frame.columns = header
     if last is not None and 0 < len(last) < len(header) and len(frame):  # a file cut in the middle
         faults.append(dict(rule="truncated", row=len(frame) + 1, n=len(header) - len(last), detail=len(last),
                            other=len(header)))
@@ -229,10 +242,11 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
 def read_parquet_table(path: Path) -> pd.DataFrame:
     """One Parquet table as text columns plus ``_row`` (record number, first = 1)."""
     try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for broken files
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for broken files
         raise _ReadError("file_unreadable", f"{type(exc).__name__}: {exc}") from None
-    return _finish(frame.reset_index(drop=True).astype("string"), 1)
+    text = frame.with_columns(pl.all().cast(pl.String)).to_pandas()
+    return _finish(text.astype({c: "string" for c in text.columns}), 1)
 
 
 def _locate(folder: Path) -> tuple[dict[str, tuple[str, Path]], list[Problem]]:

@@ -5,7 +5,7 @@ value, with a message and a fix in Vietnamese and English. Rules never stop at t
 ``load_dataset`` collects them all and raises one ``DatasetError``. Types, required columns, allowed
 values and ranges are pandera schemas (lazy, so every failure is reported); the cross-row and
 cross-table rules (hierarchy, duplicates, validity, catalogue ids) are vectorised checks below.
-Longer than most modules because the (vi, en) message table lives next to the rules that use it.
+The (vi, en) message table of the rules is :mod:`ntm_analysis.io.problem_messages`.
 """
 
 from __future__ import annotations
@@ -18,123 +18,10 @@ import pandas as pd
 from ntm_analysis.admin.reference import SPLIT_SEP
 from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import LEVEL_LABELS, fmt, pick
-from ntm_analysis.io.cells import READ_MESSAGES
+from ntm_analysis.io.problem_messages import MESSAGES
 
 Severity = Literal["error", "warning"]
 
-#: ``key`` is the message, ``key.fix`` the fix; each a (vi, en) pair formatted with the problem's fields.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "path_missing": ("Không tìm thấy thư mục hay tệp dữ liệu «{value}».", "Dataset folder or file «{value}» not found."),
-    "path_missing.fix": ("Kiểm tra lại đường dẫn; bộ dữ liệu là một thư mục chứa units.csv và values.csv, hoặc một tệp .xlsx.",
-                         "Check the path; a dataset is a folder holding units.csv and values.csv, or one .xlsx workbook."),
-    "not_dataset": ("«{value}» không phải thư mục dữ liệu hay sổ tính .xlsx.", "«{value}» is neither a dataset folder nor an .xlsx workbook."),
-    "not_dataset.fix": ("Chỉ đường dẫn tới thư mục bộ dữ liệu hoặc tới tệp .xlsx.", "Give the dataset folder or the .xlsx workbook."),
-    "file_missing": ("Thiếu bảng «{table}»: không có {expected}.", "Table «{table}» is missing: none of {expected} found."),
-    "file_missing.fix": ("Thêm tệp {table}.csv (hoặc .parquet, hoặc trang tính «{table}» trong dataset.xlsx).",
-                         "Add {table}.csv (or .parquet, or a sheet «{table}» in dataset.xlsx)."),
-    "several_files": ("Có nhiều tệp cho bảng «{table}» ({value}); chỉ dùng {used}.", "Several files hold table «{table}» ({value}); only {used} is used."),
-    "several_files.fix": ("Xóa hoặc đổi tên các tệp thừa.", "Remove or rename the other files."),
-    "file_unreadable": ("Không đọc được tệp: {detail}", "Cannot read the file: {detail}"),
-    "file_unreadable.fix": ("Mở tệp bằng Excel và lưu lại (CSV UTF-8 hoặc .xlsx); kiểm tra số cột ở mỗi dòng.",
-                            "Open the file in Excel and save it again (CSV UTF-8 or .xlsx); check every line has the same number of columns."),
-    "encoding": ("Tệp không phải UTF-8 hay UTF-16 ({detail}).", "The file is neither UTF-8 nor UTF-16 ({detail})."),
-    "encoding.fix": ("Trong Excel chọn Lưu thành «CSV UTF-8 (phân cách bằng dấu phẩy)» hoặc «Văn bản Unicode».",
-                     "In Excel, save as «CSV UTF-8 (Comma delimited)» or «Unicode Text»."),
-    "toml_invalid": ("dataset.toml không hợp lệ: {detail}", "dataset.toml is not valid: {detail}"),
-    "toml_invalid.fix": ("Sửa cú pháp TOML (xem docs/data-format.md).", "Fix the TOML syntax (see docs/data-format.md)."),
-    "toml_type": ("Trường «{column}» phải là {expected}, nhận được «{value}».", "Field «{column}» must be {expected}, got «{value}»."),
-    "toml_type.fix": ("Ví dụ: synthetic = true, catalogue = \"lang-son-2022-2025\".", "For example: synthetic = true, catalogue = \"lang-son-2022-2025\"."),
-    "boundary_missing": ("Không thấy lớp ranh giới «{value}».", "Boundary layer «{value}» not found."),
-    "boundary_missing.fix": ("Kiểm tra đường dẫn trong dataset.toml (tương đối so với thư mục dữ liệu).",
-                             "Check the path in dataset.toml (relative to the dataset folder)."),
-    "catalogue_failed": ("Không nạp được bộ tiêu chí «{value}»: {detail}", "Cannot load the criteria catalogue «{value}»: {detail}"),
-    "catalogue_failed.fix": ("Dùng mã bộ tiêu chí có sẵn (ntm catalogue show) hoặc đường dẫn tới tệp YAML.",
-                             "Use a shipped catalogue id (ntm catalogue show) or a path to a YAML file."),
-    "column_missing": ("Thiếu cột bắt buộc «{column}».", "Required column «{column}» is missing."),
-    "column_missing.fix": ("Thêm cột «{column}» vào dòng tiêu đề (dòng 1). Các cột bắt buộc: {expected}.",
-                           "Add a «{column}» column to the header (row 1). Required columns: {expected}."),
-    "required_empty": ("Ô bắt buộc «{column}» đang trống.", "Required cell «{column}» is empty."),
-    "required_empty.fix": ("Điền giá trị hoặc xóa cả dòng.", "Fill it in or delete the row."),
-    "level_unknown": ("Cấp hành chính «{value}» không hợp lệ.", "Unknown administrative level «{value}»."),
-    "level_unknown.fix": ("Dùng một trong: tỉnh, huyện, xã (thị trấn), thôn (bản), xóm; hoặc province, district, commune, village, hamlet.",
-                          "Use one of: province, district, commune, village, hamlet (or tỉnh, huyện, xã, thị trấn, thôn, bản, xóm)."),
-    "code_duplicate": ("Mã «{value}» trùng với dòng {other} trong cùng thời kỳ hiệu lực.", "Code «{value}» duplicates row {other} within the same validity period."),
-    "code_duplicate.fix": ("Xóa dòng trùng; nếu mã được dùng lại sau sáp nhập, ghi valid_from/valid_to để hai thời kỳ không chồng nhau.",
-                           "Delete the duplicate; if the code was reused after a merge, set valid_from/valid_to so the periods do not overlap."),
-    "validity_order": ("valid_from ({value}) lớn hơn valid_to ({other}).", "valid_from ({value}) is after valid_to ({other})."),
-    "validity_order.fix": ("Đổi chỗ hai năm hoặc sửa năm sai.", "Swap the two years or correct the wrong one."),
-    "parent_missing": ("Đơn vị cấp trên «{value}» không có trong bảng units.", "Parent unit «{value}» is not in the units table."),
-    "parent_missing.fix": ("{suggestion}Thêm đơn vị cấp trên vào units hoặc sửa parent_code (để trống nếu là cấp cao nhất).",
-                           "{suggestion}Add the parent unit to units or correct parent_code (leave empty for the top unit)."),
-    "parent_not_valid": ("Đơn vị cấp trên «{value}» không còn hiệu lực trong thời kỳ của đơn vị này.", "Parent unit «{value}» is not valid during this unit's period."),
-    "parent_not_valid.fix": ("Chỉ tới đơn vị cấp trên có hiệu lực (xem valid_from/valid_to).", "Point to a parent valid at that time (see valid_from/valid_to)."),
-    "parent_cycle": ("Quan hệ cấp trên tạo thành vòng lặp: {detail}.", "The parent chain loops: {detail}."),
-    "parent_cycle.fix": ("Sửa parent_code để mỗi chuỗi cấp trên kết thúc ở tỉnh (hoặc ô trống).", "Fix parent_code so every chain ends at a province (or an empty cell)."),
-    "level_order": ("Đơn vị cấp {level} không thể trực thuộc đơn vị cấp {other} («{value}»).", "A {level} cannot sit directly under a {other} («{value}»)."),
-    "level_order.fix": ("Xóm thuộc thôn, thôn thuộc xã, xã thuộc huyện (hoặc tỉnh từ 01/7/2025), huyện thuộc tỉnh.",
-                        "Hamlet under village, village under commune, commune under district (or province from 1/7/2025), district under province."),
-    "number_invalid": ("Không đọc được số «{value}».", "«{value}» is not a number."),
-    "number_invalid.fix": ("Ghi một số, ví dụ 95,5 hoặc 95.5 hoặc 95,5%; hàng nghìn: 1.234,5.", "Write a number such as 95,5 or 95.5 or 95,5%; thousands: 1.234,5."),
-    "integer_invalid": ("«{value}» không phải số nguyên.", "«{value}» is not a whole number."),
-    "integer_invalid.fix": ("Ghi số nguyên, ví dụ 2024.", "Write a whole number, e.g. 2024."),
-    "year_range": ("Năm {value} nằm ngoài khoảng hợp lý {lo}–{hi}.", "Year {value} is outside the plausible range {lo}–{hi}."),
-    "year_range.fix": ("Ghi năm đủ 4 chữ số, ví dụ 2024.", "Write the four-digit year, e.g. 2024."),
-    "negative": ("Số lượng không được âm ({value}).", "A count cannot be negative ({value})."),
-    "negative.fix": ("Sửa thành số không âm.", "Correct it to zero or more."),
-    "percent_range": ("Tỷ lệ {value}% nằm ngoài khoảng 0–100.", "Percentage {value} is outside 0–100."),
-    "percent_range.fix": ("Ghi tỷ lệ phần trăm từ 0 đến 100 (ví dụ 95,5).", "Write a percentage between 0 and 100 (e.g. 95.5)."),
-    "percent_fraction": ("Mọi giá trị của «{indicator}» cho đơn vị {code} đều trong 0–1 ({n} dòng), có vẻ ghi dạng phân số.",
-                         "Every value of «{indicator}» for unit {code} is within 0–1 ({n} rows); they look like fractions."),
-    "percent_fraction.fix": ("Nhân với 100 (0,955 → 95,5) nếu đó là phân số.", "Multiply by 100 (0.955 → 95.5) if they are fractions."),
-    "num_gt_den": ("Tử số {value} lớn hơn mẫu số {other}.", "Numerator {value} is greater than denominator {other}."),
-    "num_gt_den.fix": ("Kiểm tra lại: tử số là phần đạt, mẫu số là tổng.", "Check them: numerator is the part, denominator the total."),
-    "indicator_unknown": ("Mã chỉ tiêu «{value}» không có trong bộ tiêu chí {catalogue}.", "Indicator «{value}» is not in catalogue {catalogue}."),
-    "indicator_unknown.fix": ("{suggestion}Xem các mã bằng «ntm catalogue show».", "{suggestion}List the ids with «ntm catalogue show»."),
-    "value_conflict": ("Đơn vị {code}{name}, chỉ tiêu «{indicator}», năm {year}: trùng với dòng {other} nhưng khác giá trị "
-                       "({value} ≠ {other_value}).",
-                       "Unit {code}{name}, indicator «{indicator}», year {year}: same as row {other} with a different "
-                       "value ({value} ≠ {other_value})."),
-    "value_conflict.fix": ("Giữ một dòng với giá trị đúng (xóa dòng kia).", "Keep one row with the right value (delete the other)."),
-    "value_duplicate": ("Dòng lặp lại y hệt dòng {other}; chỉ dùng một lần.", "Row repeats row {other} exactly; used once."),
-    "value_duplicate.fix": ("Xóa dòng lặp.", "Delete the repeated row."),
-    "region_unknown": ("Vùng «{value}» không có trong bộ tiêu chí {catalogue}: các ngưỡng riêng theo vùng (như thu nhập) "
-                       "sẽ không áp dụng được.",
-                       "Region «{value}» is not in catalogue {catalogue}: region-specific thresholds (such as income) "
-                       "cannot apply."),
-    "region_unknown.fix": ("Dùng mã hoặc tên vùng của bộ tiêu chí: {expected}; để trống để dùng vùng mặc định.",
-                           "Use a region id or name of the catalogue: {expected}; leave it empty for the default region."),
-    "group_invalid": ("Nhóm xã «{value}» không hợp lệ.", "Commune group «{value}» is not valid."),
-    "group_invalid.fix": ("Ghi 1, 2 hoặc 3 (hoặc «nhóm 1»...); để trống nếu chưa xếp nhóm.",
-                          "Write 1, 2 or 3 (or «nhóm 1»...); leave it empty when the unit has no group yet."),
-    "indicator_unused": ("Chỉ tiêu đo «{value}» ({n} giá trị) không dùng trong bộ tiêu chí {catalogue}: giữ nguyên, bỏ qua khi đánh giá.",
-                         "Measure «{value}» ({n} values) is not used by catalogue {catalogue}: kept, ignored in the assessment."),
-    "indicator_unused.fix": ("Không cần sửa nếu đây là chỉ tiêu của giai đoạn khác; nếu không, kiểm tra mã bằng «ntm catalogue show».",
-                             "Nothing to do if it belongs to another period's catalogue; otherwise check the id with «ntm catalogue show»."),
-    "tier_unused": ("Hạng «{value}» ({n} quyết định) không có trong bộ tiêu chí {catalogue}: giữ nguyên, không dùng khi đánh giá.",
-                    "Tier «{value}» ({n} recognitions) is not in catalogue {catalogue}: kept, not used in the assessment."),
-    "tier_unused.fix": ("Không cần sửa nếu đây là hạng của giai đoạn khác (ví dụ nâng cao 2021-2025).",
-                        "Nothing to do if it is a tier of another period (e.g. nâng cao 2021-2025)."),
-    "code_unknown": ("Mã đơn vị «{value}» không có trong bảng units.", "Unit code «{value}» is not in the units table."),
-    "code_unknown.fix": ("{suggestion}Thêm đơn vị vào units hoặc sửa mã (giữ số 0 ở đầu, ví dụ 06352).", "{suggestion}Add the unit to units or fix the code (keep leading zeros, e.g. 06352)."),
-    "outside_validity": ("Đơn vị «{value}» không có hiệu lực năm {year} (hiệu lực {detail}).", "Unit «{value}» is not valid in {year} (valid {detail})."),
-    "outside_validity.fix": ("Sửa năm, hoặc ghi giá trị cho đơn vị kế thừa{successor}.", "Fix the year, or enter the value for the successor unit{successor}."),
-    "bool_invalid": ("«{value}» không phải giá trị đạt/không đạt.", "«{value}» is not a yes/no value."),
-    "bool_invalid.fix": ("Dùng Đạt/Không đạt, Có/Không, x, 1/0 (hoặc yes/no, true/false).", "Use Đạt/Không đạt, Có/Không, x, 1/0 (or yes/no, true/false)."),
-    "level_value_invalid": ("«{value}» không phải một mức của «{indicator}».", "«{value}» is not a level of «{indicator}»."),
-    "level_value_invalid.fix": ("Dùng một trong: {expected} (hoặc số thứ tự 1–{n}, «mức độ 2»).", "Use one of: {expected} (or the rank 1–{n}, «mức độ 2»)."),
-    "value_empty": ("Ô giá trị trống; coi là thiếu dữ liệu.", "The value is empty; treated as missing data."),
-    "value_empty.fix": ("Điền giá trị (hoặc tử số và mẫu số), hoặc xóa dòng.", "Fill in the value (or numerator and denominator), or delete the row."),
-    "assessed_by_unknown": ("Người đánh giá «{value}» không hợp lệ.", "Unknown assessor «{value}»."),
-    "assessed_by_unknown.fix": ("Dùng self (tự đánh giá), district (huyện) hoặc province (tỉnh).", "Use self (tự đánh giá), district (huyện) or province (tỉnh)."),
-    "tier_unknown": ("Hạng «{value}» không có trong bộ tiêu chí {catalogue}.", "Tier «{value}» is not in catalogue {catalogue}."),
-    "tier_unknown.fix": ("{suggestion}Các hạng: {expected}.", "{suggestion}Tiers: {expected}."),
-    "successor_missing": ("Đơn vị kế thừa «{value}» không có trong bảng units.", "Successor unit «{value}» is not in the units table."),
-    "successor_missing.fix": ("{suggestion}Thêm đơn vị kế thừa vào units hoặc sửa successor_code.",
-                              "{suggestion}Add the successor to units or correct successor_code."),
-    "suggest": ("Có phải «{value}»? ", "Did you mean «{value}»? "),
-}
-
-MESSAGES.update(READ_MESSAGES)  # faults of files made by other programs: written next to their rules
 
 REPORT: dict[str, tuple[str, str]] = {
     "summary": ("Bộ dữ liệu có {errors} lỗi và {warnings} cảnh báo.", "The dataset has {errors} errors and {warnings} warnings."),

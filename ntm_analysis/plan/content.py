@@ -20,7 +20,7 @@ from ntm_analysis.assess.targets import MESSAGES as TARGET_MESSAGES
 from ntm_analysis.assess.targets import criterion_names, draft_paragraph, rank_targets, required_chain, tier_phrase
 from ntm_analysis.catalogue.model import Catalogue, catalogue_banner
 from ntm_analysis.errors import NtmError
-from ntm_analysis.i18n import check_lang, fmt, pick
+from ntm_analysis.i18n import check_lang, fmt, pick, upper_first
 from ntm_analysis.plan import annex as annex_mod
 from ntm_analysis.plan.texts import MESSAGES, ORG_HEADINGS, TASK_HEADINGS, TASK_MODELS, TASK_TARGETS
 from ntm_analysis.units import descendants, unit_label, unit_row
@@ -189,7 +189,7 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
         return fmt(MESSAGES, key, lang, **kw)
 
     two = (lambda k: f"{int(k):02d}") if lang == "vi" else (lambda k: str(int(k)))
-    lead_kind = kind.capitalize() if lang == "vi" else kind  # "Xã tự rà soát ..." / "The commune assessed ..."
+    lead_kind = upper_first(kind) if lang == "vi" else kind  # "Xã tự rà soát ..." / "The commune assessed ..."
     body: list[Block] = [Block("para", b) for b in legal_bases(catalogue, tiers, lang)]
     body += [Block("para", t("basis_fill", unit=ulabel, year=plan)), Block("para", t("basis_close", unit=ulabel, year=plan))]
     # I.1 general goal
@@ -274,9 +274,9 @@ def build_plan(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta:
             for r in proposed.itertuples(index=False):  # 2-5 criteria plus slipped ones
                 res = fmt(TARGET_MESSAGES, "community" if r.community_share >= 0.5 else "public", lang)
                 n_unmet = int(r.n_unmet)
-                body.append(Block("item", t("resource_line", resource=res.capitalize(), n_unmet=n_unmet,
+                body.append(Block("item", t("resource_line", resource=upper_first(res), n_unmet=n_unmet,
                                             n_comm=int(round(r.community_share * n_unmet))),
-                                  f"{tname[r.tier].capitalize()}, "
+                                  f"{upper_first(tname[r.tier])}, "
                                   + t("criterion_lead_2", n=int(r.criterion), name=names[r.tier].get(int(r.criterion), ""))))
     body.append(Block("h1", t("h_org")))
     for i, pair in enumerate(ORG_HEADINGS):
@@ -325,7 +325,7 @@ def _assemble(assessment: Any, catalogue: Catalogue, units: pd.DataFrame, meta: 
     notice.append(t("notice_fill"))
     keys = {(str(r.tier), int(r.criterion)) for r in proposed.itertuples(index=False)}
     crit_names = {(tr, n): nm for tr, d in names.items() for n, nm in d.items()}
-    table = annex_mod.annex_table(rows, crit_all, summ, keys, {k: v.capitalize() for k, v in tname.items()},
+    table = annex_mod.annex_table(rows, crit_all, summ, keys, {k: upper_first(v) for k, v in tname.items()},
                                   crit_names, year, lang)
     facts = {
         "criteria": {tr: (int(summ.loc[summ["tier"].eq(tr), "criteria_met"].iloc[0]),

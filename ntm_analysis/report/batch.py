@@ -188,8 +188,6 @@ def run_job(job: ReportJob, kernel_name: str | None = None, kernel: WarmKernel |
     report would be, and the error is returned, not raised, so that a batch goes on; a kernel that
     cannot import this package is named with its interpreter.
     """
-    import nbformat  # noqa: PLC0415
-
     start = time.perf_counter()
     lang = str(job.parameters.get("lang", "vi"))
     source = NOTEBOOK_DIR / f"{job.notebook}.ipynb"
@@ -205,12 +203,11 @@ def run_job(job: ReportJob, kernel_name: str | None = None, kernel: WarmKernel |
     tmp_nb = Path(tmp_name)
     try:
         if kernel is not None:
-            kernel.run(source, tmp_nb, job.parameters)
+            nb = kernel.run(source, tmp_nb, job.parameters)
         else:
             with WarmKernel(kernel_name, cwd=NOTEBOOK_DIR, reuse=False) as once:
-                once.run(source, tmp_nb, job.parameters)
+                nb = once.run(source, tmp_nb, job.parameters)
         os.chmod(tmp_nb, 0o644)
-        nb = nbformat.read(tmp_nb, as_version=4)
         _atomic_write_text(final_html, notebook_to_html(nb, str(job.parameters.get("lang") or "vi")))
         os.replace(tmp_nb, final_nb)
         (folder / f"{job.notebook}.failed.ipynb").unlink(missing_ok=True)

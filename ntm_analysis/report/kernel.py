@@ -231,9 +231,10 @@ class WarmKernel:
             self.close()
             self.cold = True
 
-    def run(self, source: Path, output: Path, parameters: dict[str, Any]) -> None:
-        """Execute ``source`` with ``parameters`` into ``output`` (papermill; raises what it raises,
-        the executed or partial notebook written to ``output`` in either case)."""
+    def run(self, source: Path, output: Path, parameters: dict[str, Any]) -> Any:
+        """Execute ``source`` with ``parameters`` into ``output`` and return the executed notebook
+        (papermill; raises what it raises, the executed or partial notebook written to ``output``
+        in either case)."""
         import papermill as pm  # noqa: PLC0415
 
         options = dict(parameters=parameters, cwd=str(self.cwd), progress_bar=False, log_output=False)
@@ -243,10 +244,9 @@ class WarmKernel:
             if self.km is None and not self.cold:
                 self._start()
             if self.cold:
-                pm.execute_notebook(str(source), str(output), **options, **self._papermill_kernel())
-                return
+                return pm.execute_notebook(str(source), str(output), **options, **self._papermill_kernel())
             try:
-                pm.execute_notebook(str(source), str(output), **options, engine_name=_register_engine(),
+                nb = pm.execute_notebook(str(source), str(output), **options, engine_name=_register_engine(),
                                     kernel_name=self.kernel_name or "python3", km=self.km, kc=self.kc)
             except BaseException:
                 self.close()  # a fresh kernel for the next report
@@ -254,6 +254,7 @@ class WarmKernel:
             self.runs += 1
             if self.runs >= self.fresh_every:
                 self.close()
+            return nb
 
     def _restored(self) -> bool:
         """Put back the state of the warmed-up kernel (``kernel_state.restore``); False when the

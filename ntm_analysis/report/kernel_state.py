@@ -88,8 +88,15 @@ def restore() -> None:
     import matplotlib.pyplot as plt  # noqa: PLC0415
     import pandas as pd  # noqa: PLC0415
 
+    os.chdir(_SAVED["cwd"])
+    sys.path[:] = _SAVED["path"]
+    for key in set(os.environ) - set(_SAVED["environ"]):
+        del os.environ[key]
+    for key, value in _SAVED["environ"].items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
     shell = get_ipython()
-    shell.run_line_magic("reset", "-f")
+    shell.run_line_magic("reset", "-f")  # after chdir: it starts the directory history (_dh) anew
     shell.execution_count = 1
     plt.close("all")
     _SAVED["rc"].__exit__(None, None, None)  # rcParams as saved
@@ -99,13 +106,6 @@ def restore() -> None:
     for key, value in _SAVED["pandas"].items():
         if now.get(key, value) != value:
             pd.set_option(key, value)
-    os.chdir(_SAVED["cwd"])
-    sys.path[:] = _SAVED["path"]
-    for key in set(os.environ) - set(_SAVED["environ"]):
-        del os.environ[key]
-    for key, value in _SAVED["environ"].items():
-        if os.environ.get(key) != value:
-            os.environ[key] = value
     warnings.filters[:] = _SAVED["filters"]
     warnings.showwarning = _SAVED["showwarning"]
     with warnings.catch_warnings():  # entering and leaving marks the filters changed: every

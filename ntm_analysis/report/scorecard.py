@@ -112,7 +112,9 @@ def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
 
 def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str] | None = None,
                tiers: list[str] | None = None, lang: str = "vi") -> pd.DataFrame:
-    """Criterion + indicator rows (one per indicator) with names, for CSV/JSON export."""
+    """Criterion + indicator rows (one per indicator) with names, for CSV/JSON export: ids for
+    machines (``tier``, statuses) beside the names a reader reads (``tier_name``: the catalogue's
+    tier name in ``lang``, ``unit_name``, ``criterion_name``, ``indicator_name``)."""
     check_lang(lang)
     rows = _named_indicators(assessment, lang)
     crit = assessment.criteria.rename(columns={"status": "criterion_status", "binding": "criterion_binding",
@@ -127,6 +129,7 @@ def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str]
     rows = rows.reset_index(drop=True).reset_index(names="_r").merge(scope, on="code", how="left")
     rows = rows[valid_in(rows, rows["year"]) | rows["unit_name"].isna()].drop_duplicates("_r")
     rows = rows.drop(columns=[c for c in ("_r", "valid_from", "valid_to") if c in rows])
+    rows["tier_name"] = rows["tier"].map(lambda t: assessment.catalogue.tier_label(t, lang))  # the id is for machines
     mask = pd.Series(True, index=rows.index)
     if year is not None:
         mask &= rows["year"].eq(int(year))
@@ -134,7 +137,7 @@ def tidy_table(assessment: Assessment, year: int | None = None, codes: list[str]
         mask &= rows["code"].isin(codes)
     if tiers is not None:
         mask &= rows["tier"].isin(tiers)
-    cols = ["code", "unit_name", "year", "tier", "criterion", "criterion_name", "criterion_status",
+    cols = ["code", "unit_name", "year", "tier", "tier_name", "criterion", "criterion_name", "criterion_status",
             "criterion_change", "criterion_binding", "indicator", "indicator_name", "measure", "value",
             "threshold", "comparator", "unit", "status", "gap", "share_covered", "value_source",
             "threshold_status", "confidence"]

@@ -413,3 +413,20 @@ def test_display_shows_a_falling_target_as_a_fall_and_yes_no_as_words():
     assert row["Thay đổi cần mỗi năm"] == "-0,75"
     assert table.set_index("Chỉ tiêu").loc["5.1", "Giá trị"] == "Không"
     assert (table["Hạng"] == "Nông thôn mới").all()
+
+
+def test_cli_trends_progress_uses_the_criteria_set_of_the_last_year_shown():
+    """Tân Lập's series ends in 2024 (merged in 2025) while the data run to 2026 under QĐ 51: its
+    progress is measured under the 2021-2025 set, to 2025, with its 2024 income (46,66)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from ntm_analysis.cli import app
+
+    res = CliRunner().invoke(app, ["trends", str(SAMPLE), "--unit", "Tân Lập", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    prog = pd.DataFrame(json.loads(res.output)["progress"])
+    assert len(prog) and set(prog["plan_year"]) == {2025}
+    income = prog[prog["indicator"].astype(str).eq("10")]
+    assert round(float(income["latest_value"].iloc[0]), 2) == 46.66

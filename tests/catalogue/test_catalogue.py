@@ -216,3 +216,13 @@ def test_cli_show_accepts_a_catalogue_path_and_rejects_an_unknown_tier():
     assert ok.exit_code == 0 and "income_per_capita" in ok.stdout
     bad = runner.invoke(app, ["catalogue", "show", "--catalogue", str(MINI), "--tier", "kieu-mau"])
     assert bad.exit_code == 2
+
+
+def test_cli_show_table_names_tiers_by_their_label_and_lists_the_ids_once():
+    """The table's tier column reads "NTM nâng cao", not the id "nang-cao"; the ids --tier takes are
+    listed once above the table (CSV keeps the ids: it is for machines)."""
+    out = runner.invoke(app, ["catalogue", "show", "--tier", "nang-cao"])
+    assert out.exit_code == 0, out.output
+    first, rows = out.stdout.split("\n", 1)
+    assert "NTM nâng cao = nang-cao" in first
+    assert "│ NTM nâng cao" in rows and "nang-cao" not in rows

@@ -250,3 +250,5 @@ def test_english_plan_writes_units_of_measure_and_sentences_in_english():
     text = " ".join([b.text for b in plan.body] + [str(v) for v in plan.annex["uom"]])
     assert "triệu" not in text and "(hộ)" not in text
     assert "The Commune" not in text and "The commune assessed itself" in text
+    leads = " ".join(str(b.lead or "") for b in plan.body) + " ".join(plan.annex["name"].astype(str))
+    assert "Advanced NTM commune" in leads and "ntm commune" not in leads  # never "Advanced ntm commune"

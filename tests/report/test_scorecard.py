@@ -54,3 +54,9 @@ def test_tidy_table_has_one_row_per_indicator(result):
     rows = tidy_table(result, year=2023, codes=["06352"], tiers=["ntm"])
     assert len(rows) == 9
     assert rows.loc[rows["indicator"] == "3.1", "criterion_status"].item() == "not_met"
+
+
+def test_tidy_table_names_the_tier_beside_its_id(result):
+    rows = tidy_table(result, year=2023, codes=["06352"], tiers=["ntm"], lang="en")
+    assert set(rows["tier"]) == {"ntm"}
+    assert set(rows["tier_name"]) == {result.catalogue.tier_label("ntm", "en")}

@@ -25,7 +25,7 @@ LEAKY = ["left = 1", "import os; os.chdir('/')", "os.environ['NTM_LEFT'] = '1'",
          "warnings.warn('shown once per kernel')"]
 #: What the next notebook sees of them (and its own cell numbers, and a once-only warning).
 PROBE = ["import os, sys, warnings, matplotlib.pyplot as plt, pandas as pd",
-         "print('left' in dir(), os.getcwd(), os.environ.get('NTM_LEFT'), '/left' in sys.path)",
+         "print('left' in dir(), os.getcwd(), _dh, os.environ.get('NTM_LEFT'), '/left' in sys.path)",
          "print(plt.rcParams['font.size'], plt.get_fignums(), pd.get_option('display.max_rows'))",
          "warnings.warn('shown once per kernel')"]
 

@@ -1,7 +1,7 @@
-"""The loader and the assessment reproduce the golden outputs frozen in tests/golden/ (issue 16:
+"""The loader and the assessment reproduce the golden outputs frozen in tests/assess/golden/ (issue 16:
 the columnar core must give the same answers as the pandas core it replaced).
 
-Tables, datasets and how to regenerate them deliberately: tests/golden_tables.py.
+Tables, datasets and how to regenerate them deliberately: tests/assess/golden_tables.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests import golden_tables as g
+from tests.assess import golden_tables as g
 
 sys.path.insert(0, str(g.ROOT / "benchmarks"))
 import reference_impl as ref  # noqa: E402
@@ -63,3 +63,20 @@ def test_national_slice_agrees_with_the_per_row_reference(national_outputs):
     agree = ref.compare(criteria, summary, a)
     assert agree["criteria"] > 40_000 and agree["units"] >= 3_000
     assert (agree["criteria_differ"], agree["units_differ"]) == (0, 0), agree["examples"]
+
+
+def test_one_unit_assessed_alone_equals_its_rows_of_the_whole_assessment(national_outputs):
+    """``assess(..., units=[code])`` (what ``ntm status`` runs) selects before assessing and gives
+    exactly the commune's rows of the whole assessment, every table."""
+    from ntm_analysis.assess.attainment import assess
+
+    ds = NATIONAL["dataset"]
+    (cat, whole), = NATIONAL["assessments"].values()
+    rec = ds.recognitions["code"]
+    code = sorted(set(rec[rec.isin(ds.units.loc[ds.units["level"].eq("commune"), "code"])]))[3]
+    one = assess(ds, cat, units=[code])
+    for name in ("indicators", "criteria", "units", "keys"):
+        part = getattr(whole, name)
+        part = part[part["code"].eq(code)].reset_index(drop=True)
+        assert len(part) > 0
+        g.pd.testing.assert_frame_equal(getattr(one, name), part, obj=name)

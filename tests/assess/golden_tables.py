@@ -9,8 +9,8 @@ assessment's ``indicators`` (with the whole-table trend ``change`` of
 recognitions, newly met / recovered / slipped), ``rollup_conflicts`` and ``keys``; and, for the
 sample, ``assess_villages`` of the commune tier.
 
-The files in ``tests/golden/`` are the ANSWERS: regenerate them only deliberately, when a change of
-results is intended and reviewed (``python tests/golden_tables.py`` rewrites them all).
+The files in ``tests/assess/golden/`` are the ANSWERS: regenerate them only deliberately, when a change of
+results is intended and reviewed (``PYTHONPATH=. python tests/assess/golden_tables.py`` rewrites them all).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NATIONAL_COMMUNES = 200
 ASSESSMENT_TABLES = ("indicators", "criteria", "units", "rollup_conflicts", "keys")
@@ -84,7 +84,7 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write(tables: dict[str, pd.DataFrame], prefix: str) -> None:
-    """Write ``tables`` as ``tests/golden/<prefix>-<name>.parquet`` (normalised)."""
+    """Write ``tables`` as ``tests/assess/golden/<prefix>-<name>.parquet`` (normalised)."""
     GOLDEN.mkdir(exist_ok=True)
     for name, frame in tables.items():
         normalise(frame).to_parquet(GOLDEN / f"{prefix}-{name}.parquet", index=False, compression="zstd")
