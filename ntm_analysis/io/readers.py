@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
