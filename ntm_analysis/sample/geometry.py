@@ -10,6 +10,7 @@ drawn from one approximate point and area per 2019 commune of Bắc Sơn distric
 3. communes 2020-2024: the 2020 merges dissolved (Quỳnh Sơn 06334 → Bắc Quỳnh 06343, Hữu Vĩnh 06346
    → Thị trấn Bắc Sơn 06325); communes from 2025: the dissolve of their predecessors;
 4. villages: the commune cell split by Voronoi cells of seeded random points (Lloyd-relaxed);
+   a village that moved to a commune of 2025 (a second row in units.csv) keeps the same ground;
    hamlets: their village split the same way.
 
 Each feature carries ``valid_from``/``valid_to`` (the 2019, 2020-2024 and 2025 communes share codes)
@@ -166,9 +167,14 @@ def build(points_csv: Path = POINTS_CSV, units_csv: Path = UNITS_CSV) -> dict[st
                 for c, g in zip(children.sort_values("code").itertuples(index=False), voronoi_split(parent_geom, seeds))]
 
     villages, hamlets = [], []
-    for parent, kids in units[units["level"] == "village"].groupby("parent_code", sort=True):
+    village_rows = units[units["level"] == "village"]
+    moved = village_rows["valid_from"].ne("") & village_rows["code"].duplicated(keep=False)
+    for parent, kids in village_rows[~moved].groupby("parent_code", sort=True):
         villages += subdivide(cells20[parent], kids, "village")
     vgeom = {v["code"]: v["geometry"] for v in villages}
+    for v in village_rows[moved].itertuples(index=False):  # a village moved to a 2025 commune keeps its ground
+        villages.append(dict(code=v.code, name=v.name, type=v.type, level="village", parent_code=v.parent_code,
+                             valid_from=v.valid_from, valid_to=v.valid_to, geometry=vgeom[v.code]))
     for parent, kids in units[units["level"] == "hamlet"].groupby("parent_code", sort=True):
         hamlets += subdivide(vgeom[parent], kids, "hamlet")
 
