@@ -105,18 +105,18 @@ _CONTEXT_SNIPPET = r"""
 import json, sys, time
 t = time.perf_counter()
 from ntm_analysis.report import sections
-from ntm_analysis.report import views
+from ntm_analysis.report import report_context, views
 t_imp = time.perf_counter() - t
 data, year, code, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-t = time.perf_counter(); views.report_context(data, year, code, context_cache=None); t_nocache = time.perf_counter() - t
-t = time.perf_counter(); views.report_context(data, year, code, context_cache=cache); t_cache = time.perf_counter() - t
+t = time.perf_counter(); report_context(data, year, code, context_cache=None); t_nocache = time.perf_counter() - t
+t = time.perf_counter(); report_context(data, year, code, context_cache=cache); t_cache = time.perf_counter() - t
 print(json.dumps(dict(imports_s=t_imp, context_no_cache_s=t_nocache, context_cache_s=t_cache)))
 """
 
 
 def context_costs(data: Path, year: int, code: str, work: Path) -> dict:
     """Imports (fresh interpreter), and the report context without / with the batch's cache."""
-    from ntm_analysis.report.batch import write_context_cache
+    from ntm_analysis.report import write_context_cache
 
     t = time.perf_counter()
     cache = write_context_cache(data, None, work, year=year)

@@ -38,10 +38,10 @@ def units_across_periods(dataset: Any, code: str, year_to: int, override: Any = 
     if years and pd.notna(start) and years[0] < int(start):  # formed from earlier units: follow them
         from ntm_analysis.assess.trends import successor_series  # noqa: PLC0415
 
-        first = catalogue_for_year(dataset.meta, years[0], override)  # the roll-up rules of the earlier years
+        first = catalogue_for_year(dataset, years[0], override)  # the roll-up rules of the earlier years
         source, _ = successor_series(dataset, first, code, year_to, lang)
     frames, cats = [], []
-    for period, (cat, pyears) in enumerate(catalogues_by_year(dataset.meta, years, override)):
+    for period, (cat, pyears) in enumerate(catalogues_by_year(dataset, years, override)):
         res = assess(source, cat, years=pyears, units=[code], lang=lang)
         u = res.units[res.units["code"].eq(code) & res.units["year"].isin(pyears)]
         frames.append(u.assign(catalogue=str(cat.meta["id"]), period=period))

@@ -16,9 +16,9 @@ import pandas as pd
 import pandera.errors
 import yaml
 
-from ntm_analysis.catalogue.schema import (TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, group_id,
-                                           line_index)
+from ntm_analysis.catalogue.schema import TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, line_index
 from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, pick
+from ntm_analysis.io.groups import group_id
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem", "load_catalogue",
            "shipped_catalogues", "threshold_table", "catalogue_to_frame", "threshold_text",

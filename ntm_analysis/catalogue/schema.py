@@ -9,7 +9,6 @@ them. Explicit checks give precise places; ``TABLE_SCHEMAS`` (pandera) then guar
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -235,17 +234,6 @@ def check_catalogue(data: Any, file: str, lines: dict[str, int] | None = None) -
         for ipath, ind in c.items(crit, "indicators", path):
             _check_indicator(c, ind, ipath, tier, measures, sources, (by, keys), (lo, hi), seen_code)
     return c.problems
-
-
-def group_id(value: Any) -> str:
-    """A commune group as written (``1``, ``"1"``, ``"nhóm 1"``, ``"Nhóm 1"``, ``"group 1"``) → its
-    id (``"1"``); other text comes back stripped, unchanged."""
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    m = GROUP_PATTERN.match(text)
-    return m.group(1) if m else text
-
-
-GROUP_PATTERN = re.compile(r"^(?:nh[oó]m|group)?\s*(\d+)(?:\.0)?$", re.IGNORECASE)
 
 
 def _check_groups(c: _Checker, data: dict, by: str) -> dict[str, str]:

@@ -128,7 +128,7 @@ def trends_cmd(
     periods = []  # one history per criteria set in force: a change of set is a break, never one series
     last = (cat, result, tier)  # progress is measured under the set in force in the last year shown
     with input_errors(lang):
-        for pcat, pyears in catalogues_by_year(data.meta, years, catalogue):
+        for pcat, pyears in catalogues_by_year(data, years, catalogue):
             res = result if pcat.meta["id"] == cat.meta["id"] else assess(source, pcat, units=[code], lang=lang)
             ptier = tier if tier is None or tier in pcat.tier_ids() else None
             if tier is None or ptier is not None:

@@ -68,7 +68,7 @@ def open_dataset(dataset: Path, catalogue: Optional[str], lang: str, tier: Optio
     with input_errors(lang):
         data = load_dataset(dataset, catalogue=catalogue, lang=lang)
         latest = int(data.values["year"].max()) if len(data.values) else None
-        cat = catalogue_for_year(data.meta, year if year is not None else latest, catalogue)
+        cat = catalogue_for_year(data, year if year is not None else latest, catalogue)
     if tier is not None and tier not in cat.tier_ids():
         fail(f"--tier {tier!r}: {', '.join(cat.tier_ids())}")
     return data, cat

@@ -141,6 +141,7 @@ def report_cmd(
 ) -> None:
     """Chạy các sổ tính báo cáo và xuất HTML + chỉ mục / render the report notebooks to HTML with an index."""
     from ntm_analysis.report import batch as reports
+    from ntm_analysis.report.context import write_context_cache
 
     check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:
@@ -163,7 +164,7 @@ def report_cmd(
         fail(msg("no_unit_with_data", lang, year=year))
     cache = None
     try:
-        cache = reports.write_context_cache(dataset, catalogue, out, data=data, cat=cat)
+        cache = write_context_cache(dataset, catalogue, out, data=data, cat=cat)  # no second load
         jobs = [reports.ReportJob(j.notebook, j.code, j.name, j.year, j.parameters | {"context_cache": str(cache.resolve())},
                                   j.out_dir) for j in jobs]
         with input_errors(lang):

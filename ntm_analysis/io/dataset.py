@@ -19,7 +19,7 @@ from ntm_analysis.io import schemas
 from ntm_analysis.io import validation as v
 from ntm_analysis.io.groups import check_groups, normalised_groups
 from ntm_analysis.io.names import fold_key, level_of, name_key, split_type, type_display
-from ntm_analysis.io.readers import TABLES, read_raw
+from ntm_analysis.io.readers import TABLES, parse_periods, read_raw
 from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
 
 COLUMNS: dict[str, list[str]] = {
@@ -53,6 +53,10 @@ class Dataset:
     #: groups.csv: ``code``, ``year``, ``group`` (commune group from that year on); empty when absent.
     groups: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"code": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"), "group": pd.Series(dtype="str")}))
+    #: The catalogues the values were checked against, loaded once by :func:`load_dataset`, by the
+    #: reference that named them (``--catalogue``, a period's of dataset.toml, its ``catalogue`` or
+    #: the default's id); ``catalogue.periods.catalogue_for_year`` reuses them. Empty when built by hand.
+    catalogues: dict[str, Any] = field(default_factory=dict)
     #: The engine's (polars) copy of ``values``, made once (:func:`dataset_frame`); never copied by
     #: ``dataclasses.replace``. The tables of a Dataset are not changed in place.
     _frames: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -238,34 +242,35 @@ def _text_columns(df: pd.DataFrame, numeric: set[str]) -> pd.DataFrame:
     return df.assign(**{c: df[c].astype("str") for c in df.columns if c not in numeric and c != "_row"})
 
 
-def _catalogue(ref: Any, meta: dict[str, Any]) -> tuple[Any, list[Problem]]:
-    """The catalogue object: given, named in dataset.toml, or the default."""
-    if ref is not None and hasattr(ref, "measures"):
-        return ref, []
-    from_meta = ref is None and bool(meta.get("catalogue"))
-    ref = ref if ref is not None else meta.get("catalogue")
-    try:
-        return resolve_catalogue(ref), []
-    except Exception as exc:  # CatalogueError or any failure loading it: reported, never a traceback
-        shown = str(ref) if ref is not None else "mặc định / default"
-        detail = getattr(exc, "render", None)
-        text = detail() if callable(detail) else f"{type(exc).__name__}: {exc}"
-        return None, [problem("catalogue_failed", "dataset.toml" if from_meta else "", value=shown, detail=text)]
-
-
-def _period_catalogues(meta: dict[str, Any]) -> tuple[list[Any], list[Problem]]:
-    """Every catalogue of ``[catalogues]`` in dataset.toml, or the problem of one that fails to load."""
-    from ntm_analysis.catalogue.periods import parse_periods as periods_of  # noqa: PLC0415
-
-    out, problems = [], []
-    for lo, hi, ref in periods_of(meta.get("catalogues"))[0]:
+def load_catalogues(catalogue: Any, meta: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """The catalogues a dataset's values are checked against, each loaded and checked once, by the
+    reference that names them: ``catalogue`` when given (a Catalogue: by its id), else every
+    period's of ``[catalogues]`` in dataset.toml, else dataset.toml's ``catalogue``, else the default
+    (by its id). A catalogue that cannot be loaded is a ``catalogue_failed`` problem, never a
+    traceback. ``catalogue.periods.catalogue_for_year`` picks from these (``Dataset.catalogues``)."""
+    if catalogue is not None and hasattr(catalogue, "measures"):
+        return {str(catalogue.meta.get("id", "")): catalogue}, []
+    periods = parse_periods(meta.get("catalogues"))[0] if catalogue is None else []
+    if periods:  # one catalogue per period
+        refs = [(ref, f"{lo}-{hi}: {ref}", "dataset.toml") for lo, hi, ref in periods]
+    else:
+        ref = catalogue if catalogue is not None else meta.get("catalogue")
+        refs = [(ref, str(ref) if ref is not None else "mặc định / default",
+                 "dataset.toml" if catalogue is None and ref else "")]
+    loaded: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for ref, shown, file in refs:
+        if ref is not None and str(ref) in loaded:
+            continue
         try:
-            out.append(resolve_catalogue(ref))
+            cat = resolve_catalogue(ref)
         except Exception as exc:  # noqa: BLE001 (CatalogueError or any failure: reported, never a traceback)
             detail = getattr(exc, "render", None)
-            problems.append(problem("catalogue_failed", "dataset.toml", value=f"{lo}-{hi}: {ref}",
+            problems.append(problem("catalogue_failed", file, value=shown,
                                     detail=detail() if callable(detail) else f"{type(exc).__name__}: {exc}"))
-    return out, problems
+            continue
+        loaded[str(ref) if ref is not None else str(cat.meta.get("id", ""))] = cat
+    return loaded, problems
 
 
 def resolve_catalogue(ref: str | Path | None) -> Any:
@@ -278,15 +283,14 @@ def resolve_catalogue(ref: str | Path | None) -> Any:
 def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> Dataset:
     """Read, normalise and validate a dataset folder or workbook. Raises ``DatasetError`` with all
     problems when any is an error; warnings are kept on ``Dataset.problems``. ``catalogue`` is a
-    Catalogue, a catalogue id or a YAML path; None = the id in dataset.toml, else the default."""
+    Catalogue, a catalogue id or a YAML path; None = the catalogues dataset.toml names (one per
+    period of ``[catalogues]``, else ``catalogue``), else the default. Each catalogue is loaded and
+    checked once and kept on ``Dataset.catalogues`` (see :func:`load_catalogues`)."""
     path = Path(path)
     raw, meta, problems = read_raw(path)
-    cat, cat_problems = _catalogue(catalogue, meta) if path.exists() else (None, [])
+    loaded, cat_problems = load_catalogues(catalogue, meta) if path.exists() else ({}, [])
     problems += cat_problems
-    cats = [cat] if cat is not None else []
-    if catalogue is None and meta.get("catalogues") and not cat_problems:  # one catalogue per period
-        cats, period_problems = _period_catalogues(meta)
-        problems += period_problems
+    cats = list(loaded.values())
     measures = pd.concat([c.measures for c in cats]).drop_duplicates("measure", keep="last") if cats else None
     cat_id = ", ".join(str(c.meta.get("id", "")) for c in cats)
     tables: dict[str, pd.DataFrame | None] = dict.fromkeys(TABLES)
@@ -333,6 +337,7 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
             (recs if recs is not None else _with_columns(pd.DataFrame({"_row": []}), "recognitions"))
             .assign(year=lambda d: d["year"].astype("int64")), {"year"}).drop(columns="_row").reset_index(drop=True),
         meta=meta, path=Path(path).resolve(), problems=problems,  # absolute: notebooks run elsewhere
+        catalogues=loaded,
         **({"groups": normalised_groups(groups)} if groups is not None else {}))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -325,6 +326,29 @@ def _other_sheet(folder: Path, table: str) -> Path | None:
     return next((folder / n for n in names if (folder / n).is_file()), None)
 
 
+PERIOD = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+
+
+def parse_periods(table: Any) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """``[catalogues]`` of dataset.toml → sorted ``(first year, last year, catalogue ref)`` and the
+    entries that are not ``"YYYY-YYYY" = "id or path"`` with first ≤ last (as ``key = value`` text)."""
+    periods: list[tuple[int, int, str]] = []
+    bad: list[str] = []
+    if not isinstance(table, dict):
+        return periods, ([] if table is None else [repr(table)])
+    for key, ref in table.items():
+        m = PERIOD.match(str(key))
+        if not m or not isinstance(ref, str) or not ref.strip() or int(m.group(1)) > int(m.group(2)):
+            bad.append(f"{key} = {ref!r}")
+            continue
+        periods.append((int(m.group(1)), int(m.group(2)), ref.strip()))
+    periods.sort()
+    for (lo, hi, _), (lo2, _, _) in zip(periods, periods[1:]):
+        if lo2 <= hi:
+            bad.append(f"{lo}-{hi} / {lo2}-…")
+    return periods, bad
+
+
 def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
     """``dataset.toml`` (optional) with defaults; checks field types and boundary paths."""
     meta: dict[str, Any] = {"name": None, "province": None, "catalogue": None, "boundaries": {},
@@ -343,8 +367,6 @@ def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
     for key in ("name", "province", "catalogue", "notes"):
         if meta[key] is not None and not isinstance(meta[key], str):
             problems.append(problem("toml_type", file.name, column=key, value=meta[key], expected="text"))
-    from ntm_analysis.catalogue.periods import parse_periods  # noqa: PLC0415 (catalogues load late)
-
     for bad in parse_periods(meta.get("catalogues"))[1]:
         problems.append(problem("toml_type", file.name, column="catalogues", value=bad,
                                 expected='"2021-2025" = "lang-son-2022-2025" (periods not overlapping)'))

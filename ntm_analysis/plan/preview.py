@@ -39,7 +39,7 @@ def _h(text: Any) -> str:
 
 
 def plan_from_context(ctx: Any, tier: str | None = None, count: int | None = None) -> PlanContent:
-    """The plan of a report context's unit and year (``views.report_context``), in its language."""
+    """The plan of a report context's unit and year (``report.context.report_context``), in its language."""
     from ntm_analysis.plan.draft import plan_content  # noqa: PLC0415
 
     return plan_content(ctx.dataset, ctx.catalogue, ctx.assessment, ctx.code, ctx.year, tier, count, ctx.lang)

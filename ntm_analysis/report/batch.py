@@ -505,28 +505,3 @@ def plan_jobs(dataset_path: Path, year: int, queries: list[str] | None = None, a
                                 job.out_dir)
             jobs.append(job)
     return jobs
-
-
-def write_context_cache(dataset_path: Path, catalogue: str | None, out_dir: Path, data: Any = None,
-                        cat: Any = None, year: int | None = None) -> Path:
-    """Load, validate and assess the dataset once for a whole batch; workers read this pickle
-    instead of repeating the work in every report (see benchmarks/). ``data``/``cat``: the dataset
-    and catalogue already loaded from ``dataset_path`` / ``catalogue`` (read here otherwise)."""
-    import pickle  # noqa: PLC0415
-
-    from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
-    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
-    from ntm_analysis.catalogue.periods import catalogue_for_year  # noqa: PLC0415
-    from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
-
-    if cat is None and catalogue:
-        cat = load_catalogue(catalogue)
-    ds = data if data is not None else load_dataset(dataset_path, cat)
-    cat = cat or catalogue_for_year(ds.meta, year, None)  # the catalogue in force in the batch's year
-    assessment = assess(ds, cat)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".context.", suffix=".pkl", dir=out_dir)
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump({"dataset_path": str(Path(dataset_path).resolve()), "dataset": ds, "catalogue": cat,
-                     "assessment": assessment}, fh)
-    return Path(tmp)

@@ -1,7 +1,8 @@
 """What the report notebooks show: one call per section, so that notebooks stay thin.
 
 Every function takes a :class:`ReportContext` (dataset, catalogue, assessment, unit and year, loaded
-once) and returns something Jupyter displays: a Markdown/HTML object, a pandas Styler or a DataFrame.
+once by ``report.context.report_context``) and returns something Jupyter displays: a Markdown/HTML
+object, a pandas Styler or a DataFrame.
 Nothing is computed here that the analysis modules do not already compute; this module picks,
 names and colours. Vietnamese by default, English with ``lang="en"``. Figures live in ``charts.py``.
 """
@@ -9,17 +10,15 @@ names and colours. Vietnamese by default, English with ``lang="en"``. Figures li
 from __future__ import annotations
 
 import html
-import pickle
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
 from ntm_analysis.assess.keys import assessment_notices
 from ntm_analysis.catalogue.periods import period_notice
-from ntm_analysis.units import descendants, display_name, in_year, valid_in
+from ntm_analysis.units import descendants, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "commune_report": ("Báo cáo nông thôn mới: {name}, năm {year}", "New rural development report: {name}, {year}"),
@@ -112,50 +111,6 @@ class ReportContext:
     def t(self, key: str, **kwargs: object) -> str:
         """This module's message ``key`` in the report's language."""
         return fmt(MESSAGES, key, self.lang, **kwargs)
-
-
-def report_context(dataset: str | Path, year: int, unit: str, catalogue: str | None = None, lang: str = "vi",
-                   tier: str | None = None, context_cache: str | None = None) -> ReportContext:
-    """Load (or reuse a batch's cached) dataset, catalogue and assessment, and resolve ``unit``
-    (name in any Unicode form or tone placement, or code) among the units valid in ``year``."""
-    from ntm_analysis.assess.attainment import assess  # noqa: PLC0415
-    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
-    from ntm_analysis.catalogue.periods import catalogue_for_year  # noqa: PLC0415
-    from ntm_analysis.io.dataset import load_dataset  # noqa: PLC0415
-    from ntm_analysis.io.names import resolve_unit  # noqa: PLC0415
-
-    check_lang(lang)
-    cached = None
-    if context_cache and Path(context_cache).exists():
-        with open(context_cache, "rb") as fh:
-            cached = pickle.load(fh)  # written by reports.write_context_cache for this batch
-        if cached.get("dataset_path") != str(Path(dataset).resolve()):
-            cached = None
-    if cached:
-        ds, cat, assessment = cached["dataset"], cached["catalogue"], cached["assessment"]
-    else:
-        cat = load_catalogue(catalogue) if catalogue else None
-        ds = load_dataset(dataset, cat, lang=lang)
-        cat = catalogue_for_year(ds.meta, int(year), cat)  # the catalogue in force in the report's year
-        assessment = assess(ds, cat)
-    units = ds.units
-    valid = in_year(units, year)
-    code = resolve_unit(valid, _code_text(unit, valid), year=year)
-    if tier is not None and tier not in cat.tier_ids():
-        from ntm_analysis.assess.attainment import AssessError  # noqa: PLC0415
-
-        raise AssessError("unknown_tier", lang=lang, tiers=tier, catalogue=cat.meta.get("id", "?"),
-                          choices=", ".join(cat.tier_ids()))
-    return ReportContext(ds, cat, assessment, code, display_name(units, code, year), int(year), lang, tier or None)
-
-
-def _code_text(unit: object, units: pd.DataFrame) -> str:
-    """The unit as text; a number (papermill's ``-p unit 06352`` arrives as 6352) gets back the
-    leading zeros of the code it stands for (GSO codes have 2, 3 or 5 digits)."""
-    if isinstance(unit, bool) or not isinstance(unit, int):
-        return str(unit)
-    codes = set(units["code"].astype(str))
-    return next((str(unit).zfill(w) for w in (0, 2, 3, 5) if str(unit).zfill(w) in codes), str(unit))
 
 
 # --- headings and text -----------------------------------------------------------------------

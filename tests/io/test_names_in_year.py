@@ -22,9 +22,9 @@ def sample():
 
 
 def test_draft_paragraph_of_bac_quynh_says_bac_quynh():
-    from ntm_analysis.report import sections, views
+    from ntm_analysis.report import report_context, sections
 
-    ctx = views.report_context(SAMPLE, 2024, "06343")
+    ctx = report_context(SAMPLE, 2024, "06343")
     text = sections.draft_view(ctx).data
     assert "Bắc Quỳnh" in text and "Bắc Sơn" not in text
 

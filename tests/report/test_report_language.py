@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import ntm_analysis
-from ntm_analysis.report import batch
+from ntm_analysis.report import batch, write_context_cache
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 NOTEBOOKS = ("commune_report", "village_map", "trends", "parent_overview", "commune_plan")
@@ -62,7 +62,7 @@ def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     data = load_dataset(SAMPLE)
     cat = load_catalogue(data.meta.get("catalogue"))
-    cache = batch.write_context_cache(SAMPLE, None, out, data=data, cat=cat)
+    cache = write_context_cache(SAMPLE, None, out, data=data, cat=cat)
     jobs = []
     for lang in ("vi", "en"):
         for job in batch.plan_jobs(SAMPLE, 2024, ["Tân Lập"], notebooks=list(NOTEBOOKS), out_dir=out / lang,

@@ -13,14 +13,14 @@ matplotlib.use("Agg")
 
 from ntm_analysis.report import sections
 
-from ntm_analysis.report import views
+from ntm_analysis.report import report_context, views
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 @pytest.fixture(scope="module")
 def district_2024():
-    return views.report_context(SAMPLE, 2024, "huyện Bắc Sơn")
+    return report_context(SAMPLE, 2024, "huyện Bắc Sơn")
 
 
 def _contexts(base: views.ReportContext, year: int) -> list[views.ReportContext]:
@@ -51,7 +51,7 @@ def test_binding_table_is_empty_when_every_criterion_is_met(district_2024) -> No
 
 
 def test_tan_lap_2023_summary_names_the_slipped_criterion() -> None:
-    ctx = views.report_context(SAMPLE, 2023, "Tân Lập")
+    ctx = report_context(SAMPLE, 2023, "Tân Lập")
     text = repr(views.summary(ctx))
     assert "đạt 18/19 tiêu chí" in text and "bị tụt: tiêu chí 1 (Quy hoạch)" in text
 
@@ -62,7 +62,7 @@ def test_summary_and_tables_use_one_word_for_each_change(lang: str) -> None:
     changes table say "Đạt lại" / "recovered" for it, never "mới đạt" (issue 12 item 3)."""
     from ntm_analysis.i18n import CHANGE_LABELS, label
 
-    ctx = views.report_context(SAMPLE, 2024, "Tân Lập", lang=lang)
+    ctx = report_context(SAMPLE, 2024, "Tân Lập", lang=lang)
     crit = ctx.assessment.criteria
     crit = crit[crit["code"].eq(ctx.code) & crit["year"].eq(2024) & crit["change"].isin(["newly_met", "recovered", "slipped"])]
     assert "recovered" in set(crit["change"])
@@ -84,7 +84,7 @@ def test_summary_and_tables_use_one_word_for_each_change(lang: str) -> None:
 
 
 def test_english_labels_on_request() -> None:
-    ctx = views.report_context(SAMPLE, 2023, "Tân Lập", lang="en")
+    ctx = report_context(SAMPLE, 2023, "Tân Lập", lang="en")
     assert "18/19 criteria met" in repr(views.summary(ctx))
     assert "Criterion" in views.binding_table(ctx, "ntm").columns
     assert "Quy hoạch" in views.changes_table(ctx).to_string() or "Planning" in views.changes_table(ctx).to_string()
@@ -100,19 +100,19 @@ def test_district_sections_render(district_2024) -> None:
 
 
 def test_a_unit_code_given_as_a_number_gets_its_leading_zero_back() -> None:
-    ctx = views.report_context(SAMPLE, 2023, 6352)  # papermill -p unit 06352 passes the int 6352
+    ctx = report_context(SAMPLE, 2023, 6352)  # papermill -p unit 06352 passes the int 6352
     assert ctx.code == "06352" and ctx.name == "Xã Tân Lập"
 
 
 @pytest.mark.parametrize("unit", ["Tân Lập", "Long Đống"])  # with hamlets / villages only
 def test_village_map_section_draws_a_map_for_communes_with_and_without_hamlets(unit: str) -> None:
-    ctx = views.report_context(SAMPLE, 2024, unit)
+    ctx = report_context(SAMPLE, 2024, unit)
     image = sections.village_map(ctx)
     assert getattr(image, "data", b"")[:8] == b"\x89PNG\r\n\x1a\n", getattr(image, "data", image)
 
 
 def test_level_values_and_thresholds_show_their_labels_not_ranks() -> None:
-    ctx = views.report_context(SAMPLE, 2021, "Trấn Yên")
+    ctx = report_context(SAMPLE, 2021, "Trấn Yên")
     table = views.binding_table(ctx, "nang-cao").set_index("Chỉ tiêu")
     assert table.loc["19.1", "Ngưỡng"] == "≥ khá"
     assert table.loc["19.1", "Giá trị"] in {"không đạt", "đạt", "khá", "giỏi"}
@@ -120,7 +120,7 @@ def test_level_values_and_thresholds_show_their_labels_not_ranks() -> None:
 
 
 def test_no_change_this_year_reads_as_a_sentence() -> None:
-    ctx = views.report_context(SAMPLE, 2021, "Trấn Yên")
+    ctx = report_context(SAMPLE, 2021, "Trấn Yên")
     assert views.changes_table(ctx).empty
     assert views.changes_view(ctx).data == "Không có."
 
@@ -136,13 +136,13 @@ def test_charts_of_a_report_show_no_later_year(monkeypatch) -> None:
         return real(units_table, *args, **kwargs)
 
     monkeypatch.setattr(charts, "criteria_history", spy)
-    ctx = views.report_context(SAMPLE, 2022, "Tân Lập")
+    ctx = report_context(SAMPLE, 2022, "Tân Lập")
     assert sections.history_chart(ctx).data[:8] == b"\x89PNG\r\n\x1a\n"
     assert seen == [2022]  # the sample goes to 2024; a 2022 report stops at 2022
 
 
 def test_summary_of_a_commune_without_data_says_so() -> None:
-    ctx = views.report_context(SAMPLE, 2024, "06325")
+    ctx = report_context(SAMPLE, 2024, "06325")
     lines = views.summary(ctx).lines
     assert lines[0].startswith("KHÔNG CÓ SỐ LIỆU năm 2024 cho Thị trấn Bắc Sơn")
-    assert not views.summary(views.report_context(SAMPLE, 2024, "Tân Lập")).lines[0].startswith("KHÔNG")
+    assert not views.summary(report_context(SAMPLE, 2024, "Tân Lập")).lines[0].startswith("KHÔNG")
