@@ -17,7 +17,7 @@ import pandera.errors
 import yaml
 
 from ntm_analysis.catalogue.schema import TABLE_SCHEMAS, CatalogueError, CatalogueProblem, check_catalogue, line_index
-from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, pick
+from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, level_value, pick
 from ntm_analysis.io.groups import group_id
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem", "load_catalogue",
@@ -326,7 +326,7 @@ def threshold_text(catalogue: Catalogue, lang: str = "vi") -> pd.Series:
     by = threshold_by(catalogue)
     default = default_key(catalogue)
     rank = thr["threshold"].round().astype("int64") - 1
-    shown = [lv[r] if isinstance(lv, list) and len(lv) > r >= 0 else _number(t)
+    shown = [level_value(lv[r], lang) if isinstance(lv, list) and len(lv) > r >= 0 else _number(t)
              for lv, r, t in zip(thr["levels"], rank, thr["threshold"])]  # labels of a few config rows
     span = np.where((thr["year_from"] == lo) & (thr["year_to"] == hi), "",
                     np.where(thr["year_from"] == thr["year_to"], " (" + thr["year_from"].astype(str) + ")",
