@@ -63,6 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "From {year}, {name} is part of {successor} ({code}), formed from: {members}. The new unit's series "
                     "over earlier years: {combined} indicators combined (numerators and denominators, or sums), {broken} "
                     "broken because they cannot be combined; village-level indicators roll up again from the villages."),
+    "group": ("Nhóm xã", "Commune group"),
     "series_formed": ("{name} được thành lập năm {year}, gồm: {members}. Chuỗi số liệu các năm trước của đơn vị: "
                       "{combined} chỉ tiêu ghép được từ các đơn vị cũ (cộng tử số và mẫu số, hoặc cộng dồn), {broken} chỉ "
                       "tiêu bị gián đoạn vì không cộng gộp được (xem lệnh ntm trends).",
@@ -294,7 +295,8 @@ def matrix_chart(ctx: ReportContext, tier: str) -> Any:
 
 
 def ranking(ctx: ReportContext) -> Any:
-    """Communes ranked by criteria met (NTM, then nâng cao), with tiers reached and slips."""
+    """Communes ranked by criteria met (NTM, then nâng cao), with tiers reached and slips; under a
+    group-based catalogue each commune's group (``scorecard.group_label``)."""
     communes = communes_of(ctx)
     u = ctx.assessment.units
     u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
@@ -310,6 +312,11 @@ def ranking(ctx: ReportContext) -> Any:
     keys = [tier for tier in tiers if tier in wide.columns]
     wide = wide.reindex(list(communes)).sort_values(keys, ascending=False, kind="stable")  # ties: Vietnamese order
     out = pd.DataFrame({t(ctx, "rank"): range(1, len(wide) + 1), t(ctx, "commune"): [communes[c] for c in wide.index]})
+    from ntm_analysis.report.scorecard import group_label  # noqa: PLC0415
+
+    groups = [group_label(ctx.assessment, c, ctx.year, ctx.lang) for c in wide.index]
+    if any(groups):  # thresholds by commune group (QĐ 51): each commune's group beside its counts
+        out[t(ctx, "group")] = groups
     for tier in keys:
         out[tiers[tier]] = [f"{int(wide.loc[c, tier])}/{int(total.loc[c, tier])}" for c in wide.index]
     best = [max((tiers[x] for x in reached.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")

@@ -156,3 +156,11 @@ def test_series_of_a_commune_formed_in_2025_names_its_predecessors() -> None:
     text = " ".join(x.data for x in sections.series_view(report_context(SAMPLE, 2026, "Vũ Lăng", lang="en")))
     assert "formed in 2025 from" in text and "Tân Lập" in text
     assert "no predecessor" not in text
+
+
+def test_ranking_names_each_communes_group_under_a_group_catalogue_only() -> None:
+    from ntm_analysis.report import report_context
+
+    table = sections.ranking(report_context(SAMPLE, 2026, "Lạng Sơn")).data
+    assert dict(zip(table["Xã"], table["Nhóm xã"]))["Xã Vũ Lăng"] == "Nhóm 3"
+    assert "Nhóm xã" not in sections.ranking(report_context(SAMPLE, 2024, "185")).data.columns
