@@ -309,7 +309,10 @@ def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str 
 
     Each worker keeps one warm kernel (``kernel.WarmKernel``): imports paid once, its state put
     back before every report, a fresh kernel after a failed report and every ``fresh_every``
-    reports. On Dask every report starts its own kernel."""
+    reports. On Dask every report starts its own kernel.
+
+    Returns one :class:`ReportResult` per job (``ok``, ``html``, ``notebook``, ``error``, ``seconds``,
+    ``summary``); a failing report is a result with ``ok`` False, never an exception."""
     if scheduler:
         return _run_dask(jobs, scheduler, progress)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
@@ -385,7 +388,8 @@ class _progress:
 
 def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: str = "",
                 lang: str = "vi", synthetic: bool = False) -> Path:
-    """``reports/index.html`` linking every report with its status; names are HTML-escaped."""
+    """``reports/index.html`` linking every report with its status; names are HTML-escaped.
+    Returns the index's path; raises ``OutputError`` when it cannot be written."""
     from ntm_analysis.i18n import fmt  # noqa: PLC0415
 
     results = list(results)
