@@ -9,7 +9,8 @@ import pytest
 
 from ntm_analysis.errors import NtmError
 from ntm_analysis.report import batch as reports
-from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
+from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify
+from ntm_analysis.report.index import write_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
