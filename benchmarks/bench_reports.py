@@ -94,7 +94,7 @@ def kernel_start(n: int = 3) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name="python3")
+        km, kc = start_new_kernel(kernel_name="python3", stderr=subprocess.DEVNULL)  # no start-up chatter
         times.append(time.perf_counter() - t)
         kc.stop_channels()
         km.shutdown_kernel(now=True)

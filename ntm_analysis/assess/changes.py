@@ -42,8 +42,10 @@ def change_column(frame: pl.DataFrame, keys: list[str], name: str = "change") ->
               .when(now & (e == 1.0)).then(pl.lit("recovered")).when(now).then(pl.lit("newly_met"))
               .when(p == 1.0).then(pl.lit("slipped")).otherwise(pl.lit("still_not_met")))
     seen = seen.select("_row", change.cast(pl.String).alias(name))
-    return (frame.with_row_index("_row").join(seen, on="_row", how="left", maintain_order="left")
-            .drop("_row"))
+    column = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(name)
+    if seen.height:  # put each decided row's change back at its position (no join)
+        column = column.scatter(seen["_row"], seen[name])
+    return frame.with_columns(column)
 
 
 def classify_changes(frame: pd.DataFrame, keys: list[str]) -> pd.Series:

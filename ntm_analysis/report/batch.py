@@ -107,6 +107,10 @@ PRINT_CSS = """
   .jp-Cell:has(.jp-OutputArea-child:last-child :is(h1, h2, h3, h4)) { break-after: avoid-page; page-break-after: avoid; }
   /* a note above a table or figure stays with it */
   .jp-OutputArea-child:has(.jp-RenderedMarkdown):has(+ .jp-OutputArea-child :is(table, figure)) { break-after: avoid-page; }
+  /* JupyterLab keeps every output whole (break-inside: avoid-page): a long output (the draft plan, a
+     long table) then starts on a new page and leaves the one before half empty; only figures and
+     table rows are kept whole */
+  .jp-OutputArea-child { break-inside: auto; }
   figure, img, .ntm-figure { break-inside: avoid; page-break-inside: avoid; max-width: 100% !important; }
   /* a chart takes at most ~40 % of the page, so that a heading, a chart and more share a page;
      a map (an A4 page of its own: map, legend, notes) most of one */

@@ -296,6 +296,9 @@ def tier_counts(units_table: pd.DataFrame, codes: list[str], tier_names: dict[st
         bars = ax.bar(x, counts[tier], width=width, color=TIER_COLOURS[i % len(TIER_COLOURS)], label=tname)
         ax.bar_label(bars, fontsize=8)
     ax.set_xticks(np.arange(len(years)) + width * (len(tier_names) - 1) / 2, [str(y) for y in years])
+    top = int(counts.to_numpy().max()) if counts.size else 0
+    ax.set_ylim(0, max(top, 1) * 1.15)  # counts of communes: from 0, whole numbers, never a -0.04 axis
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(fmt(MESSAGES, "year", lang))
     ax.set_ylabel(fmt(MESSAGES, "tiers_y", lang))
     ax.set_title(fmt(MESSAGES, "tiers_title", lang), loc="left", fontweight="bold")

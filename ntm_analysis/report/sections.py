@@ -64,6 +64,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "From {year}, {name} is part of {successor} ({code}), formed from: {members}. The new unit's series "
                     "over earlier years: {combined} indicators combined (numerators and denominators, or sums), {broken} "
                     "broken because they cannot be combined; village-level indicators roll up again from the villages."),
+    "series_formed": ("{name} được thành lập năm {year}, gồm: {members}. Chuỗi số liệu các năm trước của đơn vị: "
+                      "{combined} chỉ tiêu ghép được từ các đơn vị cũ (cộng tử số và mẫu số, hoặc cộng dồn), {broken} chỉ "
+                      "tiêu bị gián đoạn vì không cộng gộp được (xem lệnh ntm trends).",
+                      "{name} was formed in {year} from: {members}. Its series over the earlier years: {combined} "
+                      "indicators combined from the former units (numerators and denominators added, or sums), "
+                      "{broken} broken because they cannot be combined (see ntm trends)."),
     "series_none": ("Đơn vị không có đơn vị tiền thân hay kế tục nào trong bộ dữ liệu.",
                     "The unit has no predecessor or successor in the dataset."),
 }
@@ -356,6 +362,14 @@ def series_view(ctx: ReportContext) -> list[Any]:
     u = ctx.units
     mine = u[u["code"].eq(ctx.code) & valid_in(u, ctx.year)]
     succ = mine["successor_code"].dropna()
+    start = pd.to_numeric(mine["valid_from"], errors="coerce").max() if "valid_from" in mine else float("nan")
+    formed = u[u["successor_code"].astype("string").eq(ctx.code) & u["code"].ne(ctx.code)] if pd.notna(start) else u.iloc[:0]
+    if succ.empty and len(formed):  # a unit formed from earlier ones (a commune of 1/7/2025): its own series
+        _, series = successor_series(ctx.dataset, ctx.catalogue, ctx.code, ctx.year, ctx.lang)
+        flags = series.groupby("flag")["indicator"].nunique()
+        members = str(series["members"].dropna().iloc[0]) if series["members"].notna().any() else ""
+        return [markdown(t(ctx, "series_formed", name=ctx.name, year=int(start), members=members,
+                           combined=int(flags.get("combined", 0)), broken=int(flags.get("break", 0))))]
     if succ.empty:
         return [markdown(t(ctx, "series_none"))]
     succ_code = str(succ.iloc[0])

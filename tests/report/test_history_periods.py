@@ -58,3 +58,13 @@ def test_vu_lang_2021_2026_is_assessed_x_of_19_then_x_of_10():
     assert set(ntm.loc[:2025, "criteria_total"]) == {19} and ntm.loc[2026, "criteria_total"] == 10
     assert [c.meta["id"] for c in cats] == ["lang-son-2022-2025", "qd51-2026-2030"]
     assert list(ntm["period"]) == [0, 0, 0, 0, 0, 1]
+
+
+def test_communes_per_tier_axis_starts_at_zero_in_whole_numbers_when_none_reach_it():
+    """Lạng Sơn 2026: no commune meets every criterion; the axis reads 0, 1 …, never -0.04 … 0.04."""
+    u = pd.DataFrame({"code": ["A", "B"], "year": 2026, "tier": "ntm", "reached": False})
+    fig = charts.tier_counts(u, ["A", "B"], {"ntm": "NTM"})
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= 1
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    charts.plt.close(fig)

@@ -146,3 +146,13 @@ def test_summary_of_a_commune_without_data_says_so() -> None:
     lines = views.summary(ctx).lines
     assert lines[0].startswith("KHÔNG CÓ SỐ LIỆU năm 2024 cho Thị trấn Bắc Sơn")
     assert not views.summary(report_context(SAMPLE, 2024, "Tân Lập")).lines[0].startswith("KHÔNG")
+
+
+def test_series_of_a_commune_formed_in_2025_names_its_predecessors() -> None:
+    """Vũ Lăng 2026 was formed on 1/7/2025 from four communes: the series section says so instead of
+    "no predecessor or successor"."""
+    from ntm_analysis.report import report_context
+
+    text = " ".join(x.data for x in sections.series_view(report_context(SAMPLE, 2026, "Vũ Lăng", lang="en")))
+    assert "formed in 2025 from" in text and "Tân Lập" in text
+    assert "no predecessor" not in text
