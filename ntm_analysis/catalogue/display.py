@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue, default_key, threshold_by
-from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, pick
+from ntm_analysis.i18n import THRESHOLD_STATUS_LABELS, check_lang, label, level_value, pick
 
 __all__ = ["catalogue_banner", "catalogue_to_frame", "group_definition", "summarise_catalogue", "threshold_text"]
 
@@ -33,7 +33,7 @@ def threshold_text(catalogue: Catalogue, lang: str = "vi") -> pd.Series:
     by = threshold_by(catalogue)
     default = default_key(catalogue)
     rank = thr["threshold"].round().astype("int64") - 1
-    shown = [lv[r] if isinstance(lv, list) and len(lv) > r >= 0 else _number(t)
+    shown = [level_value(lv[r], lang) if isinstance(lv, list) and len(lv) > r >= 0 else _number(t)
              for lv, r, t in zip(thr["levels"], rank, thr["threshold"])]  # labels of a few config rows
     span = np.where((thr["year_from"] == lo) & (thr["year_to"] == hi), "",
                     np.where(thr["year_from"] == thr["year_to"], " (" + thr["year_from"].astype(str) + ")",
