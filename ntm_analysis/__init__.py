@@ -21,7 +21,8 @@ from ntm_analysis.io.names import UnitLookupError, resolve_unit
 from ntm_analysis.io.validation import DatasetError, Problem
 from ntm_analysis.maps.boundaries import load_layers
 from ntm_analysis.maps.compose import make_map
-from ntm_analysis.report.batch import plan_jobs, run_batch, write_index
+from ntm_analysis.report.batch import plan_jobs, run_batch
+from ntm_analysis.report.index import write_index
 from ntm_analysis.units import descendants, display_name, expand, name_in_year, valid_in
 
 __all__ = [

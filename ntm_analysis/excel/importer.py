@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one job (a filled template → values.csv: plan, preview, backup, write) whose steps share ImportPlan.
 """Import of a filled entry template into a dataset's ``values.csv``: structure checks (marker,
 hash, sheets, row and column labels, merged cells), a preview of added / changed / unchanged values,
 refusal to overwrite without ``replace``, a timestamped backup and an atomic write.

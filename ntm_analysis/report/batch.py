@@ -1,5 +1,6 @@
 """Rendered reports: run the parameterised notebooks with papermill, convert them to self-contained
-HTML without code (nbconvert), and write ``reports/<year>/<code-slug>/<notebook>.html`` plus an index.
+HTML without code (nbconvert), and write ``reports/<year>/<code-slug>/<notebook>.html``; the index of
+a batch is written by ``index.write_index``, the report context by ``context.write_context_cache``.
 
 A batch runs in worker processes (default: one per core) or on a Dask cluster (``scheduler=``). One
 failing report never stops the others: the index lists it with its error and its partial notebook is
@@ -18,7 +19,7 @@ import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ntm_analysis.errors import ArgumentError
 from ntm_analysis.units import display_name, expand, in_year
@@ -38,27 +39,6 @@ GROUP_NOTEBOOKS = ("parent_overview",)
 ALL_NOTEBOOKS = UNIT_NOTEBOOKS + GROUP_NOTEBOOKS
 #: Former notebook names still accepted (``--notebook district_overview``).
 NOTEBOOK_ALIASES: dict[str, str] = {"district_overview": "parent_overview"}
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "index_title": ("Báo cáo nông thôn mới", "New rural development reports"),
-    "generated": ("Tạo lúc {when} từ bộ dữ liệu {dataset}", "Generated {when} from dataset {dataset}"),
-    "col_year": ("Năm", "Year"),
-    "col_unit": ("Đơn vị", "Unit"),
-    "col_report": ("Báo cáo", "Report"),
-    "col_status": ("Trạng thái", "Status"),
-    "col_summary": ("Tóm tắt", "Summary"),
-    "ok": ("Hoàn thành", "Done"),
-    "failed": ("Lỗi", "Failed"),
-    "partial": ("sổ tính dở dang", "partial notebook"),
-    "counts": ("{ok} báo cáo hoàn thành, {failed} lỗi", "{ok} reports done, {failed} failed"),
-    "synthetic": ("Dữ liệu mẫu là dữ liệu tổng hợp (synthetic), không phải số liệu thật.",
-                  "The sample data are synthetic, not real figures."),
-    "commune_report": ("Báo cáo xã", "Commune report"),
-    "village_map": ("Bản đồ thôn, xóm", "Village map"),
-    "trends": ("Xu hướng", "Trends"),
-    "parent_overview": ("Tổng quan tỉnh, huyện", "Province or district overview"),
-    "commune_plan": ("Dự thảo kế hoạch năm sau", "Draft plan for next year"),
-}
 
 
 def slugify(text: str, fallback: str = "unit") -> str:
@@ -313,7 +293,10 @@ def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str 
 
     Each worker keeps one warm kernel (``kernel.WarmKernel``): imports paid once, its state put
     back before every report, a fresh kernel after a failed report and every ``fresh_every``
-    reports. On Dask every report starts its own kernel."""
+    reports. On Dask every report starts its own kernel.
+
+    Returns one :class:`ReportResult` per job (``ok``, ``html``, ``notebook``, ``error``, ``seconds``,
+    ``summary``); a failing report is a result with ``ok`` False, never an exception."""
     if scheduler:
         return _run_dask(jobs, scheduler, progress)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
@@ -385,61 +368,6 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: str = "",
-                lang: str = "vi", synthetic: bool = False) -> Path:
-    """``reports/index.html`` linking every report with its status; names are HTML-escaped."""
-    from ntm_analysis.i18n import fmt  # noqa: PLC0415
-
-    results = list(results)
-    esc = html.escape
-    rows = []
-    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
-
-    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "parent_overview",
-                                            sort_key(split_type(r.job.name)[1]),
-                                            ALL_NOTEBOOKS.index(r.job.notebook) if r.job.notebook in ALL_NOTEBOOKS else 9)):
-        title = fmt(MESSAGES, r.job.notebook, lang) if r.job.notebook in MESSAGES else r.job.notebook
-        if r.ok and r.html:
-            link = f'<a href="{esc(r.html.relative_to(out_dir).as_posix())}">{esc(title)}</a>'
-            status = f'<span class="ok">{esc(fmt(MESSAGES, "ok", lang))}</span>'
-            detail = esc(r.summary).replace("\n", "<br>")
-        else:
-            link = esc(title)
-            if r.notebook:
-                link += f' (<a href="{esc(r.notebook.relative_to(out_dir).as_posix())}">{esc(fmt(MESSAGES, "partial", lang))}</a>)'
-            status = f'<span class="failed">{esc(fmt(MESSAGES, "failed", lang))}</span>'
-            detail = f"<code>{esc(r.error)}</code>"
-        rows.append(f"<tr><td>{r.job.year}</td><td>{esc(r.job.name)} <small>({esc(r.job.code)})</small></td>"
-                    f"<td>{link}</td><td>{status}</td><td>{detail}</td></tr>")
-    n_ok = sum(r.ok for r in results)
-    when = time.strftime("%Y-%m-%d %H:%M")
-    page = f"""<!DOCTYPE html>
-<html lang="{esc(lang)}"><head><meta charset="utf-8">
-<title>{esc(fmt(MESSAGES, "index_title", lang))}</title>
-<style>
-body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }}
-.ok {{ color: #1a7f37; font-weight: bold; }} .failed {{ color: #b42318; font-weight: bold; }}
-.note {{ background: #fff4e5; border-left: 4px solid #f0a020; padding: .5em 1em; }}
-{PRINT_CSS}</style></head><body>
-<h1>{esc(fmt(MESSAGES, "index_title", lang))}</h1>
-<p>{esc(fmt(MESSAGES, "generated", lang, when=when, dataset=dataset_label))}</p>
-<p>{esc(fmt(MESSAGES, "counts", lang, ok=n_ok, failed=len(results) - n_ok))}</p>
-{f'<p class="note">{esc(fmt(MESSAGES, "synthetic", lang))}</p>' if synthetic else ""}
-<table><thead><tr><th>{esc(fmt(MESSAGES, "col_year", lang))}</th><th>{esc(fmt(MESSAGES, "col_unit", lang))}</th>
-<th>{esc(fmt(MESSAGES, "col_report", lang))}</th><th>{esc(fmt(MESSAGES, "col_status", lang))}</th>
-<th>{esc(fmt(MESSAGES, "col_summary", lang))}</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></body></html>
-"""
-    path = out_dir / "index.html"
-    _atomic_write_text(path, page)
-    return path
 
 
 # --- planning a batch ------------------------------------------------------------------------

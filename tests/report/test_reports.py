@@ -9,7 +9,8 @@ import pytest
 
 from ntm_analysis.errors import NtmError
 from ntm_analysis.report import batch as reports
-from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
+from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify
+from ntm_analysis.report.index import write_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -60,10 +61,10 @@ def test_plan_jobs_gives_the_overview_to_the_province_asked_for_before_2025(note
 
 
 def test_province_overview_of_2024_lists_the_communes_through_their_districts() -> None:
-    from ntm_analysis.report import report_context, sections
+    from ntm_analysis.report import overview, report_context
 
-    province = sections.communes_of(report_context(SAMPLE, 2024, "Lạng Sơn"))
-    district = sections.communes_of(report_context(SAMPLE, 2024, "185"))
+    province = overview.communes_of(report_context(SAMPLE, 2024, "Lạng Sơn"))
+    district = overview.communes_of(report_context(SAMPLE, 2024, "185"))
     assert len(province) == 17 and province == district  # the sample's communes with 2024 values
 
 
