@@ -149,7 +149,7 @@ def cell_timings(nb_path: Path) -> list[tuple[str, float]]:
 def html_api(nb_path: Path) -> float:
     import nbformat
 
-    from ntm_analysis.report.batch import notebook_to_html
+    from ntm_analysis.report.html import notebook_to_html
 
     nb = nbformat.read(nb_path, as_version=4)
     t = time.perf_counter()

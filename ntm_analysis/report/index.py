@@ -1,5 +1,5 @@
 """The index of a report batch: ``reports/index.html`` linking every report of the output folder
-(``batch.collect_results``) with its status, its one-line summary or its error and partial
+(:func:`collect_results`, from the manifest (JSON) written beside each report) with its status, its one-line summary or its error and partial
 notebook, in Vietnamese or English. Works offline (no CDN); names from users' files are escaped.
 """
 
@@ -13,7 +13,8 @@ from typing import Iterable
 from ntm_analysis.i18n import fmt
 from ntm_analysis.io.names import sort_key, split_type
 from ntm_analysis.outputs import atomic_write
-from ntm_analysis.report.batch import ALL_NOTEBOOKS, PRINT_CSS, ReportResult
+from ntm_analysis.report.html import PRINT_CSS
+from ntm_analysis.report.jobs import ALL_NOTEBOOKS, ReportJob, ReportResult
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "index_title": ("Báo cáo nông thôn mới", "New rural development reports"),
@@ -87,3 +88,42 @@ th {{ background: #f2f2f2; }}
     path = out_dir / "index.html"
     atomic_write(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return path
+
+
+def _write_text(path: Path, text: str) -> None:
+    """``text`` (UTF-8) written to ``path`` through a temporary file (``outputs.atomic_write``)."""
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_manifest(result: ReportResult) -> Path:
+    """``<folder>/<notebook>.json``: what the index needs to list this report, kept beside it so
+    that several batches (or a rerun of one report) make one index."""
+    import json  # noqa: PLC0415
+
+    job = result.job
+    data = dict(notebook=job.notebook, code=job.code, name=job.name, year=job.year, ok=result.ok,
+                html=result.html.name if result.html else None,
+                partial=result.notebook.name if (result.notebook and not result.ok) else None,
+                error=result.error, summary=result.summary, seconds=round(result.seconds, 2),
+                written=time.strftime("%Y-%m-%d %H:%M:%S"))
+    path = job.folder / f"{job.notebook}.json"
+    _write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
+    return path
+
+
+def collect_results(out_dir: Path) -> list[ReportResult]:
+    """Every report recorded under ``out_dir`` (from the manifests), for the index."""
+    import json  # noqa: PLC0415
+
+    results = []
+    for path in sorted(Path(out_dir).glob("*/*/*.json")):
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            job = ReportJob(d["notebook"], d["code"], d["name"], int(d["year"]), {}, Path(out_dir))
+        except (ValueError, KeyError, OSError):
+            continue  # not one of ours
+        results.append(ReportResult(job, bool(d["ok"]), path.parent / d["html"] if d.get("html") else None,
+                                    path.parent / d["partial"] if d.get("partial") else None,
+                                    error=d.get("error", ""), seconds=d.get("seconds", 0.0),
+                                    summary=d.get("summary", "")))
+    return results

@@ -196,3 +196,14 @@ def test_cli_report_bad_input_exits_2_with_a_message(tmp_path: Path, args: list[
     assert res.exit_code == 2
     assert message in res.output
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_batch_results_come_back_in_job_order_though_workers_return_copies(tmp_path: Path) -> None:
+    import copy
+
+    from ntm_analysis.report.batch import _in_job_order
+    from ntm_analysis.report.jobs import ReportResult
+
+    jobs = [ReportJob("commune_report", code, code, 2024, {}, tmp_path) for code in ("06352", "06340", "06343")]
+    finished = [ReportResult(copy.deepcopy(jobs[i]), True) for i in (2, 0, 1)]  # completion order, pickled copies
+    assert [r.job.code for r in _in_job_order(finished, jobs)] == ["06352", "06340", "06343"]
