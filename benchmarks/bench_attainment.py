@@ -79,10 +79,8 @@ def worker(data: Path, reference: bool, slice_n: int, sample_n: int) -> dict:
     import numpy as np
     import pandas as pd
 
-    from ntm_analysis.assess import trends
-    from ntm_analysis.assess.attainment import assess
-    from ntm_analysis.catalogue.model import load_catalogue
-    from ntm_analysis.io.dataset import load_dataset
+    from ntm_analysis import assess, load_catalogue, load_dataset
+    from ntm_analysis.assess import trends  # indicator_changes: the vectorised step the public history uses
 
     cat = load_catalogue()
     out["import_catalogue_s"] = time.perf_counter() - t0
@@ -137,7 +135,7 @@ def floor_worker(data: Path) -> dict:
     """Run the columnar floor (benchmarks/floor_polars.py) in this fresh process."""
     import floor_polars
 
-    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis import load_catalogue
 
     cat = load_catalogue()
     _reset_peak()

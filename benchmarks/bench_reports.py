@@ -56,7 +56,7 @@ def _tool(name: str) -> str:
 
 def communes(data: Path, year: int) -> list[tuple[str, str]]:
     """(code, name) of the communes the batch makes reports for."""
-    from ntm_analysis.report.batch import plan_jobs
+    from ntm_analysis import plan_jobs
 
     jobs = plan_jobs(data, year, all_units=True, notebooks=["commune_report"], out_dir=Path(tempfile.gettempdir()))
     return [(j.code, j.name) for j in jobs]
@@ -94,7 +94,7 @@ def kernel_start(n: int = 3) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name="python3")
+        km, kc = start_new_kernel(kernel_name="python3", stderr=subprocess.DEVNULL)  # no start-up chatter
         times.append(time.perf_counter() - t)
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -104,8 +104,7 @@ def kernel_start(n: int = 3) -> float:
 _CONTEXT_SNIPPET = r"""
 import json, sys, time
 t = time.perf_counter()
-from ntm_analysis.report import sections
-from ntm_analysis.report import report_context, views
+from ntm_analysis.report import report_context, sections, views
 t_imp = time.perf_counter() - t
 data, year, code, cache = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 t = time.perf_counter(); report_context(data, year, code, context_cache=None); t_nocache = time.perf_counter() - t
@@ -150,7 +149,7 @@ def cell_timings(nb_path: Path) -> list[tuple[str, float]]:
 def html_api(nb_path: Path) -> float:
     import nbformat
 
-    from ntm_analysis.report.batch import notebook_to_html
+    from ntm_analysis.report.html import notebook_to_html
 
     nb = nbformat.read(nb_path, as_version=4)
     t = time.perf_counter()

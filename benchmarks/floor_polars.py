@@ -136,7 +136,7 @@ def run(data: Path, cat) -> tuple[dict[str, float], pl.DataFrame]:
 
 
 if __name__ == "__main__":
-    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis import load_catalogue
 
     times, summ = run(Path(sys.argv[1]), load_catalogue())
     print({k: round(x, 2) for k, x in times.items()}, f"total {sum(times.values()):.2f} s", summ.shape)

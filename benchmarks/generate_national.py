@@ -36,7 +36,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ntm_analysis.catalogue.model import load_catalogue  # noqa: E402
+from ntm_analysis import load_catalogue  # noqa: E402
 
 SEED = 20250101
 YEARS = np.arange(2021, 2026, dtype=np.int64)

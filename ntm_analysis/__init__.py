@@ -21,13 +21,15 @@ from ntm_analysis.io.names import UnitLookupError, resolve_unit
 from ntm_analysis.io.validation import DatasetError, Problem
 from ntm_analysis.maps.boundaries import load_layers
 from ntm_analysis.maps.compose import make_map
-from ntm_analysis.report.batch import plan_jobs, run_batch, write_index
+from ntm_analysis.report.batch import plan_jobs, run_batch
+from ntm_analysis.report.context import report_context
+from ntm_analysis.report.index import write_index
 from ntm_analysis.units import descendants, display_name, expand, name_in_year, valid_in
 
 __all__ = [
     "AssessError", "Assessment", "Catalogue", "CatalogueError", "Dataset", "DatasetError", "NtmError", "Problem",
     "UnitLookupError", "assess", "assess_villages", "default_target_tier", "descendants", "display_name",
     "draft_paragraph", "expand", "history", "load_catalogue", "load_dataset", "load_layers", "make_map",
-    "name_in_year", "plan_jobs", "progress", "rank_targets", "resolve_unit", "run_batch", "successor_series",
-    "valid_in", "write_index",
+    "name_in_year", "plan_jobs", "progress", "rank_targets", "report_context", "resolve_unit", "run_batch",
+    "successor_series", "valid_in", "write_index",
 ]

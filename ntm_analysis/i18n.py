@@ -130,6 +130,29 @@ MEASURE_UNITS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Names of the levels of a ``level`` measure as the catalogues write them (Vietnamese, lowest first)
+#: and their English form: education levels, learning-community and militia-training ratings.
+LEVEL_VALUES: dict[str, tuple[str, str]] = {
+    "mức độ 1": ("mức độ 1", "level 1"),
+    "mức độ 2": ("mức độ 2", "level 2"),
+    "mức độ 3": ("mức độ 3", "level 3"),
+    "yếu": ("yếu", "weak"),
+    "trung bình": ("trung bình", "average"),
+    "khá": ("khá", "good"),
+    "tốt": ("tốt", "very good"),
+    "không đạt": ("không đạt", "failed"),
+    "đạt": ("đạt", "passed"),
+    "giỏi": ("giỏi", "excellent"),
+}
+
+
+def level_value(name: Any, lang: str = "vi") -> str:
+    """A level's name (``khá`` → ``good``) in ``lang``; a name not in :data:`LEVEL_VALUES` as written."""
+    text = "" if name is None else str(name).strip()
+    pair = LEVEL_VALUES.get(text)
+    return pick(pair, lang) if pair else text
+
+
 def unit_label(unit: Any, lang: str = "vi") -> str:
     """A catalogue's unit of measure in ``lang`` (``triệu đồng/người/năm`` → ``million VND/person/year``);
     ``""`` for none; a unit not in :data:`MEASURE_UNITS` as written."""

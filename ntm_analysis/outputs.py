@@ -91,20 +91,23 @@ def check_file_target(path: str | Path, suffix: str = ".xlsx") -> Path:
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it into place (readable
-    by others as a normal new file would be). Nothing is left behind on failure; an ``OSError`` of
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it into place: a new
+    file gets the permissions a normal new file would (umask), a replaced file keeps its own (a
+    user's values.csv stays as they set it). Nothing is left behind on failure; an ``OSError`` of
     the writing becomes :class:`OutputError` ``write_failed``, other errors pass unchanged."""
     path = Path(path)
     check_file_target(path)
+    old_mode = path.stat().st_mode & 0o777 if path.is_file() else None
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # writers that refuse an existing file (GDAL) get a free name
     try:
         write(tmp)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
+        if old_mode is None:
+            mask = os.umask(0o022)
+            os.umask(mask)
+        os.chmod(tmp, old_mode if old_mode is not None else 0o666 & ~mask)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError("write_failed", path=path, reason=_Reason(exc)) from None

@@ -3,7 +3,7 @@
 import pytest
 
 from ntm_analysis.assess.attainment import AssessError
-from ntm_analysis.catalogue.schema import CatalogueError, CatalogueProblem
+from ntm_analysis.catalogue.problems import CatalogueError, CatalogueProblem
 from ntm_analysis.errors import KeyedError, NtmError
 from ntm_analysis.excel.common import ExcelError
 from ntm_analysis.excel.importer import ImportRefused

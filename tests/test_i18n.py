@@ -20,3 +20,13 @@ def test_units_translated_in_english_kept_in_vietnamese():
     assert unit_label("triệu đồng/người/năm", "en") == "million VND/person/year"
     assert unit_label("% (hộ)", "en") == "% (households)"
     assert unit_label("triệu đồng/người/năm", "vi") == "triệu đồng/người/năm"
+
+
+def test_level_names_of_the_catalogue_read_in_english_and_stay_in_vietnamese():
+    """A level measure's names are written in Vietnamese in the catalogues ("khá", "mức độ 2"): an
+    English output shows "good", "level 2"; a Vietnamese one the names as written."""
+    from ntm_analysis.i18n import level_value
+
+    assert (level_value("khá", "en"), level_value("mức độ 2", "en")) == ("good", "level 2")
+    assert (level_value("khá", "vi"), level_value("mức độ 2", "vi")) == ("khá", "mức độ 2")
+    assert level_value("hạng A", "en") == "hạng A"  # a name the table does not know stays as written

@@ -100,7 +100,7 @@ def test_no_private_name_imported_from_another_module() -> None:
 
 
 @pytest.mark.parametrize("name", ["load_dataset", "load_catalogue", "assess", "history", "progress", "rank_targets",
-                                  "draft_paragraph", "make_map", "run_batch", "NtmError"])
+                                  "draft_paragraph", "make_map", "run_batch", "report_context", "NtmError"])
 def test_public_api_names_are_documented(name: str) -> None:
     import ntm_analysis
 

@@ -178,6 +178,12 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     and ``reached`` need) are assessed, so one commune of a national dataset answers at once.
     Village and hamlet values roll up as described in the module docstring;
     a direct value is used only when no roll-up is possible, conflicts go to ``rollup_conflicts``.
+    Returns an :class:`Assessment` of tidy pandas tables: ``indicators`` (``code``, ``year``, ``tier``,
+    ``criterion``, ``indicator``, ``measure``, ``value``, ``threshold``, ``comparator``, ``status``,
+    ``gap``, ``share_covered``, ``value_source``, ...), ``criteria`` (``status``, ``binding``,
+    ``change`` per code, year, tier, criterion), ``units`` (``criteria_met``, ``criteria_total``,
+    ``criteria_missing``, ``reached``, ``recognised``, ``slipped`` ... per code, year, tier) and
+    ``rollup_conflicts`` (docs/architecture.md, Assessment contract).
     Raises :class:`AssessError` for unknown unit codes or tiers. Runs on polars (see
     :mod:`ntm_analysis.io.columnar`); the tables returned are pandas.
     """

@@ -160,7 +160,7 @@ def defaulted_notice(keys: pd.DataFrame | None, units: pd.DataFrame, catalogue: 
 def assessment_notices(assessment: object, lang: str = "vi") -> list[str]:
     """What every output of an assessment shows first: the catalogue's banner (e.g. provisional
     2026-2030 levels) and which units were given the catalogue's default group. Empty when none."""
-    from ntm_analysis.catalogue.model import catalogue_banner  # noqa: PLC0415
+    from ntm_analysis.catalogue.display import catalogue_banner  # noqa: PLC0415
 
     cat = getattr(assessment, "catalogue", None)
     scope = getattr(assessment, "scope", None)

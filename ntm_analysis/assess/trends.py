@@ -101,7 +101,8 @@ def history(assessment: Any, code: str, tier: str | Iterable[str] | None = None,
             years: Iterable[int] | None = None) -> pd.DataFrame:
     """Tidy history of one unit: one row per criterion and per indicator per year, with its value,
     threshold, status and change vs the previous assessed year (``row_type`` = criterion/indicator).
-    ``years`` restricts to one validity period when a code is reused (see :func:`unit_period`)."""
+    ``years`` restricts to one validity period when a code is reused (see :func:`unit_period`).
+    Returns :data:`HISTORY_COLUMNS` (empty when the unit has no assessed year); raises nothing."""
     crit = _subset(assessment.criteria, code, tier, years)
     ind = _subset(assessment.indicators, code, tier, years)
     ind = ind.assign(change=indicator_changes(ind), row_type="indicator")
@@ -196,7 +197,10 @@ def progress(assessment: Any, catalogue: Catalogue, code: str, plan_year: int | 
     latest year), observed change = least-squares slope over every year with a value, R = observed /
     required, Open SDG's cut-offs, and the projected year of attainment at the current pace.
     Booleans and levels get only ``achieved`` / ``not_achieved`` (no rate). The target is the
-    threshold in force in the plan year (income thresholds rise yearly), else the latest one."""
+    threshold in force in the plan year (income thresholds rise yearly), else the latest one.
+    Returns one row per indicator with :data:`PROGRESS_COLUMNS` (``status``: ``achieved``,
+    ``on_track``, ``needs_acceleration``, ``slow``, ``not_achieved``, ``insufficient_data`` or
+    ``no_threshold``); raises nothing."""
     plan_year = int(plan_year if plan_year is not None else catalogue.meta["period_to"])
     ind = _subset(assessment.indicators, code, tier, years)
     ind = ind[ind["status"].ne("not_applicable")]

@@ -99,7 +99,7 @@ def trends_cmd(
     from ntm_analysis.assess.trends import history, progress, progress_display, progress_table, unit_period, wide_history
     from ntm_analysis.units import name_in_year
     from ntm_analysis.assess.attainment import assess
-    from ntm_analysis.catalogue.model import catalogue_banner
+    from ntm_analysis.catalogue.display import catalogue_banner
     from ntm_analysis.catalogue.periods import catalogues_by_year
 
     check_choice(fmt_, ("table", "csv", "json"), "--format")

@@ -20,7 +20,8 @@ def catalogue_check_cmd(
     lang: str = LangOption,
 ) -> None:
     """Kiểm tra một tệp bộ tiêu chí, liệt kê mọi lỗi / validate a catalogue file, list every problem."""
-    from ntm_analysis.catalogue.model import load_catalogue, summarise_catalogue
+    from ntm_analysis.catalogue.display import summarise_catalogue
+    from ntm_analysis.catalogue.model import load_catalogue
 
     check_choice(lang, ("vi", "en"), "--lang")
     if not path.is_file():
@@ -37,9 +38,9 @@ def catalogue_show_cmd(
     lang: str = LangOption,
 ) -> None:
     """Liệt kê tiêu chí, chỉ tiêu, ngưỡng, nguồn, độ tin cậy / list criteria, indicators, thresholds, sources."""
-    from ntm_analysis.catalogue.model import (catalogue_banner, catalogue_to_frame, group_definition,
-                                              load_catalogue)
-    from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label
+    from ntm_analysis.catalogue.display import catalogue_banner, catalogue_to_frame, group_definition
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.i18n import CONFIDENCE_LABELS, THRESHOLD_STATUS_LABELS, label, unit_label
 
     check_choice(lang, ("vi", "en"), "--lang")
     if fmt_ not in ("table", "csv"):
@@ -64,7 +65,8 @@ def catalogue_show_cmd(
               "Confidence", "Source"])
     table = Table(*heads, show_lines=False)
     for r in frame.itertuples(index=False):  # display of a few hundred config rows
-        table.add_row(cat.tier_label(r.tier, lang, short=True), str(r.criterion), r.criterion_name, r.indicator, r.name, r.measure, escape(r.threshold), r.unit,
+        table.add_row(cat.tier_label(r.tier, lang, short=True), str(r.criterion), r.criterion_name, r.indicator, r.name,
+                      r.measure, escape(r.threshold), unit_label(r.unit, lang),
                       label(THRESHOLD_STATUS_LABELS, r.threshold_status, lang), label(CONFIDENCE_LABELS, r.confidence, lang),
                       r.source)
     console = Console()
@@ -108,8 +110,9 @@ def catalogue_import_cmd(
     lang: str = LangOption,
 ) -> None:
     """Đọc sổ tính bộ tiêu chí, kiểm tra, ghi tệp .yaml / read a catalogue workbook, check it, write the .yaml."""
-    from ntm_analysis.catalogue.model import load_catalogue, summarise_catalogue
-    from ntm_analysis.excel.catalogue_book import import_catalogue_workbook
+    from ntm_analysis.catalogue.display import summarise_catalogue
+    from ntm_analysis.catalogue.model import load_catalogue
+    from ntm_analysis.excel.catalogue_import import import_catalogue_workbook
     from ntm_analysis.excel.common import ExcelError
 
     check_choice(lang, ("vi", "en"), "--lang")

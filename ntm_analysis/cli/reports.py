@@ -142,6 +142,7 @@ def report_cmd(
     """Chạy các sổ tính báo cáo và xuất HTML + chỉ mục / render the report notebooks to HTML with an index."""
     from ntm_analysis.report import batch as reports
     from ntm_analysis.report.context import write_context_cache
+    from ntm_analysis.report.index import write_index
 
     check_choice(lang, ("vi", "en"), "--lang")
     if not all_units and not unit:
@@ -175,8 +176,8 @@ def report_cmd(
     meta = data.meta
     label = meta.get("name_en" if lang == "en" else "name") or meta.get("name") or dataset
     with input_errors(lang):
-        index = reports.write_index(reports.collect_results(out), out, str(label), lang,
-                                    bool(meta.get("synthetic")))
+        index = write_index(reports.collect_results(out), out, str(label), lang,
+                            bool(meta.get("synthetic")))
     failed = [r for r in results if not r.ok]
     for r in failed:
         typer.echo(f"✗ {r.job.name} / {r.job.notebook}: {r.error}", err=True)

@@ -7,7 +7,6 @@ from ntm_analysis.excel.importer import (
     ImportPlan,
     ImportRefused,
     apply_import,
-    atomic_write_bytes,
     backup_path,
     plan_import,
     render_preview,
@@ -15,6 +14,6 @@ from ntm_analysis.excel.importer import (
 from ntm_analysis.excel.template import build_template
 
 __all__ = [
-    "ExcelError", "ImportPlan", "ImportRefused", "apply_import", "atomic_write_bytes", "backup_path",
+    "ExcelError", "ImportPlan", "ImportRefused", "apply_import", "backup_path",
     "build_template", "export_annex", "neutralise", "plan_import", "read_template", "render_preview", "unneutralise",
 ]

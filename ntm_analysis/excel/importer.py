@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one job (a filled template → values.csv: plan, preview, backup, write) whose steps share ImportPlan.
 """Import of a filled entry template into a dataset's ``values.csv``: structure checks (marker,
 hash, sheets, row and column labels, merged cells), a preview of added / changed / unchanged values,
 refusal to overwrite without ``replace``, a timestamped backup and an atomic write.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -38,6 +38,7 @@ from ntm_analysis.errors import KeyedError
 from ntm_analysis.excel.common import group_problems
 from ntm_analysis.excel.cells import entry_checks, template_thresholds, unit_checks
 from ntm_analysis.i18n import fmt
+from ntm_analysis.outputs import atomic_write
 from ntm_analysis.units import names_in_year
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -376,29 +377,6 @@ def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
     return out
 
 
-def _umask() -> int:
-    """The process umask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file in the same folder, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def apply_import(plan: ImportPlan, replace: bool = False, lang: str = "vi",
                  now: dt.datetime | None = None) -> list[str]:
     """Write the plan: refuse (ImportRefused, nothing written) when a value would change and
@@ -414,6 +392,6 @@ def apply_import(plan: ImportPlan, replace: bool = False, lang: str = "vi",
         bak = backup_path(plan.values_path, now)
         shutil.copy2(plan.values_path, bak)
         lines.append(fmt(MESSAGES, "backup", lang, path=bak))
-    atomic_write_bytes(plan.values_path, plan.new_csv)
+    atomic_write(plan.values_path, lambda tmp: tmp.write_bytes(plan.new_csv))
     lines.insert(0, fmt(MESSAGES, "written", lang, path=plan.values_path, n=n_changed + n_added))
     return lines

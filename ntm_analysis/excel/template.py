@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one job, the template layout that ntm import checks, written and described in one place.
 """The Excel entry template (``ntm template``): one sheet per level, indicators as rows, units as
 column blocks, validated and protected entry cells, instructions and a hidden version marker.
 

@@ -285,7 +285,15 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
     problems when any is an error; warnings are kept on ``Dataset.problems``. ``catalogue`` is a
     Catalogue, a catalogue id or a YAML path; None = the catalogues dataset.toml names (one per
     period of ``[catalogues]``, else ``catalogue``), else the default. Each catalogue is loaded and
-    checked once and kept on ``Dataset.catalogues`` (see :func:`load_catalogues`)."""
+    checked once and kept on ``Dataset.catalogues`` (see :func:`load_catalogues`).
+
+    Returns a :class:`Dataset`: ``units`` (``code``, ``name``, ``type``, ``level``, ``parent_code``,
+    ``region``, ``group``, ``households``, ``population``, ``valid_from``, ``valid_to``,
+    ``successor_code``), ``values`` (``code``, ``year`` int, ``indicator``, ``value`` float, percents
+    0-100, yes/no 1.0/0.0, levels as rank; ``numerator``, ``denominator``, ``source``,
+    ``assessed_by``, ``note``), ``recognitions`` (``code``, ``tier``, ``year``, ``decision``),
+    ``groups``, ``meta`` (dataset.toml), ``catalogues`` (see docs/architecture.md, Dataset contract).
+    Raises ``DatasetError`` (every problem: file, row, column, fix); never modifies a file."""
     path = Path(path)
     raw, meta, problems = read_raw(path)
     loaded, cat_problems = load_catalogues(catalogue, meta) if path.exists() else ({}, [])

@@ -261,7 +261,9 @@ def load_layers(levels: list[str], meta_boundaries: dict[str, Any] | None, datas
                 province: str | None = None, encoding: str | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Boundary layers for ``levels``: ``override`` for ``override_level``, else the dataset's
     ``[boundaries]`` table. A level with no path is left out (the map then reports it). ``encoding``
-    applies to Shapefile text (see :func:`read_boundaries`)."""
+    applies to Shapefile text (see :func:`read_boundaries`). Returns ``{level: GeoDataFrame}`` (the
+    file's columns and ``geometry``, CRS as read). Raises ``BoundaryError`` (missing, unreadable or
+    empty file, no CRS, wrong text encoding)."""
     layers: dict[str, gpd.GeoDataFrame] = {}
     for level in dict.fromkeys(levels):
         value = override if override is not None and level == override_level else (meta_boundaries or {}).get(level)

@@ -39,6 +39,11 @@ def make_map(assessment: Any, units: pd.DataFrame, layers: Mapping[str, gpd.GeoD
     A ``village`` map of an ``indicator`` of a commune tier whose measure is entered per village
     colours each village by its own value against the commune threshold: ``village_rows`` from
     ``assess.assess_villages`` (else village rows already in ``assessment.indicators``).
+
+    Returns a ``MapResult``: ``figure`` (matplotlib, A4 page), ``layer`` (the coloured units, projected
+    CRS), ``report``/``context_report`` (units and features that did not join). Raises ``MapError``
+    (no layer for a level, no village rows for a village indicator map); save with
+    ``maps.layers.save_figure``.
     """
     check_lang(lang)
     cat = getattr(assessment, "catalogue", None)

@@ -213,6 +213,10 @@ def indicator_layer(joined: gpd.GeoDataFrame, indicators: pd.DataFrame, year: in
     kind = out["measure"].map(meas["kind"]) if m is not None else pd.Series("number", index=out.index)
     unit = out["measure"].map(meas["unit"]) if m is not None else ""
     levels = out["measure"].map(meas["levels"]) if m is not None and "levels" in meas else None
+    if levels is not None:  # the levels' names in the map's language
+        from ntm_analysis.i18n import level_value  # noqa: PLC0415
+
+        levels = levels.map(lambda lv: [level_value(x, lang) for x in lv] if isinstance(lv, (list, tuple)) else lv)
     out["value_label"] = format_value(out["value"], kind.fillna("number"), lang, levels, unit)
     return out
 

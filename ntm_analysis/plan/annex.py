@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue
-from ntm_analysis.i18n import STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick, unit_label
+from ntm_analysis.i18n import STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, level_value, pick, unit_label
 from ntm_analysis.plan.texts import MESSAGES, THRESHOLD_SHORT
 from ntm_analysis.report.scorecard import COMPARATOR_SIGNS, number_series
 
@@ -51,7 +51,7 @@ def indicator_rows(assessment: Any, catalogue: Catalogue, code: str, year: int, 
     yes, no = fmt(MESSAGES, "yes", lang), fmt(MESSAGES, "no", lang)
 
     def level_name(values: pd.Series) -> pd.Series:
-        return pd.Series([lv[int(v) - 1] if isinstance(lv, (list, tuple)) and pd.notna(v) and 1 <= int(v) <= len(lv)
+        return pd.Series([level_value(lv[int(v) - 1], lang) if isinstance(lv, (list, tuple)) and pd.notna(v) and 1 <= int(v) <= len(lv)
                           else None for v, lv in zip(values, levels)], index=values.index, dtype=object)
 
     is_bool = rows["comparator"].eq("true")

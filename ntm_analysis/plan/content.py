@@ -18,7 +18,8 @@ import pandas as pd
 
 from ntm_analysis.assess.targets import MESSAGES as TARGET_MESSAGES
 from ntm_analysis.assess.targets import criterion_names, draft_paragraph, rank_targets, required_chain, tier_phrase
-from ntm_analysis.catalogue.model import Catalogue, catalogue_banner
+from ntm_analysis.catalogue.display import catalogue_banner
+from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import check_lang, fmt, pick, upper_first
 from ntm_analysis.plan import annex as annex_mod

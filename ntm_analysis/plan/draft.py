@@ -85,7 +85,7 @@ def select_communes(data: Any, year: int, parent: str | None = None) -> list[str
 
 def file_name(code: str, name: str, plan_year: int, lang: str = "vi") -> str:
     """A safe, unique ASCII file name: ``ke-hoach-2024-06352-tan-lap.docx``."""
-    from ntm_analysis.report.batch import slugify  # noqa: PLC0415
+    from ntm_analysis.report.jobs import slugify  # noqa: PLC0415
 
     return f"{fmt(MESSAGES, 'file_prefix', lang)}-{plan_year}-{slugify(code, 'code')}-{slugify(name)}.docx"
 

@@ -1,5 +1,7 @@
-"""Rendered reports: run the parameterised notebooks with papermill, convert them to self-contained
-HTML without code (nbconvert), and write ``reports/<year>/<code-slug>/<notebook>.html`` plus an index.
+"""Rendered reports: plan a batch (which notebook for which unit and year), run the parameterised
+notebooks with papermill on warm kernels, and write ``reports/<year>/<code-slug>/<notebook>.html``
+(``html.notebook_to_html``) with its manifest; the index of a batch is written by
+``index.write_index``, the report context by ``context.write_context_cache``.
 
 A batch runs in worker processes (default: one per core) or on a Dask cluster (``scheduler=``). One
 failing report never stops the others: the index lists it with its error and its partial notebook is
@@ -8,175 +10,29 @@ kept. Every file is written to a temporary name first and renamed, so no half-wr
 
 from __future__ import annotations
 
-import html
 import os
-import re
 import tempfile
 import time
 import traceback
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ntm_analysis.errors import ArgumentError
 from ntm_analysis.units import display_name, expand, in_year
 from ntm_analysis.i18n import fmt
 from ntm_analysis.outputs import atomic_write
 from ntm_analysis.report.kernel import MESSAGES as KERNEL_MESSAGES
-from ntm_analysis.report.kernel import FRESH_EVERY, WarmKernel, explain_failure, notebook_dir
+from ntm_analysis.report.kernel import FRESH_EVERY, WarmKernel, explain_failure
+from ntm_analysis.report.html import notebook_to_html
+from ntm_analysis.report.index import collect_results, write_manifest
+from ntm_analysis.report.jobs import (ALL_NOTEBOOKS, DOCX_NOTEBOOKS, GROUP_NOTEBOOKS, NOTEBOOK_ALIASES, NOTEBOOK_DIR,
+                                      UNIT_NOTEBOOKS, ReportJob, ReportResult, slugify)
 
-NOTEBOOK_DIR = notebook_dir()  # packaged notebooks in an installed wheel, else the checkout's notebooks/
-
-#: Notebooks that make one report per commune-level unit, and those that make one per parent unit
-#: (a province, or a district for the years before 1/7/2025).
-UNIT_NOTEBOOKS = ("commune_report", "village_map", "trends", "commune_plan")
-#: Notebooks that also write a file beside their report (parameter ``docx_dir``: the report's folder).
-DOCX_NOTEBOOKS = ("commune_plan",)
-GROUP_NOTEBOOKS = ("parent_overview",)
-ALL_NOTEBOOKS = UNIT_NOTEBOOKS + GROUP_NOTEBOOKS
-#: Former notebook names still accepted (``--notebook district_overview``).
-NOTEBOOK_ALIASES: dict[str, str] = {"district_overview": "parent_overview"}
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "index_title": ("Báo cáo nông thôn mới", "New rural development reports"),
-    "generated": ("Tạo lúc {when} từ bộ dữ liệu {dataset}", "Generated {when} from dataset {dataset}"),
-    "col_year": ("Năm", "Year"),
-    "col_unit": ("Đơn vị", "Unit"),
-    "col_report": ("Báo cáo", "Report"),
-    "col_status": ("Trạng thái", "Status"),
-    "col_summary": ("Tóm tắt", "Summary"),
-    "ok": ("Hoàn thành", "Done"),
-    "failed": ("Lỗi", "Failed"),
-    "partial": ("sổ tính dở dang", "partial notebook"),
-    "counts": ("{ok} báo cáo hoàn thành, {failed} lỗi", "{ok} reports done, {failed} failed"),
-    "synthetic": ("Dữ liệu mẫu là dữ liệu tổng hợp (synthetic), không phải số liệu thật.",
-                  "The sample data are synthetic, not real figures."),
-    "commune_report": ("Báo cáo xã", "Commune report"),
-    "village_map": ("Bản đồ thôn, xóm", "Village map"),
-    "trends": ("Xu hướng", "Trends"),
-    "parent_overview": ("Tổng quan tỉnh, huyện", "Province or district overview"),
-    "commune_plan": ("Dự thảo kế hoạch năm sau", "Draft plan for next year"),
-}
-
-
-def slugify(text: str, fallback: str = "unit") -> str:
-    """An ASCII file-name slug: no diacritics, no path separators, no dots-only names."""
-    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
-    return slug or fallback
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One notebook to run for one unit (or group of units) and year."""
-
-    notebook: str
-    code: str
-    name: str
-    year: int
-    parameters: dict[str, Any]
-    out_dir: Path
-
-    @property
-    def folder(self) -> Path:
-        """``<out>/<year>/<code>-<slug>/``; safe whatever the unit's name contains."""
-        return self.out_dir / str(int(self.year)) / f"{slugify(self.code, 'code')}-{slugify(self.name)}"
-
-
-@dataclass
-class ReportResult:
-    """What happened to one job: paths written, error text, seconds, a one-line summary."""
-
-    job: ReportJob
-    ok: bool
-    html: Path | None = None
-    notebook: Path | None = None
-    error: str = ""
-    seconds: float = 0.0
-    summary: str = ""
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    """``text`` (UTF-8) written to ``path`` through a temporary file (``outputs.atomic_write``)."""
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-_CDN_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.IGNORECASE)
-#: inline module scripts that import from a CDN (nbconvert's mermaid loader): not needed offline
-_CDN_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*cdnjs(?:(?!</script>).)*</script>", re.DOTALL)
-
-
-#: Print layout of every report and of the index: A4 portrait, margins, page numbers where the
-#: browser prints them, no heading left alone at a page bottom, tables' rows and figures kept whole.
-PRINT_CSS = """
-@page { size: A4 portrait; margin: 16mm 14mm 18mm 14mm;
-        @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
-@media print {
-  html, body { background: #fff !important; font-size: 10pt; }
-  body, .jp-Notebook { margin: 0 !important; padding: 0 !important; }
-  .jp-Cell, .jp-OutputArea-output { padding: 0 !important; }
-  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
-  h1 + *, h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }
-  /* a heading is output of its own: keep it with the output (or cell) that follows */
-  .jp-OutputArea-child:has(h1, h2, h3, h4) { break-after: avoid-page; page-break-after: avoid; }
-  .jp-OutputArea-child:has(h1, h2, h3, h4) + .jp-OutputArea-child { break-before: avoid-page; }
-  .jp-Cell:has(.jp-OutputArea-child:last-child :is(h1, h2, h3, h4)) { break-after: avoid-page; page-break-after: avoid; }
-  /* a note above a table or figure stays with it */
-  .jp-OutputArea-child:has(.jp-RenderedMarkdown):has(+ .jp-OutputArea-child :is(table, figure)) { break-after: avoid-page; }
-  figure, img, .ntm-figure { break-inside: avoid; page-break-inside: avoid; max-width: 100% !important; }
-  /* a chart takes at most ~40 % of the page, so that a heading, a chart and more share a page;
-     a map (an A4 page of its own: map, legend, notes) most of one */
-  .ntm-figure img { max-height: 100mm; width: auto; object-fit: contain; }
-  .ntm-map img { max-height: 200mm; }
-  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
-  thead { display: table-header-group; }
-  /* wide tables shrink to the page instead of being cut at its right edge */
-  .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-RenderedHTML { overflow: visible !important; max-width: 100% !important; }
-  .jp-RenderedHTMLCommon table, table { font-size: 7.5pt !important; width: 100% !important; max-width: 100% !important;
-                                          table-layout: auto !important; }
-  .jp-RenderedHTMLCommon td, td { font-size: 7.5pt !important; overflow-wrap: break-word; padding: 2px 3px !important; }
-  .jp-RenderedHTMLCommon th, th { font-size: 7.5pt !important; overflow-wrap: anywhere; padding: 2px 3px !important; }
-  a { color: inherit; text-decoration: none; }
-}
-figure.ntm-figure { margin: 0.5em 0 1em 0; }
-figure.ntm-figure figcaption { font-size: 0.9em; color: #444; margin-top: 0.25em; }
-"""
-
-
-def _report_title(nb: Any) -> str:
-    """The text of the report's first level-1 heading (the title shown on the page), or ''."""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = out.get("data", {}).get("text/markdown", "")
-            if isinstance(text, list):
-                text = "".join(text)
-            if text.startswith("# "):
-                line = text[2:].splitlines()[0]
-                return html.unescape(re.sub(r"\\(.)", r"\1", line)).strip()
-            page = out.get("data", {}).get("text/html", "")
-            found = re.search(r"<h1[^>]*>(.*?)</h1>", "".join(page) if isinstance(page, list) else page, re.S)
-            if found:
-                return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
-    return ""
-
-
-def notebook_to_html(nb: Any, lang: str = "vi") -> str:
-    """Self-contained HTML of an executed notebook without code cells or prompts; no CDN scripts;
-    ``<html lang>`` the report's language, ``<title>`` the report's title, print CSS for A4."""
-    from nbconvert import HTMLExporter  # noqa: PLC0415
-
-    nb = nb.copy()
-    nb.metadata = dict(nb.metadata, title=_report_title(nb) or nb.metadata.get("title", ""))
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True, language_code=lang)
-    body, _ = exporter.from_notebook_node(nb)
-    body = _CDN_MODULE.sub("", _CDN_SCRIPT.sub("", body))
-    return body.replace("</head>", f"<style>{PRINT_CSS}</style>\n</head>", 1)
-
+#: Names that moved to ``jobs``, ``html`` and ``index`` and are still imported from here.
+__all__ = ["ALL_NOTEBOOKS", "DOCX_NOTEBOOKS", "GROUP_NOTEBOOKS", "NOTEBOOK_ALIASES", "NOTEBOOK_DIR",
+           "UNIT_NOTEBOOKS", "ReportJob", "ReportResult", "collect_results", "notebook_to_html", "plan_jobs",
+           "run_batch", "run_job", "slugify", "write_manifest"]
 
 def run_job(job: ReportJob, kernel_name: str | None = None, kernel: WarmKernel | None = None) -> ReportResult:
     """Execute one notebook with papermill and write its HTML and executed ``.ipynb`` atomically.
@@ -208,7 +64,8 @@ def run_job(job: ReportJob, kernel_name: str | None = None, kernel: WarmKernel |
             with WarmKernel(kernel_name, cwd=NOTEBOOK_DIR, reuse=False) as once:
                 nb = once.run(source, tmp_nb, job.parameters)
         os.chmod(tmp_nb, 0o644)
-        _atomic_write_text(final_html, notebook_to_html(nb, str(job.parameters.get("lang") or "vi")))
+        page = notebook_to_html(nb, str(job.parameters.get("lang") or "vi"))
+        atomic_write(final_html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
         os.replace(tmp_nb, final_nb)
         (folder / f"{job.notebook}.failed.ipynb").unlink(missing_ok=True)
         result = ReportResult(job, True, final_html, final_nb, seconds=time.perf_counter() - start,
@@ -228,40 +85,6 @@ def run_job(job: ReportJob, kernel_name: str | None = None, kernel: WarmKernel |
                               seconds=time.perf_counter() - start)
         write_manifest(result)
         return result
-
-
-def write_manifest(result: ReportResult) -> Path:
-    """``<folder>/<notebook>.json``: what the index needs to list this report, kept beside it so
-    that several batches (or a rerun of one report) make one index."""
-    import json  # noqa: PLC0415
-
-    job = result.job
-    data = dict(notebook=job.notebook, code=job.code, name=job.name, year=job.year, ok=result.ok,
-                html=result.html.name if result.html else None,
-                partial=result.notebook.name if (result.notebook and not result.ok) else None,
-                error=result.error, summary=result.summary, seconds=round(result.seconds, 2),
-                written=time.strftime("%Y-%m-%d %H:%M:%S"))
-    path = job.folder / f"{job.notebook}.json"
-    _atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
-    return path
-
-
-def collect_results(out_dir: Path) -> list[ReportResult]:
-    """Every report recorded under ``out_dir`` (from the manifests), for the index."""
-    import json  # noqa: PLC0415
-
-    results = []
-    for path in sorted(Path(out_dir).glob("*/*/*.json")):
-        try:
-            d = json.loads(path.read_text(encoding="utf-8"))
-            job = ReportJob(d["notebook"], d["code"], d["name"], int(d["year"]), {}, Path(out_dir))
-        except (ValueError, KeyError, OSError):
-            continue  # not one of ours
-        results.append(ReportResult(job, bool(d["ok"]), path.parent / d["html"] if d.get("html") else None,
-                                    path.parent / d["partial"] if d.get("partial") else None,
-                                    error=d.get("error", ""), seconds=d.get("seconds", 0.0),
-                                    summary=d.get("summary", "")))
-    return results
 
 
 def _short_error(exc: BaseException) -> str:
@@ -309,7 +132,10 @@ def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str 
 
     Each worker keeps one warm kernel (``kernel.WarmKernel``): imports paid once, its state put
     back before every report, a fresh kernel after a failed report and every ``fresh_every``
-    reports. On Dask every report starts its own kernel."""
+    reports. On Dask every report starts its own kernel.
+
+    Returns one :class:`ReportResult` per job (``ok``, ``html``, ``notebook``, ``error``, ``seconds``,
+    ``summary``); a failing report is a result with ``ok`` False, never an exception."""
     if scheduler:
         return _run_dask(jobs, scheduler, progress)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
@@ -330,8 +156,7 @@ def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str 
                         res = ReportResult(futures[fut], False, error=_short_error(exc))
                     results.append(res)
                     advance(res)
-    order = {id(j): i for i, j in enumerate(jobs)}
-    return sorted(results, key=lambda r: order.get(id(r.job), 0))
+    return _in_job_order(results, jobs)
 
 
 def _run_dask(jobs: list[ReportJob], scheduler: str, progress: bool) -> list[ReportResult]:
@@ -352,8 +177,14 @@ def _run_dask(jobs: list[ReportJob], scheduler: str, progress: bool) -> list[Rep
     finally:
         if isinstance(scheduler, str):
             client.close()
+    return _in_job_order(results, jobs)
+
+
+def _in_job_order(results: list[ReportResult], jobs: list[ReportJob]) -> list[ReportResult]:
+    """``results`` (in the order they finished) in the order of ``jobs``; a job's identity is its
+    notebook, unit and year (jobs come back from worker processes as copies)."""
     order = {(j.notebook, j.code, j.year): i for i, j in enumerate(jobs)}
-    return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.code, r.job.year), 0))
+    return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.code, r.job.year), len(order)))
 
 
 class _progress:
@@ -381,61 +212,6 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def write_index(results: Iterable[ReportResult], out_dir: Path, dataset_label: str = "",
-                lang: str = "vi", synthetic: bool = False) -> Path:
-    """``reports/index.html`` linking every report with its status; names are HTML-escaped."""
-    from ntm_analysis.i18n import fmt  # noqa: PLC0415
-
-    results = list(results)
-    esc = html.escape
-    rows = []
-    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
-
-    for r in sorted(results, key=lambda r: (-r.job.year, r.job.notebook != "parent_overview",
-                                            sort_key(split_type(r.job.name)[1]),
-                                            ALL_NOTEBOOKS.index(r.job.notebook) if r.job.notebook in ALL_NOTEBOOKS else 9)):
-        title = fmt(MESSAGES, r.job.notebook, lang) if r.job.notebook in MESSAGES else r.job.notebook
-        if r.ok and r.html:
-            link = f'<a href="{esc(r.html.relative_to(out_dir).as_posix())}">{esc(title)}</a>'
-            status = f'<span class="ok">{esc(fmt(MESSAGES, "ok", lang))}</span>'
-            detail = esc(r.summary).replace("\n", "<br>")
-        else:
-            link = esc(title)
-            if r.notebook:
-                link += f' (<a href="{esc(r.notebook.relative_to(out_dir).as_posix())}">{esc(fmt(MESSAGES, "partial", lang))}</a>)'
-            status = f'<span class="failed">{esc(fmt(MESSAGES, "failed", lang))}</span>'
-            detail = f"<code>{esc(r.error)}</code>"
-        rows.append(f"<tr><td>{r.job.year}</td><td>{esc(r.job.name)} <small>({esc(r.job.code)})</small></td>"
-                    f"<td>{link}</td><td>{status}</td><td>{detail}</td></tr>")
-    n_ok = sum(r.ok for r in results)
-    when = time.strftime("%Y-%m-%d %H:%M")
-    page = f"""<!DOCTYPE html>
-<html lang="{esc(lang)}"><head><meta charset="utf-8">
-<title>{esc(fmt(MESSAGES, "index_title", lang))}</title>
-<style>
-body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }}
-.ok {{ color: #1a7f37; font-weight: bold; }} .failed {{ color: #b42318; font-weight: bold; }}
-.note {{ background: #fff4e5; border-left: 4px solid #f0a020; padding: .5em 1em; }}
-{PRINT_CSS}</style></head><body>
-<h1>{esc(fmt(MESSAGES, "index_title", lang))}</h1>
-<p>{esc(fmt(MESSAGES, "generated", lang, when=when, dataset=dataset_label))}</p>
-<p>{esc(fmt(MESSAGES, "counts", lang, ok=n_ok, failed=len(results) - n_ok))}</p>
-{f'<p class="note">{esc(fmt(MESSAGES, "synthetic", lang))}</p>' if synthetic else ""}
-<table><thead><tr><th>{esc(fmt(MESSAGES, "col_year", lang))}</th><th>{esc(fmt(MESSAGES, "col_unit", lang))}</th>
-<th>{esc(fmt(MESSAGES, "col_report", lang))}</th><th>{esc(fmt(MESSAGES, "col_status", lang))}</th>
-<th>{esc(fmt(MESSAGES, "col_summary", lang))}</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></body></html>
-"""
-    path = out_dir / "index.html"
-    _atomic_write_text(path, page)
-    return path
 
 
 # --- planning a batch ------------------------------------------------------------------------

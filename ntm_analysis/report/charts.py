@@ -71,7 +71,7 @@ class FigureImage:
     """A figure for a report: the PNG embedded in the HTML (no file, no CDN), with the caption shown
     under it and used as the image's alternative text, both in the report's language. ``kind``
     (``chart`` or ``map``) is the figure's CSS class ``ntm-chart``/``ntm-map``: the print layout
-    gives a chart at most a third of an A4 page and a map most of one (``batch.PRINT_CSS``)."""
+    gives a chart at most a third of an A4 page and a map most of one (``html.PRINT_CSS``)."""
 
     def __init__(self, png: bytes, caption: str, kind: str = "chart") -> None:
         self.png, self.caption, self.kind = png, caption, kind

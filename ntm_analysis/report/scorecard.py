@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.assess.attainment import Assessment
-from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, pick
+from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, level_value, pick
 from ntm_analysis.units import name_in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -88,6 +88,7 @@ def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
     lv = meas[meas["kind"].eq("level")][["measure", "levels"]].explode("levels").dropna()
     lv = lv.assign(rank=lv.groupby("measure").cumcount().astype("float64") + 1.0)
     lv = lv.rename(columns={"levels": "label"})[["measure", "rank", "label"]]
+    lv["label"] = lv["label"].map(lambda x: level_value(x, lang))
     rows = rows.merge(lv.rename(columns={"rank": "value", "label": "value_label"}), on=["measure", "value"], how="left")
     rows = rows.merge(lv.rename(columns={"rank": "threshold", "label": "threshold_label"}),
                       on=["measure", "threshold"], how="left")

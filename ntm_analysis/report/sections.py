@@ -1,6 +1,7 @@
 """Report sections that combine a figure or a table from the analysis modules (charts, maps,
 targets, trends) with the report context; each is one notebook call. See ``views.py`` for the
-context, headings, and the commune tables."""
+headings and the commune tables, ``overview.py`` for the sections of the parent (province or
+district) overview."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.report import charts
-from ntm_analysis.units import descendants, display_name, expand, name_in_year, unit_row, valid_in
+from ntm_analysis.units import descendants, display_name, name_in_year, unit_row, valid_in
 from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
 from ntm_analysis.report.views import ReportContext, markdown, number, styled, tier_name, unit_tiers
 
@@ -63,6 +64,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "From {year}, {name} is part of {successor} ({code}), formed from: {members}. The new unit's series "
                     "over earlier years: {combined} indicators combined (numerators and denominators, or sums), {broken} "
                     "broken because they cannot be combined; village-level indicators roll up again from the villages."),
+    "group": ("Nhóm xã", "Commune group"),
+    "series_formed": ("{name} được thành lập năm {year}, gồm: {members}. Chuỗi số liệu các năm trước của đơn vị: "
+                      "{combined} chỉ tiêu ghép được từ các đơn vị cũ (cộng tử số và mẫu số, hoặc cộng dồn), {broken} chỉ "
+                      "tiêu bị gián đoạn vì không cộng gộp được (xem lệnh ntm trends).",
+                      "{name} was formed in {year} from: {members}. Its series over the earlier years: {combined} "
+                      "indicators combined from the former units (numerators and denominators added, or sums), "
+                      "{broken} broken because they cannot be combined (see ntm trends)."),
     "series_none": ("Đơn vị không có đơn vị tiền thân hay kế tục nào trong bộ dữ liệu.",
                     "The unit has no predecessor or successor in the dataset."),
 }
@@ -94,13 +102,15 @@ def t(ctx: ReportContext, key: str, **kwargs: object) -> str:
     return fmt(MESSAGES, key, ctx.lang, **kwargs)
 
 
-def _commune_tiers(ctx: ReportContext) -> dict[str, str]:
+def commune_tiers(ctx: ReportContext) -> dict[str, str]:
+    """The catalogue's commune tiers in order: id → name in the report's language."""
     tiers = ctx.catalogue.tiers
     commune = tiers[tiers["unit_level"].eq("commune")].sort_values("order")["tier"]
     return {tier: tier_name(ctx, tier) for tier in commune}
 
 
-def _synthetic(ctx: ReportContext) -> bool:
+def is_synthetic(ctx: ReportContext) -> bool:
+    """Whether the dataset says it is synthetic (figures then carry the warning)."""
     return bool(ctx.dataset.meta.get("synthetic"))
 
 
@@ -113,7 +123,7 @@ def history_chart(ctx: ReportContext) -> Any:
     (``assess.periods.units_across_periods``)."""
     from ntm_analysis.catalogue.periods import period_notice  # noqa: PLC0415
 
-    tiers = {k: v for k, v in _commune_tiers(ctx).items() if k in unit_tiers(ctx)}
+    tiers = {k: v for k, v in commune_tiers(ctx).items() if k in unit_tiers(ctx)}
     upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]  # a report shows no later year
     periods = None
     earlier = [int(y) for y in ctx.dataset.values["year"].unique() if int(y) <= ctx.year]
@@ -129,7 +139,7 @@ def history_chart(ctx: ReportContext) -> Any:
             title = charts.caption("period_panel", ctx.lang, lo=cat.meta.get("period_from"),
                                    hi=cat.meta.get("period_to"), n=cat.criteria["criterion"].nunique())
             periods.append((str(cat.meta["id"]), title, names))
-    fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, _synthetic(ctx), periods=periods)
+    fig = charts.criteria_history(upto, ctx.code, ctx.name, tiers, ctx.lang, is_synthetic(ctx), periods=periods)
     return charts.to_image(fig, caption=charts.caption("cap_history", ctx.lang, name=ctx.name))
 
 
@@ -146,13 +156,13 @@ def indicator_trend_chart(ctx: ReportContext, tier: str | None = None) -> Any:
     measure_unit = ctx.catalogue.measures.set_index("measure")["unit"]
     units = {i: unit_label(measure_unit.get(m, ""), ctx.lang) for i, m in zip(cat_ind["indicator"], cat_ind["measure"])}
     fig = charts.indicator_trends(upto, ctx.code, ctx.year, tier, ctx.name, tier_name(ctx, tier), names, ctx.lang,
-                                  synthetic=_synthetic(ctx), indicator_units=units)
+                                  synthetic=is_synthetic(ctx), indicator_units=units)
     if fig is None:
         return markdown(t(ctx, "all_met", tier=tier_name(ctx, tier), year=ctx.year))
     return charts.to_image(fig, caption=charts.caption("cap_trends", ctx.lang, tier=tier_name(ctx, tier), year=ctx.year))
 
 
-def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = None,
+def unit_map(ctx: ReportContext, level: str, code: str | None, tier: str | None = None,
          indicator: str | None = None, village_rows: pd.DataFrame | None = None) -> Any:
     """A map of ``level`` units under ``code`` drawn by ``maps.compose.make_map`` (lower dpi for HTML);
     ``village_rows`` (``assess.assess_villages``) for a village map of a commune tier's indicator."""
@@ -168,7 +178,7 @@ def _map(ctx: ReportContext, level: str, code: str | None, tier: str | None = No
             return markdown(t(ctx, "no_boundaries", level=level))
         source = ctx.dataset.meta.get("name_en" if ctx.lang == "en" else "name") or ""
         result = make_map(ctx.assessment, ctx.units, layers, ctx.year, level=level, tier=tier_id,
-                          indicator=indicator, unit=code, lang=ctx.lang, synthetic=_synthetic(ctx), source=source,
+                          indicator=indicator, unit=code, lang=ctx.lang, synthetic=is_synthetic(ctx), source=source,
                           province=ctx.dataset.meta.get("province"), village_rows=village_rows)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
         return markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
@@ -195,17 +205,17 @@ def village_map(ctx: ReportContext) -> Any:
     u = ctx.assessment.units
     model = model_area_tier(ctx)
     if model and (u["code"].isin(below) & u["tier"].eq(model) & u["year"].eq(ctx.year)).any():
-        return _map(ctx, "village", ctx.code, tier=model)
+        return unit_map(ctx, "village", ctx.code, tier=model)
     tier = indicator_map_tier(ctx)
     try:
         rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
         return markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     if rows.empty:
-        return _map(ctx, "village", ctx.code) if model else markdown(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))
+        return unit_map(ctx, "village", ctx.code) if model else markdown(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))
     short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
     code = str(short.idxmax()) if len(short) else str(rows["indicator"].iloc[0])
-    return _map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows)
+    return unit_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows)
 
 
 def target_tier(ctx: ReportContext) -> str | None:
@@ -245,112 +255,6 @@ def draft_view(ctx: ReportContext, tier: str | None = None) -> Any:
     return markdown("> " + escape_md(text).replace("\n", "\n> "))
 
 
-# --- district overview -----------------------------------------------------------------------
-
-
-def communes_in_year(ctx: ReportContext) -> list[str]:
-    """Codes of the commune-level units under the context's unit valid in the year, with or without data."""
-    u = ctx.units
-    return expand(u, ctx.code, ctx.year, level="commune")
-
-
-def communes_of(ctx: ReportContext) -> dict[str, str]:
-    """Commune-level units under the context's unit (a district) with values in the year: code → name."""
-    u = ctx.units
-    from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
-
-    has = set(ctx.dataset.values.loc[ctx.dataset.values["year"].eq(ctx.year), "code"])
-    names = {c: display_name(u, c, ctx.year) for c in expand(u, ctx.code, ctx.year, level="commune") if c in has}
-    return dict(sorted(names.items(), key=lambda kv: sort_key(split_type(kv[1])[1])))  # Vietnamese order
-
-
-def district_summary(ctx: ReportContext) -> Any:
-    """'Huyện Bắc Sơn 2024: 17/18 xã có dữ liệu', then per tier the communes that meet every criterion
-    this year beside those recognised (a recognised commune may be at 18/19 this year)."""
-    from ntm_analysis.report.views import Summary  # noqa: PLC0415
-
-    communes = communes_of(ctx)
-    u = ctx.assessment.units
-    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
-    recognised = u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)
-    parts = [t(ctx, "tier_counts", tier=name, reached=int((u["reached"].astype(bool) & u["tier"].eq(tier)).sum()),
-               recognised=int((recognised & u["tier"].eq(tier)).sum()), year=ctx.year)
-             for tier, name in _commune_tiers(ctx).items()]
-    head = t(ctx, "district_head", name=ctx.name, year=ctx.year, n=len(communes), total=len(communes_in_year(ctx)))
-    return Summary([head] + parts)
-
-
-def matrix_chart(ctx: ReportContext, tier: str) -> Any:
-    """Commune × criterion heat map for ``tier``."""
-    fig = charts.criteria_matrix(ctx.assessment.criteria, communes_of(ctx), ctx.year, tier, tier_name(ctx, tier),
-                                 ctx.lang, _synthetic(ctx))
-    return charts.to_image(fig, caption=charts.caption("cap_matrix", ctx.lang, tier=tier_name(ctx, tier), year=ctx.year))
-
-
-def ranking(ctx: ReportContext) -> Any:
-    """Communes ranked by criteria met (NTM, then nâng cao), with tiers reached and slips."""
-    communes = communes_of(ctx)
-    u = ctx.assessment.units
-    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
-    tiers = _commune_tiers(ctx)
-    wide = u.pivot_table(index="code", columns="tier", values="criteria_met", aggfunc="first")
-    total = u.pivot_table(index="code", columns="tier", values="criteria_total", aggfunc="first")
-    reached = u[u["reached"].astype(bool)].groupby("code")["tier"].agg(list)
-    from ntm_analysis.report.scorecard import tier_label  # noqa: PLC0415
-
-    slip = u[u["slipped"].fillna("").astype(str).ne("")]
-    slip = slip.assign(text=[f"{tier_label(ctx.assessment, tr, ctx.lang)}: {x}" for tr, x in zip(slip["tier"], slip["slipped"])])
-    slipped = slip.groupby("code")["text"].agg("; ".join)
-    keys = [tier for tier in tiers if tier in wide.columns]
-    wide = wide.reindex(list(communes)).sort_values(keys, ascending=False, kind="stable")  # ties: Vietnamese order
-    out = pd.DataFrame({t(ctx, "rank"): range(1, len(wide) + 1), t(ctx, "commune"): [communes[c] for c in wide.index]})
-    for tier in keys:
-        out[tiers[tier]] = [f"{int(wide.loc[c, tier])}/{int(total.loc[c, tier])}" for c in wide.index]
-    best = [max((tiers[x] for x in reached.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
-            for c in wide.index]
-    out[t(ctx, "reached")] = best
-    rec = u[u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)]
-    rec = rec.groupby("code")["tier"].agg(list)
-    out[t(ctx, "recognised")] = [
-        max((tiers[x] for x in rec.get(c, []) if x in tiers), key=list(tiers.values()).index, default="")
-        for c in wide.index]
-    out[t(ctx, "slipped")] = [slipped.get(c, "") for c in wide.index]
-    return styled(out)
-
-
-def tier_counts_chart(ctx: ReportContext) -> Any:
-    """Communes reaching each tier per year, up to the report's year (a report shows no later year)."""
-    upto = ctx.assessment.units[ctx.assessment.units["year"].le(ctx.year)]
-    fig = charts.tier_counts(upto, list(communes_of(ctx)), _commune_tiers(ctx), ctx.lang,
-                             _synthetic(ctx))
-    return charts.to_image(fig, caption=charts.caption("cap_tiers", ctx.lang))
-
-
-def commune_map(ctx: ReportContext) -> Any:
-    """Criteria met per commune of the district (the catalogue's map tier of communes)."""
-    return _map(ctx, "commune", ctx.code)
-
-
-def slipped_communes(ctx: ReportContext) -> Any:
-    """Communes with a criterion that slipped in ``year``, per tier, with the criteria named."""
-    from ntm_analysis.i18n import CHANGE_LABELS, label  # noqa: PLC0415
-
-    communes = communes_of(ctx)
-    c = ctx.assessment.criteria
-    c = c[c["code"].isin(communes) & c["year"].eq(ctx.year) & c["change"].eq("slipped")]
-    if c.empty:
-        return markdown(t(ctx, "no_slips", year=ctx.year))
-    names = ctx.catalogue.criteria.set_index(["tier", "criterion"])[f"name_{ctx.lang}"]
-    out = pd.DataFrame({
-        t(ctx, "commune"): [communes[x] for x in c["code"]],
-        VIEW_MESSAGES["col_tier"][0 if ctx.lang == "vi" else 1]: [tier_name(ctx, x) for x in c["tier"]],
-        VIEW_MESSAGES["col_criterion"][0 if ctx.lang == "vi" else 1]:
-            [f"{n}. {names.get((tr, n), '')}" for tr, n in zip(c["tier"], c["criterion"])],
-        VIEW_MESSAGES["col_change"][0 if ctx.lang == "vi" else 1]: [label(CHANGE_LABELS, "slipped", ctx.lang)] * len(c),
-    })
-    return styled(out)
-
-
 # --- village map -----------------------------------------------------------------------------
 
 
@@ -385,7 +289,7 @@ def hamlet_map(ctx: ReportContext) -> Any:
     """Hamlets coloured by model-residential-area criteria met, recognised ones highlighted; None
     (nothing shown) when the catalogue has no model-area tier (:func:`model_area_tier`)."""
     model = model_area_tier(ctx)
-    return _map(ctx, "village", ctx.code, tier=model) if model else None
+    return unit_map(ctx, "village", ctx.code, tier=model) if model else None
 
 
 def indicator_map_tier(ctx: ReportContext) -> str:
@@ -416,7 +320,7 @@ def village_indicator_maps(ctx: ReportContext, tier: str | None = None) -> list[
         rows = assess_villages(ctx.dataset, ctx.catalogue, tier, years=ctx.year, units=ctx.code, lang=ctx.lang)
     except Exception as exc:  # noqa: BLE001 - a map problem must not lose the rest of the report
         return [markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))]
-    return [_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows) for code in codes]
+    return [unit_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows) for code in codes]
 
 
 # --- trends ------------------------------------------------------------------------------------
@@ -459,6 +363,14 @@ def series_view(ctx: ReportContext) -> list[Any]:
     u = ctx.units
     mine = u[u["code"].eq(ctx.code) & valid_in(u, ctx.year)]
     succ = mine["successor_code"].dropna()
+    start = pd.to_numeric(mine["valid_from"], errors="coerce").max() if "valid_from" in mine else float("nan")
+    formed = u[u["successor_code"].astype("string").eq(ctx.code) & u["code"].ne(ctx.code)] if pd.notna(start) else u.iloc[:0]
+    if succ.empty and len(formed):  # a unit formed from earlier ones (a commune of 1/7/2025): its own series
+        _, series = successor_series(ctx.dataset, ctx.catalogue, ctx.code, ctx.year, ctx.lang)
+        flags = series.groupby("flag")["indicator"].nunique()
+        members = str(series["members"].dropna().iloc[0]) if series["members"].notna().any() else ""
+        return [markdown(t(ctx, "series_formed", name=ctx.name, year=int(start), members=members,
+                           combined=int(flags.get("combined", 0)), broken=int(flags.get("break", 0))))]
     if succ.empty:
         return [markdown(t(ctx, "series_none"))]
     succ_code = str(succ.iloc[0])

@@ -313,7 +313,9 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
         """A level measure's rank as its label (``khá``), other numbers as numbers."""
         names = levels.get(measure) if hasattr(levels, "get") else None
         if isinstance(names, (list, tuple)) and len(names) and not pd.isna(v) and 1 <= int(v) <= len(names):
-            return str(names[int(v) - 1])
+            from ntm_analysis.i18n import level_value  # noqa: PLC0415
+
+            return level_value(names[int(v) - 1], ctx.lang)
         return number(v, ctx.lang)
 
     thr = pd.Series([shown(v, m) for v, m in zip(ind["threshold"], ind["measure"])], index=ind.index, dtype=object)

@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from ntm_analysis.catalogue.display import catalogue_to_frame
 from ntm_analysis.catalogue.model import (
     DEFAULT_CATALOGUE,
     CatalogueError,
-    catalogue_to_frame,
     load_catalogue,
     threshold_table,
 )
+from ntm_analysis.catalogue.schema import check_catalogue
 from ntm_analysis.cli import app
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "catalogues"
@@ -131,7 +132,7 @@ def test_boolean_indicators_have_no_threshold_rows(mini):
 def test_catalogue_to_frame_filters_tier_and_shows_threshold_text(mini):
     frame = catalogue_to_frame(mini, tier="nang-cao", lang="en")
     assert frame["indicator"].tolist() == ["1.1", "1.2"]
-    assert frame["threshold"].tolist() == ["Met", ">= khá"]
+    assert frame["threshold"].tolist() == ["Met", ">= good"]  # the level "khá" in English
 
 
 # --- broken catalogues -----------------------------------------------------------------------
@@ -152,6 +153,11 @@ def test_broken_catalogue_problems_carry_line_and_fix_in_both_languages():
     problem = next(p for p in _problems(BROKEN) if p.key == "number")
     assert problem.line == 34
     assert "30%" in problem.message("vi") and problem.fix("vi") != problem.fix("en")
+
+
+def test_a_list_item_that_is_not_a_mapping_is_named_by_its_place():
+    found = [p for p in check_catalogue({"criteria": [1]}, "c.yaml") if p.location == "criteria[0]"]
+    assert found and "'criteria[0]' must be a mapping" in found[0].render("en")
 
 
 def test_unquoted_code_and_year_outside_period_are_reported(tmp_path):

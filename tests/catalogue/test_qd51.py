@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ntm_analysis.catalogue.model import catalogue_banner, load_catalogue
+from ntm_analysis.catalogue.display import catalogue_banner
+from ntm_analysis.catalogue.model import load_catalogue
 from ntm_analysis.cli import app
 
 runner = CliRunner()

@@ -14,43 +14,28 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ntm_analysis.catalogue import model
 from ntm_analysis.cli import app
 
 SAMPLE = str(Path(__file__).resolve().parents[2] / "data" / "sample")
 BOTH = {"lang-son-2022-2025.yaml": 1, "qd51-2026-2030.yaml": 1}
 
 
-@pytest.fixture()
-def checks(monkeypatch: pytest.MonkeyPatch) -> Counter:
-    """Catalogue file → how many times it was schema-checked."""
-    seen: Counter = Counter()
-    real = model.check_catalogue
-
-    def spy(data, file, lines=None):
-        seen[file] += 1
-        return real(data, file, lines)
-
-    monkeypatch.setattr(model, "check_catalogue", spy)
-    return seen
-
-
 @pytest.mark.parametrize("year", [2024, 2026])
-def test_status_checks_each_catalogue_of_the_dataset_once(checks: Counter, year: int) -> None:
+def test_status_checks_each_catalogue_of_the_dataset_once(catalogue_checks: Counter, year: int) -> None:
     res = CliRunner().invoke(app, ["status", SAMPLE, "--year", str(year), "--unit", "Tân Lập" if year < 2025
                                    else "Tân Tri", "--format", "csv"])
     assert res.exit_code == 0, res.output
-    assert dict(checks) == BOTH
+    assert dict(catalogue_checks) == BOTH
 
 
-def test_status_with_catalogue_checks_only_that_one_once(checks: Counter) -> None:
+def test_status_with_catalogue_checks_only_that_one_once(catalogue_checks: Counter) -> None:
     res = CliRunner().invoke(app, ["status", SAMPLE, "--year", "2024", "--unit", "Tân Lập",
                                    "--catalogue", "lang-son-2022-2025", "--format", "csv"])
     assert res.exit_code == 0, res.output
-    assert dict(checks) == {"lang-son-2022-2025.yaml": 1}
+    assert dict(catalogue_checks) == {"lang-son-2022-2025.yaml": 1}
 
 
-def test_report_batch_loads_once_before_its_notebooks(checks: Counter, monkeypatch: pytest.MonkeyPatch,
+def test_report_batch_loads_once_before_its_notebooks(catalogue_checks: Counter, monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
     """``ntm report``: dataset, catalogues and context cache made before any notebook runs (the
     notebooks read the cache; here they are not run)."""
@@ -62,4 +47,4 @@ def test_report_batch_loads_once_before_its_notebooks(checks: Counter, monkeypat
                                    "--notebook", "commune_report", "--no-progress"])
     assert res.exit_code == 0, res.output
     assert len(ran) == 1 and ran[0].parameters["context_cache"]
-    assert dict(checks) == BOTH
+    assert dict(catalogue_checks) == BOTH

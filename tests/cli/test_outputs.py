@@ -64,3 +64,16 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> No
         outputs.atomic_write(target, half)
     assert "hết chỗ trống trên đĩa" in err.value.message("vi")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["annex.xlsx"]
+
+
+def test_atomic_write_over_a_file_keeps_its_permissions(tmp_path: Path) -> None:
+    import stat
+
+    from ntm_analysis.outputs import atomic_write
+
+    target = tmp_path / "values.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    atomic_write(target, lambda tmp: tmp.write_text("new", encoding="utf-8"))
+    assert target.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

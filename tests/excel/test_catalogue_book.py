@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from ntm_analysis.catalogue.model import load_catalogue, shipped_catalogues
 from ntm_analysis.cli import app
-from ntm_analysis.excel.catalogue_book import catalogue_workbook, import_catalogue_workbook
+from ntm_analysis.excel.catalogue_book import catalogue_workbook
+from ntm_analysis.excel.catalogue_import import import_catalogue_workbook
 from ntm_analysis.excel.common import ExcelError
 
 runner = CliRunner()

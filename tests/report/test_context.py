@@ -17,18 +17,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 BOTH = {"lang-son-2022-2025.yaml": 1, "qd51-2026-2030.yaml": 1}
 
 
-@pytest.fixture()
-def checks(monkeypatch: pytest.MonkeyPatch) -> Counter:
-    seen: Counter = Counter()
-    real = model.check_catalogue
-    monkeypatch.setattr(model, "check_catalogue", lambda data, file, lines=None: seen.update([file]) or real(data, file, lines))
-    return seen
-
-
-def test_batch_context_checks_each_catalogue_once(checks: Counter, tmp_path: Path) -> None:
+def test_batch_context_checks_each_catalogue_once(catalogue_checks: Counter, tmp_path: Path) -> None:
     cache = write_context_cache(SAMPLE, None, tmp_path, year=2024)
     assert cache.exists()
-    assert dict(checks) == BOTH
+    assert dict(catalogue_checks) == BOTH
 
 
 def test_a_report_reading_the_cache_loads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,7 +32,7 @@ def test_a_report_reading_the_cache_loads_nothing(tmp_path: Path, monkeypatch: p
     assert not seen
 
 
-def test_a_report_without_cache_checks_each_catalogue_once_and_uses_the_one_in_force(checks: Counter) -> None:
+def test_a_report_without_cache_checks_each_catalogue_once_and_uses_the_one_in_force(catalogue_checks: Counter) -> None:
     ctx = report_context(SAMPLE, 2026, "Tân Tri")
     assert ctx.catalogue.meta["id"] == "qd51-2026-2030"
-    assert dict(checks) == BOTH
+    assert dict(catalogue_checks) == BOTH

@@ -9,7 +9,8 @@ import pytest
 
 from ntm_analysis.errors import NtmError
 from ntm_analysis.report import batch as reports
-from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify, write_index
+from ntm_analysis.report.batch import ReportJob, collect_results, plan_jobs, run_batch, slugify
+from ntm_analysis.report.index import write_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -60,10 +61,10 @@ def test_plan_jobs_gives_the_overview_to_the_province_asked_for_before_2025(note
 
 
 def test_province_overview_of_2024_lists_the_communes_through_their_districts() -> None:
-    from ntm_analysis.report import report_context, sections
+    from ntm_analysis.report import overview, report_context
 
-    province = sections.communes_of(report_context(SAMPLE, 2024, "Lạng Sơn"))
-    district = sections.communes_of(report_context(SAMPLE, 2024, "185"))
+    province = overview.communes_of(report_context(SAMPLE, 2024, "Lạng Sơn"))
+    district = overview.communes_of(report_context(SAMPLE, 2024, "185"))
     assert len(province) == 17 and province == district  # the sample's communes with 2024 values
 
 
@@ -195,3 +196,14 @@ def test_cli_report_bad_input_exits_2_with_a_message(tmp_path: Path, args: list[
     assert res.exit_code == 2
     assert message in res.output
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_batch_results_come_back_in_job_order_though_workers_return_copies(tmp_path: Path) -> None:
+    import copy
+
+    from ntm_analysis.report.batch import _in_job_order
+    from ntm_analysis.report.jobs import ReportResult
+
+    jobs = [ReportJob("commune_report", code, code, 2024, {}, tmp_path) for code in ("06352", "06340", "06343")]
+    finished = [ReportResult(copy.deepcopy(jobs[i]), True) for i in (2, 0, 1)]  # completion order, pickled copies
+    assert [r.job.code for r in _in_job_order(finished, jobs)] == ["06352", "06340", "06343"]

@@ -11,7 +11,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from ntm_analysis.report import sections
+from ntm_analysis.report import overview, sections
 
 from ntm_analysis.report import report_context, views
 
@@ -24,7 +24,7 @@ def district_2024():
 
 
 def _contexts(base: views.ReportContext, year: int) -> list[views.ReportContext]:
-    codes = sections.communes_of(views.ReportContext(base.dataset, base.catalogue, base.assessment, "185",
+    codes = overview.communes_of(views.ReportContext(base.dataset, base.catalogue, base.assessment, "185",
                                                       base.name, year, base.lang, base.tier))
     return [views.ReportContext(base.dataset, base.catalogue, base.assessment, code, name, year)
             for code, name in codes.items()]
@@ -92,10 +92,10 @@ def test_english_labels_on_request() -> None:
 
 def test_district_sections_render(district_2024) -> None:
     ctx = district_2024
-    assert "17" in repr(sections.district_summary(ctx))
-    sections.ranking(ctx).to_html()
-    sections.slipped_communes(ctx)
-    for image in (sections.matrix_chart(ctx, "ntm"), sections.tier_counts_chart(ctx)):
+    assert "17" in repr(overview.district_summary(ctx))
+    overview.ranking(ctx).to_html()
+    overview.slipped_communes(ctx)
+    for image in (overview.matrix_chart(ctx, "ntm"), overview.tier_counts_chart(ctx)):
         assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -146,3 +146,21 @@ def test_summary_of_a_commune_without_data_says_so() -> None:
     lines = views.summary(ctx).lines
     assert lines[0].startswith("KHÔNG CÓ SỐ LIỆU năm 2024 cho Thị trấn Bắc Sơn")
     assert not views.summary(report_context(SAMPLE, 2024, "Tân Lập")).lines[0].startswith("KHÔNG")
+
+
+def test_series_of_a_commune_formed_in_2025_names_its_predecessors() -> None:
+    """Vũ Lăng 2026 was formed on 1/7/2025 from four communes: the series section says so instead of
+    "no predecessor or successor"."""
+    from ntm_analysis.report import report_context
+
+    text = " ".join(x.data for x in sections.series_view(report_context(SAMPLE, 2026, "Vũ Lăng", lang="en")))
+    assert "formed in 2025 from" in text and "Tân Lập" in text
+    assert "no predecessor" not in text
+
+
+def test_ranking_names_each_communes_group_under_a_group_catalogue_only() -> None:
+    from ntm_analysis.report import report_context
+
+    table = overview.ranking(report_context(SAMPLE, 2026, "Lạng Sơn")).data
+    assert dict(zip(table["Xã"], table["Nhóm xã"]))["Xã Vũ Lăng"] == "Nhóm 3"
+    assert "Nhóm xã" not in overview.ranking(report_context(SAMPLE, 2024, "185")).data.columns
