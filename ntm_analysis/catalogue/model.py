@@ -19,7 +19,8 @@ import yaml
 
 from ntm_analysis.catalogue.problems import CatalogueError, CatalogueProblem, line_index
 from ntm_analysis.catalogue.schema import TABLE_SCHEMAS, check_catalogue
-from ntm_analysis.io.groups import group_id
+from ntm_analysis.catalogue.groups import group_id
+from ntm_analysis.text import name_key
 
 __all__ = ["DEFAULT_CATALOGUE", "Catalogue", "CatalogueError", "CatalogueProblem", "load_catalogue",
            "shipped_catalogues", "threshold_table", "threshold_by", "threshold_keys", "default_key", "key_ids"]
@@ -313,8 +314,6 @@ def key_ids(catalogue: Catalogue, values: pd.Series) -> pd.Series:
     itself, or the region's / group's Vietnamese or English name in any Unicode form, case or tone
     placement ("Trung du và miền núi phía Bắc" → ``trung-du-mien-nui-phia-bac``; "nhóm 1", "Nhóm 1",
     1 → ``"1"``). Values that name no region or group of the catalogue pass unchanged (stripped)."""
-    from ntm_analysis.io.names import name_key  # noqa: PLC0415
-
     by = threshold_by(catalogue)
     lookup: dict[str, str] = {}
     for item in catalogue.meta.get(f"{by}s") or []:

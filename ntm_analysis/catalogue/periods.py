@@ -16,14 +16,37 @@ catalogue. Years of different catalogues are assessed separately and never compa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from ntm_analysis.catalogue.model import DEFAULT_CATALOGUE, Catalogue, load_catalogue
-from ntm_analysis.io.readers import parse_periods
 
 __all__ = ["catalogue_for_year", "catalogue_ref", "catalogues_by_year", "parse_periods",
            "period_catalogues", "period_notice"]
+
+PERIOD = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+
+
+def parse_periods(table: Any) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """``[catalogues]`` of dataset.toml → sorted ``(first year, last year, catalogue ref)`` and the
+    entries that are not ``"YYYY-YYYY" = "id or path"`` with first ≤ last (as ``key = value`` text)."""
+    periods: list[tuple[int, int, str]] = []
+    bad: list[str] = []
+    if not isinstance(table, dict):
+        return periods, ([] if table is None else [repr(table)])
+    for key, ref in table.items():
+        m = PERIOD.match(str(key))
+        if not m or not isinstance(ref, str) or not ref.strip() or int(m.group(1)) > int(m.group(2)):
+            bad.append(f"{key} = {ref!r}")
+            continue
+        periods.append((int(m.group(1)), int(m.group(2)), ref.strip()))
+    periods.sort()
+    for (lo, hi, _), (lo2, _, _) in zip(periods, periods[1:]):
+        if lo2 <= hi:
+            bad.append(f"{lo}-{hi} / {lo2}-…")
+    return periods, bad
+
 
 def catalogue_ref(meta: dict[str, Any] | None, year: int | None) -> str | Path | None:
     """The catalogue reference (id or path) a dataset names for ``year`` (see module docstring);

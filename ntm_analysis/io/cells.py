@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.text import INVISIBLE
+
 #: The Unicode format characters removed from headers and cells (a regular-expression class).
-INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]"
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 
 #: (vi, en) message and fix of a formula cell without a stored result; ``{value}`` is the formula.
 FORMULA_MESSAGE = ("Ô chứa công thức «{value}» nhưng không có kết quả đã tính (tệp được ghi bởi một chương trình "
@@ -29,14 +29,6 @@ FORMULA_MESSAGE = ("Ô chứa công thức «{value}» nhưng không có kết q
 FORMULA_FIX = ("Mở tệp bằng Excel hoặc LibreOffice rồi lưu lại (để tính công thức), hoặc gõ thẳng giá trị vào ô.",
                "Open the file in Excel or LibreOffice and save it (so the formulas are calculated), or type the value "
                "into the cell.")
-
-
-def strip_invisible_text(text: Any) -> tuple[Any, int]:
-    """``text`` without invisible format characters and how many were removed (non-text as is)."""
-    if not isinstance(text, str):
-        return text, 0
-    n = sum(text.count(ch) for ch in _INVISIBLE_CHARS)
-    return (text.translate({ord(ch): None for ch in _INVISIBLE_CHARS}) if n else text), n
 
 
 def strip_invisible(uniq: pd.Series, codes: np.ndarray) -> tuple[pd.Series, int]:

@@ -19,7 +19,9 @@ from ntm_analysis.io import schemas
 from ntm_analysis.io import validation as v
 from ntm_analysis.io.groups import check_groups, normalised_groups
 from ntm_analysis.io.names import fold_key, level_of, name_key, split_type, type_display
-from ntm_analysis.io.readers import TABLES, parse_periods, read_raw
+from ntm_analysis.catalogue.model import load_catalogue
+from ntm_analysis.catalogue.periods import parse_periods
+from ntm_analysis.io.readers import TABLES, read_raw
 from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
 
 COLUMNS: dict[str, list[str]] = {
@@ -274,9 +276,7 @@ def load_catalogues(catalogue: Any, meta: dict[str, Any]) -> tuple[dict[str, Any
 
 
 def resolve_catalogue(ref: str | Path | None) -> Any:
-    """``catalogue.load_catalogue(ref)`` (imported late so a broken catalogue module is reported)."""
-    from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
-
+    """``catalogue.load_catalogue(ref)``: a Catalogue from an id, a YAML path, or None (the default)."""
     return load_catalogue(ref)
 
 

@@ -10,24 +10,10 @@ on, when it changes. Which group a unit is judged by in a year is decided in
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from typing import Any
-
 import pandas as pd
 
+from ntm_analysis.catalogue.groups import GROUP_PATTERN, group_id
 from ntm_analysis.io.validation import Problem, problems_at
-
-
-def group_id(value: Any) -> str:
-    """A commune group as written (``1``, ``"1"``, ``"nhóm 1"``, ``"Nhóm 1"``, ``"group 1"``) → its
-    id (``"1"``); other text comes back stripped, unchanged."""
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    m = GROUP_PATTERN.match(text)
-    return m.group(1) if m else text
-
-
-GROUP_PATTERN = re.compile(r"^(?:nh[oó]m|group)?\s*(\d+)(?:\.0)?$", re.IGNORECASE)
 
 
 def _bad_groups(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,13 +17,11 @@ import pandas as pd
 
 from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import fmt
-from ntm_analysis.io.cells import strip_invisible, strip_invisible_text
+from ntm_analysis.io.cells import strip_invisible
+from ntm_analysis.text import fold_key, name_key, normalise_text
 from ntm_analysis.units import valid_in
 
 #: Combining marks that carry the tone (huyền, sắc, ngã, hỏi, nặng).
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-_TONE_RE = re.compile(f"[{TONE_MARKS}]")
-_SPACE_RE = re.compile(r"\s+")
 
 #: Administrative levels in order, highest first.
 LEVELS: tuple[str, ...] = ("province", "district", "commune", "village", "hamlet")
@@ -84,14 +82,6 @@ class UnitLookupError(NtmError, LookupError):
         self.candidates = candidates if candidates is not None else pd.DataFrame()
 
 
-def normalise_text(s: Any) -> Any:
-    """NFC, invisible format characters removed (``cells.INVISIBLE``), trimmed, inner whitespace
-    collapsed to one space; NA and non-text pass through."""
-    if not isinstance(s, str):
-        return s
-    return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", strip_invisible_text(s)[0])).strip()
-
-
 def normalise_series(s: pd.Series, removed: list[int] | None = None) -> pd.Series:
     """``normalise_text`` over a Series of text, vectorised; empty strings become NA. The number of
     invisible characters removed is appended to ``removed`` when given (for a warning).
@@ -114,22 +104,6 @@ def normalise_series(s: pd.Series, removed: list[int] | None = None) -> pd.Serie
     return mapped.where(codes >= 0, pd.NA).rename(s.name)
 
 
-def name_key(s: Any) -> str:
-    """A key equal for NFC/NFD, either tone placement and any case (tone moved to word end)."""
-    if not isinstance(s, str):
-        return ""
-    text = unicodedata.normalize("NFD", normalise_text(s)).casefold()
-    words = []
-    for word in text.split(" "):
-        tones = "".join(_TONE_RE.findall(word))
-        words.append(_TONE_RE.sub("", word) + tones)
-    return " ".join(words)
-
-
-def fold_key(s: Any) -> str:
-    """A key without any diacritics (đ → d) and case: for level words typed without accents."""
-    key = unicodedata.normalize("NFD", name_key(s)).replace("đ", "d")
-    return "".join(ch for ch in key if not unicodedata.combining(ch))
 
 
 _LEVEL_BY_FOLD = {fold_key(word): lvl for word, lvl in LEVEL_WORDS.items()}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from ntm_analysis.io.cells import strip_invisible_text, uncalculated_formula
+from ntm_analysis.io.cells import uncalculated_formula
+from ntm_analysis.catalogue.periods import parse_periods
+from ntm_analysis.text import strip_invisible_text
 from ntm_analysis.io.names import normalise_series, normalise_text
 from ntm_analysis.io.validation import Problem, problem
 
@@ -324,29 +325,6 @@ def _other_sheet(folder: Path, table: str) -> Path | None:
         return None
     names = [f"{table}{s}" for s in (*OTHER_SHEETS, ".xlsx")] + [f"dataset{s}" for s in OTHER_SHEETS]
     return next((folder / n for n in names if (folder / n).is_file()), None)
-
-
-PERIOD = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
-
-
-def parse_periods(table: Any) -> tuple[list[tuple[int, int, str]], list[str]]:
-    """``[catalogues]`` of dataset.toml → sorted ``(first year, last year, catalogue ref)`` and the
-    entries that are not ``"YYYY-YYYY" = "id or path"`` with first ≤ last (as ``key = value`` text)."""
-    periods: list[tuple[int, int, str]] = []
-    bad: list[str] = []
-    if not isinstance(table, dict):
-        return periods, ([] if table is None else [repr(table)])
-    for key, ref in table.items():
-        m = PERIOD.match(str(key))
-        if not m or not isinstance(ref, str) or not ref.strip() or int(m.group(1)) > int(m.group(2)):
-            bad.append(f"{key} = {ref!r}")
-            continue
-        periods.append((int(m.group(1)), int(m.group(2)), ref.strip()))
-    periods.sort()
-    for (lo, hi, _), (lo2, _, _) in zip(periods, periods[1:]):
-        if lo2 <= hi:
-            bad.append(f"{lo}-{hi} / {lo2}-…")
-    return periods, bad
 
 
 def read_meta(folder: Path | None) -> tuple[dict[str, Any], list[Problem]]:
