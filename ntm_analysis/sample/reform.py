@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_analysis.sample.draw import choose_criteria, criteria_order, draw_unit_year, format_value, indicator_thresholds
+
 REFORM_YEAR = 2025
 NEW_CRITERIA_YEAR = 2026
 NEW_CATALOGUE = "qd51-2026-2030"
@@ -61,9 +63,8 @@ def carry_across_reform(units: pd.DataFrame, prof: dict[str, Any]) -> pd.DataFra
 
 
 def _fmt(value: float, kind: str, levels: Any) -> str:
-    from ntm_analysis.sample.generate import _format_value  # noqa: PLC0415
 
-    return _format_value(value, kind, list(levels) if isinstance(levels, (list, tuple)) and len(levels) else None)
+    return format_value(value, kind, list(levels) if isinstance(levels, (list, tuple)) and len(levels) else None)
 
 
 def _combined_2025(cat: Any, units: pd.DataFrame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -111,7 +112,6 @@ def _combined_2025(cat: Any, units: pd.DataFrame, rows: list[dict[str, Any]]) ->
 def reform_values(cat: Any, units: pd.DataFrame, rows: list[dict[str, Any]], prof: dict[str, Any]) -> list[dict[str, Any]]:
     """values.csv rows for 2025 and 2026 (see the module docstring); ``rows`` are the 2021-2024 rows."""
     from ntm_analysis.catalogue.model import load_catalogue  # noqa: PLC0415
-    from ntm_analysis.sample.generate import _choose_criteria, _orders, draw_unit_year, indicator_thresholds  # noqa: PLC0415
 
     last = REFORM_YEAR - 1
     village_codes = set(units.loc[units["level"] == "village", "code"])
@@ -131,7 +131,7 @@ def reform_values(cat: Any, units: pd.DataFrame, rows: list[dict[str, Any]], pro
         for tier in tiers:
             crits = sorted(set(ind.loc[ind["tier"] == tier, "criterion"]))
             k = int((p.get(tier.replace("-", "_")) or {}).get(NEW_CRITERIA_YEAR, 0))
-            chosen = _choose_criteria(crits, k, [], [], _orders(code, crits), set())
+            chosen = choose_criteria(crits, k, [], [], criteria_order(code, crits), set())
             met.update({(tier, c): c in chosen for c in crits})
         villages = live[(live["level"] == "village") & (live["parent_code"] == code)]
         hh = int(live.loc[(live["code"] == code) & (live["level"] == "commune"), "households"].iloc[0])
