@@ -16,8 +16,7 @@ STAGES = {"i18n": 0, "errors": 0, "units": 0, "outputs": 0, "text": 0, "catalogu
 #: catalogue comes before the dataset stage: a dataset's values are checked against its catalogues.
 KNOWN_BACKWARD: set[tuple[str, str]] = set()
 #: Known import circles (lazy imports inside functions) and private names still to remove.
-KNOWN_CIRCLE_MODULES = {frozenset({"ntm_analysis.excel.common", "ntm_analysis.excel.cells"}),
-                        frozenset({"ntm_analysis.sample.generate", "ntm_analysis.sample.reform"})}
+KNOWN_CIRCLE_MODULES = {frozenset({"ntm_analysis.sample.generate", "ntm_analysis.sample.reform"})}
 KNOWN_PRIVATE = {("ntm_analysis.sample.reform", "ntm_analysis.sample.generate", "_choose_criteria"),
                  ("ntm_analysis.sample.reform", "ntm_analysis.sample.generate", "_format_value"),
                  ("ntm_analysis.sample.reform", "ntm_analysis.sample.generate", "_orders")}

@@ -2,7 +2,8 @@
 
 Explicit re-exports of the public functions (no lazy facade)."""
 from ntm_analysis.excel.annex import export_annex
-from ntm_analysis.excel.common import ExcelError, neutralise, read_template, unneutralise
+from ntm_analysis.excel.common import ExcelError, neutralise, unneutralise
+from ntm_analysis.excel.reading import read_template
 from ntm_analysis.excel.importer import (
     ImportPlan,
     ImportRefused,

@@ -30,8 +30,8 @@ from ntm_analysis.excel.common import (
     CellProblem,
     ExcelError,
     number_text,
-    read_template,
 )
+from ntm_analysis.excel.reading import read_template
 from ntm_analysis.excel.common import MESSAGES as SHARED
 from ntm_analysis.excel.common import cell_problem as _cell_problem
 from ntm_analysis.errors import KeyedError

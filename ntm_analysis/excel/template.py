@@ -288,7 +288,7 @@ def guard_output(out: Path, force: bool, lang: str = "vi", now: dt.datetime | No
     when the file is a template holding entered cells, or was modified after it was generated
     (file time later than the marker's ``generated``), copy it to ``NAME.bak-YYYYmmdd-HHMMSS.xlsx``
     and return the message saying so (None when nothing needed saying)."""
-    from ntm_analysis.excel.common import read_template  # noqa: PLC0415
+    from ntm_analysis.excel.reading import read_template  # noqa: PLC0415
 
     out = Path(out)
     if not out.exists():
