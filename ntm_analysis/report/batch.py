@@ -140,7 +140,7 @@ def run_batch(jobs: list[ReportJob], workers: int | None = None, scheduler: str 
         return _run_dask(jobs, scheduler, progress)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     results: list[ReportResult] = []
-    with _progress(progress, len(jobs)) as advance:
+    with _progress(progress, len(jobs), _batch_lang(jobs)) as advance:
         if workers == 1:
             with WarmKernel(fresh_every=fresh_every, cwd=NOTEBOOK_DIR) as kernel:
                 for job in jobs:
@@ -169,7 +169,7 @@ def _run_dask(jobs: list[ReportJob], scheduler: str, progress: bool) -> list[Rep
     try:
         futures = client.map(run_job, jobs, pure=False)
         results = []
-        with _progress(progress, len(jobs)) as advance:
+        with _progress(progress, len(jobs), _batch_lang(jobs)) as advance:
             for fut in dask_completed(futures):
                 res = fut.result()
                 results.append(res)
@@ -187,17 +187,22 @@ def _in_job_order(results: list[ReportResult], jobs: list[ReportJob]) -> list[Re
     return sorted(results, key=lambda r: order.get((r.job.notebook, r.job.code, r.job.year), len(order)))
 
 
+def _batch_lang(jobs: list[ReportJob]) -> str:
+    """The language of a batch's progress line: the reports' own (``lang`` parameter), Vietnamese by default."""
+    return "en" if jobs and jobs[0].parameters.get("lang") == "en" else "vi"
+
+
 class _progress:
     """A rich progress bar (or nothing) that advances once per finished report."""
 
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.enabled, self.total, self.bar, self.task = enabled, total, None, None
+    def __init__(self, enabled: bool, total: int, lang: str = "vi") -> None:
+        self.enabled, self.total, self.lang, self.bar, self.task = enabled, total, lang, None, None
 
     def __enter__(self) -> Callable[[ReportResult], None]:
         if self.enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
-            self.bar = Progress(TextColumn("[bold]Báo cáo / reports"), BarColumn(), MofNCompleteColumn(),
+            self.bar = Progress(TextColumn("[bold]" + ("Reports" if self.lang == "en" else "Báo cáo")), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), TextColumn("{task.description}"))
             self.bar.start()
             self.task = self.bar.add_task("", total=self.total)

@@ -207,3 +207,13 @@ def test_batch_results_come_back_in_job_order_though_workers_return_copies(tmp_p
     jobs = [ReportJob("commune_report", code, code, 2024, {}, tmp_path) for code in ("06352", "06340", "06343")]
     finished = [ReportResult(copy.deepcopy(jobs[i]), True) for i in (2, 0, 1)]  # completion order, pickled copies
     assert [r.job.code for r in _in_job_order(finished, jobs)] == ["06352", "06340", "06343"]
+
+
+@pytest.mark.parametrize(("lang", "title"), [("vi", "Báo cáo"), ("en", "Reports")])
+def test_progress_line_speaks_the_reports_language_only(tmp_path: Path, lang: str, title: str) -> None:
+    from ntm_analysis.report.batch import _batch_lang, _progress
+
+    jobs = [ReportJob("commune_report", "06352", "Tân Lập", 2024, {"lang": lang}, tmp_path)]
+    progress = _progress(True, 1, _batch_lang(jobs))
+    with progress:
+        assert progress.bar.columns[0].text_format == f"[bold]{title}"
