@@ -26,7 +26,8 @@ import pandas as pd
 
 import polars as pl
 
-from ntm_analysis.assess import summary
+from ntm_analysis.assess import grid, summary
+from ntm_analysis.assess.changes import change_column
 from ntm_analysis.io.columnar import CAT, add_validity, to_pandas, to_polars, valid_expr
 from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
 from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
@@ -132,34 +133,6 @@ def _requires(catalogue: Catalogue) -> dict[str, str]:
 # --- indicators ------------------------------------------------------------------------------
 
 
-def _indicator_rows(dataset: Dataset, catalogue: Catalogue, compute_units: pd.DataFrame,
-                    years: list[int], tiers: list[str]) -> pl.DataFrame:
-    """One row per (unit, year, tier, indicator) for units whose level the tier (or one of its
-    indicators) is assessed at; ``applicable`` says whether the indicator's own level matches.
-    Polars, text keys Categorical; also ``key``/``key_defaulted`` (:func:`unit_keys`) and ``ind_order``."""
-    tiers_t = catalogue.tiers.loc[catalogue.tiers["tier"].isin(tiers), ["tier", "unit_level"]]
-    inds = catalogue.indicators[catalogue.indicators["tier"].isin(tiers)]
-    inds = inds.assign(ind_order=np.arange(len(inds), dtype="int64"))
-    # only the columns the assessment keeps: names, sources and notes would be copied to every
-    # unit × year × indicator row (millions at national scale) and are read from the catalogue instead
-    inds = inds[[c for c in inds if c in INDICATOR_COLUMNS or c in ("unit_level", "ind_order")]]
-    levels = pd.concat([tiers_t, inds[["tier", "unit_level"]]]).drop_duplicates().rename(columns={"unit_level": "level"})
-    uy = add_validity(compute_units[["code", "level", *[c for c in ("valid_from", "valid_to") if c in compute_units]]])
-    uy = to_polars(uy, text=["code", "level"]).join(pl.DataFrame({"year": sorted(years)}, schema={"year": pl.Int64}),
-                                                      how="cross")
-    uy = uy.filter(valid_expr()).drop("valid_from", "valid_to")
-    keys = unit_keys(compute_units, catalogue, years, getattr(dataset, "groups", None))
-    if threshold_by(catalogue) == "group":  # (a no-op for region catalogues)
-        assessed = uy.filter(pl.col("level").cast(pl.String).is_in(list(tiers_t["unit_level"]))).select("code", "year")
-        require_groups(keys, to_pandas(assessed), dataset.units, catalogue)
-    text = ["code", "tier", "indicator", "measure", "comparator", "threshold_status", "confidence", "level", "unit_level"]
-    rows = (uy.join(to_polars(keys, text=["code"]).with_columns(pl.col("year").cast(pl.Int64)), on=["code", "year"],
-                    how="left")
-            .join(to_polars(levels, text=text), on="level").join(to_polars(inds, text=text), on="tier"))
-    return rows.with_columns(applicable=(pl.col("unit_level").cast(pl.String) == pl.col("level").cast(pl.String))
-                             .fill_null(False))
-
-
 def _tier_info(catalogue: Catalogue) -> tuple[dict[str, str], dict[str, str]]:
     """Each tier's required tier and unit level."""
     return _requires(catalogue), catalogue.tiers.set_index("tier")["unit_level"].astype(str).to_dict()
@@ -211,21 +184,36 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         below = anc_pl.join(to_polars(compute_units[["code"]].drop_duplicates(), text=["code"]).rename({"code": "ancestor"}),
                             on="ancestor", how="semi").select("code").unique()
         values = values.join(below, on="code", how="semi")
-    rows = _indicator_rows(dataset, catalogue, compute_units, years_all, compute_tiers)
-    # (unit, year, measure) to resolve: from the unit-years and the (level, measure) pairs, not the big rows
-    pairs = rows.filter(pl.col("applicable")).select("level", "measure").unique()
-    needed = rows.select("code", "level", "year").unique().join(pairs, on="level")
+    keys = unit_keys(compute_units, catalogue, years_all, getattr(dataset, "groups", None))
+    g = grid.build(compute_units, years_all, catalogue, compute_tiers, keys)
+    if threshold_by(catalogue) == "group":  # (a no-op for region catalogues)
+        tier_levels = list(catalogue.tiers.loc[catalogue.tiers["tier"].isin(compute_tiers), "unit_level"])
+        assessed = g.uy.filter(pl.col("level").cast(pl.String).is_in(tier_levels)).select("code", "year")
+        require_groups(keys, to_pandas(assessed), dataset.units, catalogue)
+
+    # the value of each (unit-year, measure) the applicable rows need, once, gathered onto the rows
     meas = to_polars(catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"}),
                      text=["measure", "m_level", "rollup", "kind"])
-    vals, conflicts = resolve_values(needed, values, meas, anc_pl)
-    rows = rows.join(vals, on=["code", "year", "measure"], how="left")
-    rows = thresholds_for(rows, catalogue)
-    rows = rows.with_columns(value=pl.when(pl.col("applicable")).then(pl.col("value")),
-                             value_source=pl.when(pl.col("applicable")).then(pl.col("value_source")))
-    rows = rows.with_columns(status_columns()).with_columns(pl.col("status").cast(CAT))
+    vals, conflicts = resolve_values(g.needed.drop("uy"), values, meas, anc_pl, grid.direct_values(g, values))
+    vi = g.rows["vi"]
+    comparator, applicable, ind_order, cid = g.gather(g.tmpl, ["comparator", "applicable", "ind_order", "cid"], "tid")
+    rows = g.rows.select("uy", "tid").with_columns(
+        value=vals["value"].gather(vi), value_source=vals["value_source"].gather(vi),
+        threshold=grid.thresholds(g, catalogue, thresholds_for), comparator=comparator, applicable=applicable)
+    rows = rows.with_columns(status_columns()).drop("applicable")
+
+    # criteria: one group per unit-year and (tier, criterion), in output order
+    crit_rows = rows.select("status", _g=pl.col("uy").cast(pl.Int64) * g.n_cid + cid,
+                            indicator=g.tmpl["indicator"].cast(pl.String).gather(rows["tid"]), ind_order=ind_order)
+    crit = summary.criteria(crit_rows)
+    crit_uy, crit_cid = crit["_g"] // max(g.n_cid, 1), crit["_g"] % max(g.n_cid, 1)
+    cid_table = g.tmpl.unique("cid", keep="first", maintain_order=True).sort("cid").select("tier", "criterion")
+    crit = crit.with_columns(code=g.uy["code"].gather(crit_uy), year=g.uy["year"].gather(crit_uy),
+                             tier=cid_table["tier"].gather(crit_cid), criterion=cid_table["criterion"].gather(crit_cid),
+                             _series=g.uy["code_no"].gather(crit_uy) * max(g.n_cid, 1) + crit_cid)
+    crit = change_column(crit, ["_series"]).drop("_series")
 
     requires, level = _tier_info(catalogue)
-    crit = summary.criteria(rows)
     rec = to_polars(dataset.recognitions[["code", "tier", "year"]], text=["code", "tier"]).with_columns(
         pl.col("year").cast(pl.Int64))
     unit_rows = to_polars(add_validity(all_units[["code", *[c for c in ("valid_from", "valid_to") if c in all_units]]]),
@@ -234,33 +222,48 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
 
     tier_order = {t: i for i, t in enumerate(catalogue.tier_ids())}
     scope_codes = to_polars(scope[["code"]].drop_duplicates(), text=["code"]) if units is not None else None
+    uy_ok = pl.repeat(True, g.uy.height, eager=True)
+    if scope_codes is not None:
+        uy_ok = g.uy["code"].is_in(scope_codes["code"].implode())
+    if want_years is not None:
+        uy_ok = uy_ok & g.uy["year"].is_in(want_years)
+    tid_ok = g.tmpl["tier"].cast(pl.String).is_in(want_tiers)
 
-    def keep(frame: pl.DataFrame, cols: list[str]) -> pd.DataFrame:
-        """Rows in the requested scope, years and tiers, sorted, as a pandas table."""
+    def keep(frame: pl.DataFrame, cols: list[str], ordered: bool = False) -> pd.DataFrame:
+        """Rows in the requested scope, years and tiers, sorted (``ordered``: already), as a pandas table."""
         if scope_codes is not None:
-            frame = frame.join(scope_codes, on="code", how="semi")
+            frame = frame.join(scope_codes, on="code", how="semi", maintain_order="left")
         if "tier" in frame.columns:
-            frame = frame.with_columns(tier_order=pl.col("tier").cast(pl.String).replace_strict(
-                tier_order, default=-1, return_dtype=pl.Int64))
             frame = frame.filter(pl.col("tier").cast(pl.String).is_in(want_tiers))
         if want_years is not None:
             frame = frame.filter(pl.col("year").is_in(want_years))
-        sort = [c for c in ("code", "year", "tier_order", "criterion", "ind_order", "measure") if c in frame.columns]
-        frame = frame.with_columns([pl.col(c).cast(pl.String) for c in ("code", "measure") if c in frame.columns])
-        out = frame.sort(sort, maintain_order=True, nulls_last=False).select(cols)
-        return to_pandas(out, ints=["year", "criterion", "criteria_met", "criteria_total", "criteria_missing",
-                                    "n_indicators", "n_met", "n_missing"], nullable_ints=["recognised"])
+        if not ordered:
+            if "tier" in frame.columns:
+                frame = frame.with_columns(tier_order=pl.col("tier").cast(pl.String).replace_strict(
+                    tier_order, default=-1, return_dtype=pl.Int64))
+            sort = [c for c in ("code", "year", "tier_order", "criterion", "measure") if c in frame.columns]
+            frame = frame.sort([pl.col(c).cast(pl.String) if c in ("code", "measure") else pl.col(c) for c in sort],
+                               maintain_order=True, nulls_last=False)
+        return to_pandas(frame.select(cols), ints=["year", "criterion", "criteria_met", "criteria_total",
+                                                   "criteria_missing", "n_indicators", "n_met", "n_missing"],
+                         nullable_ints=["recognised"])
 
+    # the indicator table: the grid rows kept, their text columns gathered from the two small tables
+    picked = rows.filter(uy_ok.gather(rows["uy"]) & tid_ok.gather(rows["tid"]))
+    ind_cols = ["tier", "criterion", "indicator", "measure", "comparator", "threshold_status", "confidence"]
+    indicators = picked.drop("comparator").with_columns(
+        [s.alias(c) for c, s in zip(["code", "year"], [g.uy[c].gather(picked["uy"]) for c in ("code", "year")])]
+        + [g.tmpl[c].gather(picked["tid"]).alias(c) for c in ind_cols])
     scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "group", "valid_from", "valid_to")
                   if c in scope]
     return Assessment(
-        indicators=keep(rows, INDICATOR_COLUMNS),
-        criteria=keep(crit, CRITERIA_COLUMNS),
+        indicators=keep(indicators, INDICATOR_COLUMNS, ordered=True),
+        criteria=keep(crit, CRITERIA_COLUMNS, ordered=True),
         units=keep(summ, UNIT_COLUMNS),
         rollup_conflicts=keep(conflicts, CONFLICT_COLUMNS),
         scope=scope[scope_cols].reset_index(drop=True), catalogue=catalogue,
-        keys=keep(rows.select("code", "year", "key", "key_defaulted").unique(["code", "year"], keep="first"),
-                  ["code", "year", "key", "key_defaulted"]),
+        keys=keep(g.uy.filter(uy_ok).select("code", "year", "key", "key_defaulted"),
+                  ["code", "year", "key", "key_defaulted"], ordered=True),
     )
 
 

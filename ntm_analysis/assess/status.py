@@ -12,28 +12,35 @@ import polars as pl
 
 #: Tolerance for comparing values computed as ratios with thresholds (floating point noise only).
 EPS = 1e-9
+#: The indicator statuses, as the engine's Enum (no text is made per row; outputs turn it into text).
+STATUSES = ("met", "not_met", "missing", "unknown_threshold", "not_applicable")
+STATUS = pl.Enum(list(STATUSES))
 
 
 def status_columns(value: str = "value", threshold: str = "threshold", comparator: str = "comparator",
                    applicable: str = "applicable") -> list[pl.Expr]:
     """``status``, ``gap`` and ``share_covered`` expressions over the named columns.
 
-    ``status``: ``not_applicable`` (not ``applicable``), ``missing`` (no value), ``unknown_threshold``
+    ``status`` (:data:`STATUS`, an Enum): ``not_applicable`` (not ``applicable``), ``missing`` (no value), ``unknown_threshold``
     (no threshold, not a boolean), ``met`` or ``not_met``. The comparator ``true`` (a boolean
     measure) is met by the value 1; ``>=``, ``<=``, ``==`` compare within :data:`EPS` × max(1, |t|).
     Gap is positive while there is still a way to go (threshold − value for ``>=``, value −
     threshold for ``<=``, |value − threshold| for ``==``), 0 once met, null for booleans and for rows
     that are neither met nor not met; ``share_covered`` is the share of the threshold reached (0-1)."""
-    v, t, c = pl.col(value).cast(pl.Float64), pl.col(threshold).cast(pl.Float64), pl.col(comparator).cast(pl.String)
+    # the comparator is compared as it is (String, Categorical or Enum): no text is made per row
+    v, t, c = pl.col(value).cast(pl.Float64), pl.col(threshold).cast(pl.Float64), pl.col(comparator)
     is_bool, ge, le, eq = (c == "true").fill_null(False), (c == ">=").fill_null(False), \
         (c == "<=").fill_null(False), (c == "==").fill_null(False)
     tol = EPS * pl.max_horizontal(t.abs(), pl.lit(1.0))
     met = (pl.when(is_bool).then(v == 1.0).when(ge).then(v >= t - tol).when(le).then(v <= t + tol)
            .when(eq).then((v - t).abs() <= tol).otherwise(False)).fill_null(False)
-    status = (pl.when(~pl.col(applicable).fill_null(False)).then(pl.lit("not_applicable"))
-              .when(v.is_null()).then(pl.lit("missing"))
-              .when(~is_bool & t.is_null()).then(pl.lit("unknown_threshold"))
-              .when(met).then(pl.lit("met")).otherwise(pl.lit("not_met")))
+    def word(x: str) -> pl.Expr:
+        return pl.lit(x, dtype=STATUS)
+
+    status = (pl.when(~pl.col(applicable).fill_null(False)).then(word("not_applicable"))
+              .when(v.is_null()).then(word("missing"))
+              .when(~is_bool & t.is_null()).then(word("unknown_threshold"))
+              .when(met).then(word("met")).otherwise(word("not_met")))
     decided = pl.col(applicable).fill_null(False) & v.is_not_null() & (is_bool | t.is_not_null())
     gap = (pl.when(met & ~is_bool).then(0.0).when(ge).then((t - v).clip(lower_bound=0.0))
            .when(le).then((v - t).clip(lower_bound=0.0)).when(eq).then((v - t).abs()))
@@ -56,7 +63,7 @@ def indicator_status(value: pd.Series, threshold: pd.Series, comparator: pd.Seri
         "applicable": pd.Series(applicable).fillna(False).to_numpy(dtype=bool),
     }, schema_overrides={"comparator": pl.String}, nan_to_null=True).select(status_columns())
     return pd.DataFrame({
-        "status": pd.Series(frame["status"].to_numpy(), index=value.index, dtype="string"),
+        "status": pd.Series(frame["status"].cast(pl.String).to_numpy(), index=value.index, dtype="string"),
         "gap": pd.Series(frame["gap"].to_numpy(), index=value.index, dtype="float64"),
         "share_covered": pd.Series(frame["share_covered"].to_numpy(), index=value.index, dtype="float64"),
     })

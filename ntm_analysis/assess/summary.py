@@ -15,30 +15,32 @@ from __future__ import annotations
 
 import polars as pl
 
-from ntm_analysis.assess.changes import change_column
 from ntm_analysis.io.columnar import CAT, valid_expr
 
 CRIT_KEYS = ["code", "year", "tier", "criterion"]
 UNIT_KEYS = ["code", "year", "tier"]
 
 
-def criteria(rows: pl.DataFrame) -> pl.DataFrame:
-    """Criterion status, counts, binding indicators and change from the indicator rows (``status``,
-    ``indicator``, ``ind_order`` and :data:`CRIT_KEYS`)."""
-    st = pl.col("status").cast(pl.String)
+def criteria(rows: pl.DataFrame, group: str = "_g") -> pl.DataFrame:
+    """Criterion ``status``, ``n_indicators``, ``n_met``, ``n_missing`` and ``binding`` per value of
+    the integer column ``group`` of the indicator rows (one value per unit-year and criterion; the
+    rows come sorted by it, and so do the criteria), from the rows' ``status``, ``indicator`` (text)
+    and ``ind_order``. The criterion's ``change`` is :func:`ntm_analysis.assess.changes.change_column`."""
+    st = pl.col("status")
     not_met, miss = st == "not_met", st.is_in(["missing", "unknown_threshold"])
     held = not_met | miss
-    order = pl.when(not_met).then(0).otherwise(1) * 1_000_000 + pl.col("ind_order")
-    crit = rows.group_by(CRIT_KEYS).agg(
+    crit = rows.group_by(group, maintain_order=True).agg(
         n_indicators=(st != "not_applicable").sum().cast(pl.Int64), n_met=(st == "met").sum().cast(pl.Int64),
         n_not_met=not_met.sum(), n_missing=miss.sum().cast(pl.Int64))
-    binding = joined(rows.filter(held).with_columns(_order=order), CRIT_KEYS, "indicator", "_order", "binding")
-    crit = crit.join(binding, on=CRIT_KEYS, how="left")
+    # binding: not met first, then missing, each in catalogue order
+    order = pl.when(not_met).then(0).otherwise(1).cast(pl.Int64) * 1_000_000 + pl.col("ind_order")
+    binding = joined(rows.filter(held).select(group, "indicator", _order=order), [group], "indicator", "_order",
+                     "binding")
+    crit = crit.join(binding, on=group, how="left", maintain_order="left")
     status = (pl.when(pl.col("n_indicators") == 0).then(pl.lit("not_applicable"))
               .when(pl.col("n_not_met") > 0).then(pl.lit("not_met"))
               .when(pl.col("n_missing") > 0).then(pl.lit("missing")).otherwise(pl.lit("met")))
-    crit = crit.with_columns(status=status.cast(CAT), binding=pl.col("binding").fill_null("")).drop("n_not_met")
-    return change_column(crit, ["code", "tier", "criterion"])
+    return crit.with_columns(status=status.cast(CAT), binding=pl.col("binding").fill_null("")).drop("n_not_met")
 
 
 def joined(rows: pl.DataFrame, keys: list[str], col: str, order: str, name: str) -> pl.DataFrame:
