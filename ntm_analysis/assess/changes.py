@@ -29,14 +29,23 @@ def change_column(frame: pl.DataFrame, keys: list[str], name: str = "change") ->
     the change of each row vs the previous decided year of the same ``keys`` (one of
     :data:`CHANGES` or null, see the module docstring). Row order is kept."""
     decided = pl.col("status").is_in(["met", "not_met"]).fill_null(False)
+    # only rows of the same keys need to be next to each other, sorted by year: the keys are sorted
+    # by their integer codes (a text key's category number), not as text
+    ids = [_as_integer(frame, k).alias(f"_k{i}") for i, k in enumerate(keys)]
+    id_names = [f"_k{i}" for i in range(len(keys))]
     seen = (frame.with_row_index("_row").filter(decided)
-            .select("_row", *keys, "year", met=(pl.col("status") == "met").cast(pl.Float64))
-            .sort([*keys, "year"], maintain_order=True))
+            .select("_row", *ids, "year", met=(pl.col("status") == "met").cast(pl.Float64))
+            .sort([*id_names, "year"], maintain_order=True))
     # sorted by keys: a row continues its group when every key equals the row before's
-    same = pl.all_horizontal([(pl.col(k) == pl.col(k).shift(1)).fill_null(False) for k in keys])
-    seen = seen.with_columns(_same=same).with_columns(_gid=(~pl.col("_same")).cum_sum())
+    same = pl.all_horizontal([(pl.col(k) == pl.col(k).shift(1)).fill_null(False) for k in id_names])
+    # met in an earlier year of the group: the running count of met rows, less the count at the
+    # group's first row (rows are sorted by group: no per-group window)
+    met_before = pl.col("met").cum_sum() - pl.col("met")
+    seen = seen.with_columns(_same=same).with_columns(
+        _start=pl.when(~pl.col("_same")).then(met_before).forward_fill())
     seen = seen.with_columns(_prev=pl.when(pl.col("_same")).then(pl.col("met").shift(1)),
-                             _ever=pl.when(pl.col("_same")).then(pl.col("met").cum_max().over("_gid").shift(1)))
+                             _ever=pl.when(pl.col("_same")).then(
+                                 (met_before - pl.col("_start") > 0).cast(pl.Float64)))
     now, p, e = pl.col("met") == 1.0, pl.col("_prev"), pl.col("_ever")
     change = (pl.when(p.is_null()).then(None).when(now & (p == 1.0)).then(pl.lit("kept"))
               .when(now & (e == 1.0)).then(pl.lit("recovered")).when(now).then(pl.lit("newly_met"))
@@ -46,6 +55,17 @@ def change_column(frame: pl.DataFrame, keys: list[str], name: str = "change") ->
     if seen.height:  # put each decided row's change back at its position (no join)
         column = column.scatter(seen["_row"], seen[name])
     return frame.with_columns(column)
+
+
+def _as_integer(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """``key`` as integers that are equal exactly where the key is: a Categorical's or Enum's
+    category numbers, a text column's as a Categorical's; other columns as they are."""
+    dtype = frame.schema[key]
+    if dtype == pl.String:
+        return pl.col(key).cast(pl.Categorical).to_physical()
+    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return pl.col(key).to_physical()
+    return pl.col(key)
 
 
 def classify_changes(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -58,4 +78,4 @@ def classify_changes(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     cols = [*dict.fromkeys([*keys, "year", "status"])]
     text = [c for c in cols if c != "year" and not pd.api.types.is_numeric_dtype(frame[c])]
     got = change_column(to_polars(frame, cols, text), keys)["change"]
-    return pd.Series(got.to_pandas().to_numpy(dtype=object), index=frame.index, dtype="string")
+    return pd.Series(pd.arrays.ArrowStringArray(got.to_arrow()), index=frame.index, dtype="string")

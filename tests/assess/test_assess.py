@@ -474,3 +474,19 @@ def test_region_written_as_its_vietnamese_name_selects_the_region_thresholds() -
     income = by_name.indicators.query("indicator == '10' and tier == 'ntm'")
     assert income["threshold"].notna().all()  # income thresholds exist only for the region
     pd.testing.assert_frame_equal(by_id.units, by_name.units)
+
+
+def test_tables_come_sorted_by_code_year_tier_order_criterion_and_catalogue_order(cat):
+    """The indicator and criteria tables are built in their output order (no sort at the end): the
+    same rows sorted by code (as text), year, the catalogue's tier order, criterion and the
+    catalogue's indicator order are the same table."""
+    a = assess(tiny.dataset(), cat)
+    tier_no = {t: i for i, t in enumerate(cat.tier_ids())}
+    ind_no = {(t, i): n for n, (t, i) in enumerate(zip(cat.indicators["tier"], cat.indicators["indicator"]))}
+    got = a.indicators.assign(_t=a.indicators["tier"].map(tier_no),
+                              _i=[ind_no[(t, i)] for t, i in zip(a.indicators["tier"], a.indicators["indicator"])])
+    want = got.sort_values(["code", "year", "_t", "criterion", "_i"], kind="stable")
+    assert got["code"].nunique() > 3 and got["tier"].nunique() > 1
+    assert got.index.equals(want.index)
+    crit = a.criteria.assign(_t=a.criteria["tier"].map(tier_no))
+    assert crit.index.equals(crit.sort_values(["code", "year", "_t", "criterion"], kind="stable").index)
