@@ -194,7 +194,8 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     # the value of each (unit-year, measure) the applicable rows need, once, gathered onto the rows
     meas = to_polars(catalogue.measures[["measure", "level", "rollup", "kind"]].rename(columns={"level": "m_level"}),
                      text=["measure", "m_level", "rollup", "kind"])
-    vals, conflicts = resolve_values(g.needed.drop("uy"), values, meas, anc_pl, grid.direct_values(g, values))
+    vals, conflicts = resolve_values(g.needed.drop("uy"), values, meas, anc_pl, grid.direct_values(g, values),
+                                     pairs=g.pairs.select("level", "measure"))
     vi = g.rows["vi"]
     comparator, applicable, ind_order, cid = g.gather(g.tmpl, ["comparator", "applicable", "ind_order", "cid"], "tid")
     rows = g.rows.select("uy", "tid").with_columns(
@@ -203,8 +204,8 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     rows = rows.with_columns(status_columns()).drop("applicable")
 
     # criteria: one group per unit-year and (tier, criterion), in output order
-    crit_rows = rows.select("status", _g=pl.col("uy").cast(pl.Int64) * g.n_cid + cid,
-                            indicator=g.tmpl["indicator"].cast(pl.String).gather(rows["tid"]), ind_order=ind_order)
+    crit_rows = rows.select("status", _g=(pl.col("uy").cast(pl.Int64) * g.n_cid + cid).set_sorted(),
+                            indicator=g.tmpl["indicator"].gather(rows["tid"]), ind_order=ind_order)
     crit = summary.criteria(crit_rows)
     crit_uy, crit_cid = crit["_g"] // max(g.n_cid, 1), crit["_g"] % max(g.n_cid, 1)
     cid_table = g.tmpl.unique("cid", keep="first", maintain_order=True).sort("cid").select("tier", "criterion")
@@ -227,15 +228,16 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         uy_ok = g.uy["code"].is_in(scope_codes["code"].implode())
     if want_years is not None:
         uy_ok = uy_ok & g.uy["year"].is_in(want_years)
-    tid_ok = g.tmpl["tier"].cast(pl.String).is_in(want_tiers)
+    tid_ok = g.tmpl["tier"].is_in(want_tiers)
 
-    def keep(frame: pl.DataFrame, cols: list[str], ordered: bool = False) -> pd.DataFrame:
-        """Rows in the requested scope, years and tiers, sorted (``ordered``: already), as a pandas table."""
-        if scope_codes is not None:
+    def keep(frame: pl.DataFrame, cols: list[str], ordered: bool = False, picked: bool = False) -> pd.DataFrame:
+        """Rows in the requested scope, years and tiers (``picked``: already), sorted (``ordered``:
+        already), as a pandas table."""
+        if scope_codes is not None and not picked:
             frame = frame.join(scope_codes, on="code", how="semi", maintain_order="left")
-        if "tier" in frame.columns:
-            frame = frame.filter(pl.col("tier").cast(pl.String).is_in(want_tiers))
-        if want_years is not None:
+        if "tier" in frame.columns and not picked:
+            frame = frame.filter(pl.col("tier").is_in(want_tiers))
+        if want_years is not None and not picked:
             frame = frame.filter(pl.col("year").is_in(want_years))
         if not ordered:
             if "tier" in frame.columns:
@@ -257,13 +259,13 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "group", "valid_from", "valid_to")
                   if c in scope]
     return Assessment(
-        indicators=keep(indicators, INDICATOR_COLUMNS, ordered=True),
+        indicators=keep(indicators, INDICATOR_COLUMNS, ordered=True, picked=True),
         criteria=keep(crit, CRITERIA_COLUMNS, ordered=True),
         units=keep(summ, UNIT_COLUMNS),
         rollup_conflicts=keep(conflicts, CONFLICT_COLUMNS),
         scope=scope[scope_cols].reset_index(drop=True), catalogue=catalogue,
         keys=keep(g.uy.filter(uy_ok).select("code", "year", "key", "key_defaulted"),
-                  ["code", "year", "key", "key_defaulted"], ordered=True),
+                  ["code", "year", "key", "key_defaulted"], ordered=True, picked=True),
     )
 
 

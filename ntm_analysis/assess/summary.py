@@ -57,8 +57,8 @@ def units(crit: pl.DataFrame, unit_rows: pl.DataFrame, recognitions: pl.DataFram
     ``unit_rows``: the dataset's units (``code``, ``valid_from``, ``valid_to``); ``recognitions``:
     (``code``, ``tier``, ``year``); ``anc``: :func:`ntm_analysis.units.ancestry`; ``requires`` and
     ``level``: each tier's required tier and unit level; ``tiers``: the tiers assessed."""
-    app = crit.filter(pl.col("status").cast(pl.String) != "not_applicable")
-    st, change = pl.col("status").cast(pl.String), pl.col("change")
+    app = crit.filter(pl.col("status") != "not_applicable")
+    st, change = pl.col("status"), pl.col("change")
     summ = app.group_by(UNIT_KEYS).agg(
         criteria_met=(st == "met").sum().cast(pl.Int64), criteria_total=pl.len().cast(pl.Int64),
         criteria_missing=(st == "missing").sum().cast(pl.Int64))
@@ -73,7 +73,7 @@ def units(crit: pl.DataFrame, unit_rows: pl.DataFrame, recognitions: pl.DataFram
            .group_by(UNIT_KEYS).agg(recognised=pl.col("rec_year").max()))
     summ = summ.join(rec, on=UNIT_KEYS, how="left")
 
-    at_rec = crit.select("code", "tier", "criterion", recognised="year", rec_status=pl.col("status").cast(pl.String))
+    at_rec = crit.select("code", "tier", "criterion", recognised="year", rec_status=pl.col("status"))
     since = (crit.join(summ.select(*UNIT_KEYS, "recognised"), on=UNIT_KEYS, how="left")
              .join(at_rec, on=["code", "tier", "criterion", "recognised"], how="left"))
     lost = since.filter(((pl.col("rec_status") == "met") & (st == "not_met")
