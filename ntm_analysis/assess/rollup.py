@@ -46,7 +46,8 @@ def _rollup(todo: pl.DataFrame, values: pl.DataFrame, anc: pl.DataFrame) -> pl.D
     for child_level in todo["m_level"].cast(pl.String).unique().to_list():
         want = todo.filter(pl.col("m_level").cast(pl.String) == child_level).drop("m_level")
         kids = (anc.filter((pl.col("depth") > 0) & (pl.col("level").cast(pl.String) == child_level))
-                .select(child="code", code="ancestor", valid_from="valid_from", valid_to="valid_to"))
+                .select(child="code", code="ancestor", valid_from="valid_from", valid_to="valid_to")
+                .join(want.select("code").unique(), on="code", how="semi"))  # under the units needing it only
         # each (unit, year) → its lower-level units valid that year (a pair once)
         kid_years = (kids.join(want.select("year").unique(), how="cross").filter(valid_expr())
                      .unique(["code", "year", "child"], keep="first", maintain_order=True)
