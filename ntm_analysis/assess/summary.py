@@ -73,11 +73,13 @@ def units(crit: pl.DataFrame, unit_rows: pl.DataFrame, recognitions: pl.DataFram
            .group_by(UNIT_KEYS).agg(recognised=pl.col("rec_year").max()))
     summ = summ.join(rec, on=UNIT_KEYS, how="left")
 
-    at_rec = crit.select("code", "tier", "criterion", recognised="year", rec_status=pl.col("status"))
-    since = (crit.join(summ.select(*UNIT_KEYS, "recognised"), on=UNIT_KEYS, how="left")
-             .join(at_rec, on=["code", "tier", "criterion", "recognised"], how="left"))
-    lost = since.filter(((pl.col("rec_status") == "met") & (st == "not_met")
-                         & (pl.col("year") > pl.col("recognised"))).fill_null(False))
+    # not met now, after the recognition year, and met in it (the rows of recognised units only)
+    met_at = crit.filter(st == "met").select("code", "tier", "criterion", recognised="year")
+    lost = (crit.filter(st == "not_met")
+            .join(summ.filter(pl.col("recognised").is_not_null()).select(*UNIT_KEYS, "recognised"),
+                  on=UNIT_KEYS, how="inner")
+            .filter(pl.col("year") > pl.col("recognised"))
+            .join(met_at, on=["code", "tier", "criterion", "recognised"], how="semi"))
     for name, rows in (("newly_met", crit.filter(change == "newly_met")), ("recovered", crit.filter(change == "recovered")),
                        ("slipped", crit.filter(change == "slipped")), ("slipped_since_recognition", lost)):
         summ = summ.join(joined(rows, UNIT_KEYS, "criterion", "criterion", name), on=UNIT_KEYS, how="left")
