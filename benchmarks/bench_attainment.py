@@ -88,9 +88,10 @@ def worker(data: Path, reference: bool, slice_n: int, sample_n: int) -> dict:
 
     def stage(name, fn):
         can_reset = _reset_peak()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
-        stages[name] = dict(seconds=time.perf_counter() - t, peak_bytes=_peak_bytes() if can_reset else None)
+        stages[name] = dict(seconds=time.perf_counter() - t, cpu_seconds=time.process_time() - c,
+                            peak_bytes=_peak_bytes() if can_reset else None)
         return result
 
     ds = stage("load", lambda: load_dataset(data, cat))
@@ -139,8 +140,10 @@ def floor_worker(data: Path) -> dict:
 
     cat = load_catalogue()
     _reset_peak()
+    c = time.process_time()
     times, summary = floor_polars.run(data, cat)
-    return dict(stages=times, seconds=sum(times.values()), peak_bytes=_peak_bytes(), rows=summary.height)
+    return dict(stages=times, seconds=sum(times.values()), cpu_seconds=time.process_time() - c,
+                peak_bytes=_peak_bytes(), rows=summary.height)
 
 
 def run_scale(scale: int, data_root: Path, reference: bool, slice_n: int, sample_n: int) -> dict:
@@ -190,6 +193,11 @@ def report(results: list[dict]) -> bool:
               f"{st['trends_per_unit']['seconds'] / max(1, r['sample_units']):>10.2f}")
         if fl:
             print("      floor stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in fl["stages"].items()))
+        if fl and "cpu_seconds" in st["load"]:  # CPU time of both cores: steadier than wall time on a shared machine
+            cpu = {k: st[k]["cpu_seconds"] for k in ("load", "assess", "trends")}
+            print("      CPU s (all threads): " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
+                  + f", total {sum(cpu.values()):.1f}; floor {fl['cpu_seconds']:.1f}"
+                  f" ({sum(cpu.values()) / fl['cpu_seconds']:.2f}x)")
     print("\n(total = load + validate + assess + whole-table trends; s/1k com = total per 1,000 communes; x floor ="
           " total / floor of the same scale; per-unit s = assess(units=[code]) + trends.history for one commune"
           " of the loaded dataset, mean over the sample; peaks: whole run, per stage, floor process)")
