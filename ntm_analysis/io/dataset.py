@@ -1,8 +1,11 @@
 """The Dataset type and loading of a dataset folder (or workbook) into normalised tidy tables.
 
-Reading (``readers.py``) gives every table as text; it is normalised here (NFC, decimal comma,
-percent signs, yes/no words, level labels, Vietnamese level and assessor words), so the rules in
-``validation.py`` see typed tables. Input files are only ever opened for reading.
+Reading (``readers.py``) gives every table as a polars text table (cells already NFC, invisible
+characters removed). The values table stays polars through normalising (``values.py``: decimal
+comma, percent signs, yes/no words, level labels, assessor words) and its rules
+(``value_checks.py``), and becomes ``Dataset.values`` (pandas) and the engine's copy only at the
+end; the small tables (units, recognitions, groups) are normalised and checked on pandas here and in
+``validation.py``. Input files are only ever opened for reading.
 See docs/data-format.md for the format and docs/architecture.md for the contract.
 """
 
@@ -120,7 +123,7 @@ def normalise_units(df: pl.DataFrame, file: str, out: list[Problem]) -> pd.DataF
     level = _map_text(df["level"], level_of)
     level_type = _map_text(df["level"], type_display)
     df["type"] = _map_text(df["type"], lambda x: type_display(x) or x)
-    split = _map_unique(df["name"], split_type)
+    split = _map_unique(df["name"], lambda x: split_type(x, normalised=True))  # cells are normalised
     prefix = split.map(lambda t: t[0], na_action="ignore").astype("string")
     bare = split.map(lambda t: t[1], na_action="ignore").astype("string")
     strip = (prefix.notna() & (_map_text(prefix, level_of) == level) & (df["type"].isna() | (df["type"] == prefix))).fillna(False)

@@ -148,9 +148,10 @@ def _word_key(word: str) -> str:
 _TYPE_FIRST = {name_key(word.split(" ")[0]) for word in TYPE_WORDS}
 
 
-def split_type(name: Any) -> tuple[str | None, str]:
-    """Split a leading type word off a name: ``"Thị trấn Bắc Sơn"`` → ``("Thị trấn", "Bắc Sơn")``."""
-    text = normalise_text(name) if isinstance(name, str) else ""
+def split_type(name: Any, normalised: bool = False) -> tuple[str | None, str]:
+    """Split a leading type word off a name: ``"Thị trấn Bắc Sơn"`` → ``("Thị trấn", "Bắc Sơn")``.
+    ``normalised``: the name is already ``normalise_text``-ed (as the readers give cells)."""
+    text = (name if normalised else normalise_text(name)) if isinstance(name, str) else ""
     words = text.split(" ")
     if len(words) < 2 or _word_key(words[0]) not in _TYPE_FIRST:
         return None, text

@@ -4,8 +4,10 @@ text", ``,`` ``;`` or tab delimited), one ``.xlsx`` workbook with sheets ``units
 
 Faults of files made by other programs are found here and handed on as problems: invisible
 characters (removed, counted), formulas without a stored result, a column name given twice, a file
-cut in the middle, spreadsheet formats that are not read (.xls, .ods: "save as .xlsx"). Normalising
-and validating the text tables is ``dataset.py`` / ``validation.py``. Files are only opened for reading.
+cut in the middle, spreadsheet formats that are not read (.xls, .ods: "save as .xlsx"). Tables are
+polars frames: text columns as Enum (each distinct cell normalised once), ``_row`` the row the user
+sees. Normalising and validating them is ``dataset.py``, ``values.py`` and the rule modules. Files
+are only opened for reading.
 """
 
 from __future__ import annotations
@@ -158,9 +160,12 @@ _SMALL = 1 << 20
 def _first_ragged_line(text: str, sep: str, width: int) -> tuple[int | None, int]:
     """Line number and field count of the first record with more than ``width`` fields."""
     reader = csv.reader(io.StringIO(text), delimiter=sep)
-    for fields in reader:
-        if len(fields) > width:
-            return reader.line_num, len(fields)
+    try:
+        for fields in reader:
+            if len(fields) > width:
+                return reader.line_num, len(fields)
+    except csv.Error:  # a cell over the csv module's size limit: polars' own message is given
+        pass
     return None, 0
 
 
@@ -179,7 +184,7 @@ def read_text_table(path: Path) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
         raw = text.encode("utf-8")
     else:
         raw = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-        if text is None and not raw.strip():
+        if text is None and (not raw or raw.isspace()):  # isspace stops at the first other byte
             raise _ReadError("file_unreadable", "tệp rỗng / empty file")
     head = text if text is not None else _head(raw)
     sep = sniff_delimiter(head)

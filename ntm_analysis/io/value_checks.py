@@ -58,10 +58,13 @@ def _repeated(values: pl.DataFrame) -> pl.Series:
     year = values["year"]
     lo, hi = year.min(), year.max()
     if lo is None:
-        return pl.Series([False] * len(values), dtype=pl.Boolean)
+        return pl.repeat(False, len(values), eager=True)
     if hi - lo < 1 << 16 and len(inds) < 1 << 16:
         key = pl.select(code.cast(pl.UInt64) * (1 << 32) + (year - lo).cast(pl.UInt64) * (1 << 16)
                         + ind.cast(pl.UInt64)).to_series()
+        filled = key.drop_nulls()
+        if filled.n_unique() == len(filled):  # the common case, found without marking each row
+            return pl.repeat(False, len(values), eager=True)
         return key.is_duplicated() & key.is_not_null()
     return values.select(pl.struct(KEY).is_duplicated() & pl.all_horizontal(pl.col(KEY).is_not_null())).to_series()
 
