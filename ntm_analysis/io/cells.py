@@ -14,13 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from ntm_analysis.text import INVISIBLE
-
-#: The Unicode format characters removed from headers and cells (a regular-expression class).
-
 #: (vi, en) message and fix of a formula cell without a stored result; ``{value}`` is the formula.
 FORMULA_MESSAGE = ("Ô chứa công thức «{value}» nhưng không có kết quả đã tính (tệp được ghi bởi một chương trình "
                    "không tính công thức), nên đọc ra là ô trống.",
@@ -29,16 +22,6 @@ FORMULA_MESSAGE = ("Ô chứa công thức «{value}» nhưng không có kết q
 FORMULA_FIX = ("Mở tệp bằng Excel hoặc LibreOffice rồi lưu lại (để tính công thức), hoặc gõ thẳng giá trị vào ô.",
                "Open the file in Excel or LibreOffice and save it (so the formulas are calculated), or type the value "
                "into the cell.")
-
-
-def strip_invisible(uniq: pd.Series, codes: np.ndarray) -> tuple[pd.Series, int]:
-    """Distinct texts ``uniq`` (from ``pd.factorize``, ``codes`` the row codes) without invisible
-    characters, and how many characters were removed counting every row."""
-    per_value = uniq.str.count(INVISIBLE).fillna(0).to_numpy(dtype="int64")
-    if not per_value.any():
-        return uniq, 0
-    rows = np.bincount(codes[codes >= 0], minlength=len(uniq))
-    return uniq.str.replace(INVISIBLE, "", regex=True), int(rows @ per_value)
 
 
 def uncalculated_formula(value: Any, formula: Any) -> bool:

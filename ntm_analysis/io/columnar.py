@@ -8,7 +8,7 @@ pandas' Arrow-backed ``str``), so notebooks, maps, Excel and report code do not 
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 import polars as pl
@@ -66,3 +66,26 @@ def values_frame(values: pd.DataFrame) -> pl.DataFrame:
     out = to_polars(values, cols, text=["code", "indicator"]).rename({"indicator": "measure"})
     return out.with_columns(pl.col("year").cast(pl.Int64),
                             *[pl.col(c).cast(pl.Float64) for c in ("value", "numerator", "denominator")])
+
+
+def factor(s: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """``s`` factorised: UInt32 codes (null where ``s`` is null) into its distinct non-null values.
+    An Enum column (as the readers give text) gives its own categories without any work."""
+    if isinstance(s.dtype, pl.Enum):
+        return s.to_physical(), s.dtype.categories
+    text = s.cast(pl.String)
+    uniq = text.drop_nulls().unique()
+    return text.cast(pl.Enum(uniq)).to_physical(), uniq
+
+
+def map_distinct(s: pl.Series, rule: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """``rule`` (a Series of distinct values → one result each, same order) applied once per
+    distinct value of ``s`` and mapped back to every row (null rows give null)."""
+    codes, uniq = factor(s)
+    return rule(uniq).gather(codes).alias(s.name)
+
+
+def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its Enum and Categorical columns as String (for rows handed to pandas)."""
+    casts = [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if isinstance(t, (pl.Enum, pl.Categorical))]
+    return frame.with_columns(casts) if casts else frame

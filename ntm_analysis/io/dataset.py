@@ -1,8 +1,11 @@
 """The Dataset type and loading of a dataset folder (or workbook) into normalised tidy tables.
 
-Reading (``readers.py``) gives every table as text; it is normalised here (NFC, decimal comma,
-percent signs, yes/no words, level labels, Vietnamese level and assessor words), so the rules in
-``validation.py`` see typed tables. Input files are only ever opened for reading.
+Reading (``readers.py``) gives every table as a polars text table (cells already NFC, invisible
+characters removed). The values table stays polars through normalising (``values.py``: decimal
+comma, percent signs, yes/no words, level labels, assessor words) and its rules
+(``value_checks.py``), and becomes ``Dataset.values`` (pandas) and the engine's copy only at the
+end; the small tables (units, recognitions, groups) are normalised and checked on pandas here and in
+``validation.py``. Input files are only ever opened for reading.
 See docs/data-format.md for the format and docs/architecture.md for the contract.
 """
 
@@ -14,33 +17,25 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from ntm_analysis.io import schemas
 from ntm_analysis.io import validation as v
+from ntm_analysis.io.columnar import CAT, text_frame
 from ntm_analysis.io.groups import check_groups, normalised_groups
-from ntm_analysis.io.names import fold_key, level_of, name_key, split_type, type_display
+from ntm_analysis.io.names import level_of, split_type, type_display
+from ntm_analysis.io.parsing import BOOL_WORDS, number_column, parse_bool, parse_levels, parse_numbers
+from ntm_analysis.io.schemas import COLUMNS, with_columns
+from ntm_analysis.io.value_checks import check_values
+from ntm_analysis.io.values import ASSESSOR_WORDS, normalise_values
 from ntm_analysis.catalogue.model import load_catalogue
 from ntm_analysis.catalogue.periods import parse_periods
 from ntm_analysis.io.readers import TABLES, read_raw
-from ntm_analysis.io.validation import DatasetError, Problem, problem, problems_at
+from ntm_analysis.io.validation import DatasetError, Problem, problem
 
-COLUMNS: dict[str, list[str]] = {
-    "units": ["code", "name", "type", "level", "parent_code", "region", "group", "households", "population",
-              "valid_from", "valid_to", "successor_code"],
-    "values": ["code", "year", "indicator", "value", "numerator", "denominator", "source", "assessed_by", "note"],
-    "recognitions": ["code", "tier", "year", "decision"],
-    "groups": ["code", "year", "group"],
-}
-#: Accepted yes/no words (compared without case or diacritics) → 1.0 / 0.0.
-BOOL_WORDS: dict[str, float] = {
-    **dict.fromkeys(["dat", "co", "x", "yes", "y", "true", "1", "1.0", "v", "✓"], 1.0),
-    **dict.fromkeys(["khong dat", "chua dat", "khong", "no", "n", "false", "0", "0.0"], 0.0),
-}
-ASSESSOR_WORDS: dict[str, str] = {
-    "self": "self", "tu danh gia": "self", "xa tu danh gia": "self", "xa": "self",
-    "district": "district", "huyen": "district", "province": "province", "tinh": "province",
-}
-
+__all__ = ["ASSESSOR_WORDS", "BOOL_WORDS", "COLUMNS", "Dataset", "dataset_ancestry", "dataset_frame", "latest_year",
+           "load_catalogues", "load_dataset", "normalise_units", "normalise_values", "parse_bool", "parse_levels",
+           "parse_numbers", "resolve_catalogue", "summarise_dataset"]
 
 @dataclass(frozen=True)
 class Dataset:
@@ -106,142 +101,56 @@ def _map_text(s: pd.Series, func: Any) -> pd.Series:
     return _map_unique(s, func).astype("string")
 
 
-def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers written 95.5, 95,5, 95,5%, 1.234,5, 1,234.5 or 1.234.567 → float64; and the mask of
-    cells that are not numbers. A lone comma is a decimal comma (Vietnamese usage).
-
-    Parses each distinct text once (``pd.factorize``) and maps back: columns have few distinct
-    cells, and the string steps below run in Python per element."""
-    codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
-    num_u, bad_u = _parse_distinct_numbers(pd.Series(uniq, dtype="string"))
-    valid = codes >= 0
-    take = np.where(valid, codes, 0)
-    num = np.where(valid, num_u.to_numpy(dtype="float64", na_value=np.nan)[take] if len(uniq) else np.nan, np.nan)
-    bad = valid & (bad_u.to_numpy(dtype=bool)[take] if len(uniq) else False)
-    return pd.Series(num, index=s.index, dtype="float64"), pd.Series(bad, index=s.index, dtype=bool)
+def _pandas_table(frame: pl.DataFrame) -> pd.DataFrame:
+    """A small table as pandas: text as ``string`` (NA), whole numbers ``Int64``, ``_row`` int64."""
+    out = text_frame(frame).to_pandas()
+    for col, dtype in frame.schema.items():
+        if col == "_row":
+            out[col] = out[col].astype("int64")
+        elif dtype == pl.Int64:
+            out[col] = out[col].astype("Int64")
+        elif not dtype.is_numeric():
+            out[col] = out[col].astype("string")
+    return out
 
 
-def _parse_distinct_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The parsing rules of :func:`parse_numbers`, applied to a Series of text (no NA)."""
-    t = s.astype("string").str.replace(r"[\s\u00a0]", "", regex=True).str.rstrip("%")
-    has_comma, has_dot = t.str.contains(",", regex=False), t.str.contains(".", regex=False)
-    comma_decimal = has_comma & (~has_dot | (t.str.rfind(",") > t.str.rfind(".")))
-    out = t.where(~comma_decimal, t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    out = out.where(~(has_comma & ~comma_decimal), t.str.replace(",", "", regex=False))
-    out = out.where(~(~has_comma & (t.str.count(r"\.") > 1)), t.str.replace(".", "", regex=False))
-    num = pd.to_numeric(out, errors="coerce").astype("Float64").astype("float64")
-    bad = s.notna() & (num.isna() | np.isinf(num))
-    return num.where(~bad), bad
-
-
-def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Đạt/Không đạt, Có/Không, x, yes/no, true/false, 1/0 (any case or accents) → 1.0/0.0."""
-    num = _map_unique(s, lambda x: BOOL_WORDS.get(fold_key(x), np.nan)).astype("float64")
-    return num, s.notna() & num.isna()
-
-
-def _labels(levels: Any) -> list[str]:
-    """Level labels of a measure (list, array or 'a|b|c' text)."""
-    if isinstance(levels, str):
-        return [x.strip() for x in levels.replace(";", "|").split("|") if x.strip()]
-    if levels is None or (np.ndim(levels) == 0 and pd.isna(levels)):
-        return []
-    return [str(x) for x in levels]
-
-
-def parse_levels(s: pd.Series, levels: list[str]) -> tuple[pd.Series, pd.Series]:
-    """A level label ("khá"), rank ("3") or "mức (độ) 3" → 1-based rank in ``levels``."""
-    ranks = {name_key(lbl): i + 1 for i, lbl in enumerate(levels)}
-    ranks |= {fold_key(lbl): i + 1 for i, lbl in enumerate(levels) if fold_key(lbl) not in ranks}
-
-    def rank(x: str) -> float:
-        key = fold_key(x)
-        found = ranks.get(name_key(x)) or ranks.get(key)
-        if found:
-            return float(found)
-        digits = key.removeprefix("muc do").removeprefix("muc").removeprefix("level").strip()
-        try:
-            n = float(digits.replace(",", "."))
-        except ValueError:
-            return np.nan
-        return n if n.is_integer() and 1 <= n <= len(levels) else np.nan
-
-    num = _map_unique(s, rank).astype("float64")
-    return num, s.notna() & num.isna()
-
-
-def _numbers(df: pd.DataFrame, col: str, file: str, integer: bool, out: list[Problem]) -> pd.Series:
-    """Parse ``col`` as numbers (Int64 when ``integer``), reporting cells that are not."""
-    num, bad = parse_numbers(df[col])
-    out += problems_at("number_invalid", file, df[bad], col)
-    if not integer:
-        return num
-    frac = num.notna() & (num % 1 != 0)
-    out += problems_at("integer_invalid", file, df[frac], col)
-    return num.where(~frac).astype("Int64")
-
-
-def _with_columns(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Add absent optional columns as NA; contract columns first, extra columns kept after."""
-    for col in COLUMNS[table]:
-        if col not in df.columns:
-            df[col] = pd.Series(pd.NA, index=df.index, dtype="string")
-    return df[COLUMNS[table] + [c for c in df.columns if c not in COLUMNS[table]]]
-
-
-def normalise_units(df: pd.DataFrame, file: str, out: list[Problem]) -> pd.DataFrame:
-    """Levels and type words, names without the type word, numbers and years typed."""
-    df = _with_columns(df.copy(), "units")
+def normalise_units(df: pl.DataFrame, file: str, out: list[Problem]) -> pd.DataFrame:
+    """Levels and type words, names without the type word, numbers and years typed (pandas out)."""
+    df = with_columns(df, "units")
+    for col in ("households", "population", "valid_from", "valid_to"):
+        df = df.with_columns(number_column(df, col, file, True, out))
+    df = _pandas_table(df)
     level = _map_text(df["level"], level_of)
     level_type = _map_text(df["level"], type_display)
     df["type"] = _map_text(df["type"], lambda x: type_display(x) or x)
-    split = _map_unique(df["name"], split_type)
+    split = _map_unique(df["name"], lambda x: split_type(x, normalised=True))  # cells are normalised
     prefix = split.map(lambda t: t[0], na_action="ignore").astype("string")
     bare = split.map(lambda t: t[1], na_action="ignore").astype("string")
     strip = (prefix.notna() & (_map_text(prefix, level_of) == level) & (df["type"].isna() | (df["type"] == prefix))).fillna(False)
     df["name"] = df["name"].where(~strip, bare)
     df["type"] = df["type"].where(~(strip & df["type"].isna()), prefix).fillna(level_type)
     df["level"] = level.fillna(df["level"])
-    for col in ("households", "population", "valid_from", "valid_to"):
-        df[col] = _numbers(df, col, file, True, out)
-    return df
-
-
-def normalise_values(df: pd.DataFrame, measures: pd.DataFrame | None, file: str, out: list[Problem]) -> pd.DataFrame:
-    """Years, numbers, yes/no and level values by the measure's kind; assessor words."""
-    df = _with_columns(df.copy(), "values")
-    df["year"] = _numbers(df, "year", file, True, out)
-    df["numerator"] = _numbers(df, "numerator", file, False, out)
-    df["denominator"] = _numbers(df, "denominator", file, False, out)
-    df["assessed_by"] = _map_text(df["assessed_by"], lambda x: ASSESSOR_WORDS.get(fold_key(x), x))
-    kinds = dict(zip(measures["measure"], measures["kind"])) if measures is not None else {}
-    df["kind"] = df["indicator"].astype(object).map(kinds).astype("string")
-    raw = df["value"]
-    value, bad = parse_numbers(raw.where(~df["kind"].isin(["boolean", "level"])))
-    if measures is not None:  # a measure the catalogue does not know has no kind: no verdict on its value
-        out += problems_at("number_invalid", file, df[bad & df["kind"].notna()], "value")
-    is_bool = df["kind"] == "boolean"
-    num, bad = parse_bool(raw.where(is_bool))
-    out += problems_at("bool_invalid", file, df[bad], "value")
-    value = value.where(~is_bool, num)
-    if measures is not None:
-        for rec in measures[measures["kind"] == "level"].to_dict("records"):  # one per level measure
-            labels = _labels(rec.get("levels"))
-            mask = df["indicator"] == rec["measure"]
-            num, bad = parse_levels(raw.where(mask), labels)
-            out += problems_at("level_value_invalid", file, df[bad], "value", indicator=rec["measure"],
-                               expected=", ".join(labels), n=len(labels))
-            value = value.where(~mask, num)
-    ratio = 100 * df["numerator"] / df["denominator"].where(df["denominator"] > 0)
-    value = value.where(~(raw.isna() & (df["kind"] == "percent")), ratio)
-    out += problems_at("value_empty", file, df[value.isna() & raw.isna()], "value", severity="warning")
-    df["value"] = value.astype("float64")
     return df
 
 
 def _text_columns(df: pd.DataFrame, numeric: set[str]) -> pd.DataFrame:
     """Text columns as pandas' default ``str`` dtype (NA kept)."""
     return df.assign(**{c: df[c].astype("str") for c in df.columns if c not in numeric and c != "_row"})
+
+
+def _values_tables(values: pl.DataFrame) -> tuple[pd.DataFrame, pl.DataFrame]:
+    """The checked values as ``Dataset.values`` (pandas: text ``str``, ``year`` int64, numbers
+    float64) and as the engine reads them (:func:`columnar.values_frame`: ``code``, ``measure``
+    Categorical, ``year`` Int64, numbers Float64), both from one polars table."""
+    vals = text_frame(values.drop("kind", "_row")).rechunk()
+    numeric = {"year", "value", "numerator", "denominator"}
+    out = vals.to_pandas()
+    out = out.assign(year=out["year"].astype("int64"),
+                     **{c: out[c].astype("float64") for c in ("value", "numerator", "denominator")},
+                     **{c: out[c].astype("str") for c in out.columns if c not in numeric})
+    frame = vals.select(pl.col("code").cast(CAT), pl.col("year").cast(pl.Int64), pl.col("indicator").cast(CAT).alias("measure"),
+                        *[pl.col(c).cast(pl.Float64) for c in ("value", "numerator", "denominator")])
+    return out, frame
 
 
 def load_catalogues(catalogue: Any, meta: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -301,25 +210,28 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
     cats = list(loaded.values())
     measures = pd.concat([c.measures for c in cats]).drop_duplicates("measure", keep="last") if cats else None
     cat_id = ", ".join(str(c.meta.get("id", "")) for c in cats)
-    tables: dict[str, pd.DataFrame | None] = dict.fromkeys(TABLES)
+    tables: dict[str, Any] = dict.fromkeys(TABLES)  # pandas; the values table polars
     files = {t: raw[t][0] if t in raw else f"{t}.csv" for t in TABLES}
     for table in TABLES:
         if table not in raw:
             continue
         file, df = raw[table]
-        found = schemas.schema_problems(df, schemas.required_schema(table), file, table)
+        found = schemas.schema_problems(df, schemas.required_schema(table, "polars"), file, table)
         problems += found
         if any(p.rule == "column_missing" for p in found):
             continue
-        df = df[df[[c for c in schemas.REQUIRED_COLUMNS[table] if c not in schemas.NULLABLE]].notna().all(axis=1)]
-        if table == "units":
-            df = normalise_units(df, file, problems)
-        elif table == "values":
+        df = df.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in schemas.REQUIRED_COLUMNS[table]
+                                         if c not in schemas.NULLABLE))
+        if table == "values":
             df = normalise_values(df, measures, file, problems)
+            problems += schemas.schema_problems(df, schemas.typed_schema(table, "polars"), file, table)
         else:
-            df = _with_columns(df.copy(), table)
-            df["year"] = _numbers(df, "year", file, True, problems)
-        problems += schemas.schema_problems(df, schemas.typed_schema(table), file, table)
+            if table == "units":
+                df = normalise_units(df, file, problems)
+            else:
+                df = with_columns(df, table)
+                df = _pandas_table(df.with_columns(number_column(df, "year", file, True, problems)))
+            problems += schemas.schema_problems(df, schemas.typed_schema(table), file, table)
         tables[table] = df
     units, values, recs, groups = tables["units"], tables["values"], tables["recognitions"], tables["groups"]
     if units is not None:
@@ -328,7 +240,7 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
             problems += v.check_regions(units, one, files["units"])
     problems += check_groups(units, groups, files["units"], files["groups"])
     if values is not None:
-        found, values = v.check_values(values, units, measures, files["values"], cat_id)
+        found, values = check_values(values, units, measures, files["values"], cat_id)
         problems += found
     if recs is not None:
         tiers = list(dict.fromkeys(t for c in cats for t in c.tier_ids())) if cats else None
@@ -337,16 +249,24 @@ def load_dataset(path: str | Path, catalogue: Any = None, lang: str = "vi") -> D
         raise DatasetError(problems, lang=lang)
     if not meta.get("catalogue") and not meta.get("catalogues") and cat_id:
         meta["catalogue"] = cat_id
-    return Dataset(
+    frame = None
+    if values is not None:
+        values, frame = _values_tables(values)
+    else:  # pragma: no cover (an absent values table is an error)
+        values = pd.DataFrame(columns=COLUMNS["values"])
+    data = Dataset(
         units=_text_columns(units, {"households", "population", "valid_from", "valid_to"}).drop(columns="_row"),
-        values=_text_columns(values.drop(columns="kind").assign(year=values["year"].astype("int64")),
-                             {"year", "value", "numerator", "denominator"}).drop(columns="_row").reset_index(drop=True),
+        values=values,
         recognitions=_text_columns(
-            (recs if recs is not None else _with_columns(pd.DataFrame({"_row": []}), "recognitions"))
+            (recs if recs is not None else _pandas_table(with_columns(pl.DataFrame({"_row": pl.Series([], dtype=pl.Int64)}),
+                                                                      "recognitions")))
             .assign(year=lambda d: d["year"].astype("int64")), {"year"}).drop(columns="_row").reset_index(drop=True),
         meta=meta, path=Path(path).resolve(), problems=problems,  # absolute: notebooks run elsewhere
         catalogues=loaded,
         **({"groups": normalised_groups(groups)} if groups is not None else {}))
+    if frame is not None:  # the engine's copy, made from the same table (see dataset_frame)
+        data._frames["values"] = (data.values, len(data.values), frame)
+    return data
 
 
 def latest_year(data: Dataset) -> int | None:

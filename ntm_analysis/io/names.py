@@ -11,14 +11,16 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import polars as pl
 
 from ntm_analysis.errors import NtmError
 from ntm_analysis.i18n import fmt
-from ntm_analysis.io.cells import strip_invisible
-from ntm_analysis.text import fold_key, name_key, normalise_text
+from ntm_analysis.text import INVISIBLE, fold_key, name_key, normalise_text
 from ntm_analysis.units import valid_in
 
 #: Combining marks that carry the tone (huyền, sắc, ngã, hỏi, nặng).
@@ -82,28 +84,40 @@ class UnitLookupError(NtmError, LookupError):
         self.candidates = candidates if candidates is not None else pd.DataFrame()
 
 
-def normalise_series(s: pd.Series, removed: list[int] | None = None) -> pd.Series:
-    """``normalise_text`` over a Series of text, vectorised; empty strings become NA. The number of
-    invisible characters removed is appended to ``removed`` when given (for a warning).
-
-    Works on the distinct values only (``pd.factorize``) and maps back: a data column has far fewer
-    distinct cells than rows (codes, years, indicator ids, yes/no words), and pandas' ``normalize``
-    and ``\\s`` replace run in Python per element."""
-    codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
-    text, n = strip_invisible(pd.Series(uniq, dtype="string"), codes)
-    if removed is not None:
-        removed.append(n)
-    out = (
-        text
-        .str.normalize("NFC")
-        .str.replace(r"\s+", " ", regex=True)
-        .str.strip()
-    )
-    out = out.mask(out == "")
-    mapped = out.take(codes).set_axis(s.index) if len(out) else pd.Series(pd.NA, index=s.index, dtype="string")
-    return mapped.where(codes >= 0, pd.NA).rename(s.name)
+#: Cells already in normal form: printable ASCII words separated by single spaces.
+_PLAIN = r"^[\x21-\x7e]+(?: [\x21-\x7e]+)*$"
+#: Cells ``normalise_text`` may change apart from NFC: white space other than single inner spaces
+#: (Python's ``\s`` also holds U+001C-U+001F) and invisible characters.
+_SPACING = "[\x1c-\x1f]|[^\\S ]|  |^ | $|" + INVISIBLE
 
 
+def normalise_column(s: pl.Series) -> tuple[pl.Series, int]:
+    """``normalise_text`` of every cell of a text column (polars), worked out once per DISTINCT
+    cell and mapped back: an Enum column of the normalised texts (empty cells become null) and the
+    number of invisible characters removed, counting every row (for the ``invisible_chars`` warning).
+    Cells of printable ASCII with single spaces are already normal and are not looked at again."""
+    text = s.cast(pl.String)
+    uniq = text.drop_nulls().unique()
+    enum = text.cast(pl.Enum(uniq))
+    plain = uniq.str.contains(_PLAIN)
+    if plain.all():
+        return enum, 0
+    texts = uniq.to_list()
+    spacing = (~plain & uniq.str.contains(_SPACING)).to_list()
+    norm = [(normalise_text(t) if sp or not unicodedata.is_normalized("NFC", t) else t) or None if not p else t
+            for t, p, sp in zip(texts, plain.to_list(), spacing)]
+    invisible = uniq.str.count_matches(INVISIBLE).to_numpy()
+    removed = 0
+    if invisible.any():
+        rows = np.bincount(enum.to_physical().drop_nulls().to_numpy(), minlength=len(texts))
+        removed = int(rows @ invisible)
+    if norm == texts:
+        return enum, removed
+    new = list(dict.fromkeys(t for t in norm if t is not None))
+    at = {t: i for i, t in enumerate(new)}
+    remap = pl.Series([at.get(t) if t is not None else None for t in norm], dtype=pl.UInt32)
+    cats = pl.Series(new, dtype=pl.String).cast(pl.Enum(new))
+    return cats.gather(remap.gather(enum.to_physical())).alias(s.name), removed
 
 
 _LEVEL_BY_FOLD = {fold_key(word): lvl for word, lvl in LEVEL_WORDS.items()}
@@ -124,13 +138,26 @@ def type_display(word: Any) -> str | None:
     return TYPE_WORDS[found][0] if found else None
 
 
-def split_type(name: Any) -> tuple[str | None, str]:
-    """Split a leading type word off a name: ``"Thị trấn Bắc Sơn"`` → ``("Thị trấn", "Bắc Sơn")``."""
-    text = normalise_text(name) if isinstance(name, str) else ""
+@lru_cache(maxsize=1 << 14)
+def _word_key(word: str) -> str:
+    """``name_key`` of one word (names repeat their first words: Thôn, Xã, Bản ...)."""
+    return name_key(word)
+
+
+#: Keys of the first words of the type words: a name whose first word is none of them has no type word.
+_TYPE_FIRST = {name_key(word.split(" ")[0]) for word in TYPE_WORDS}
+
+
+def split_type(name: Any, normalised: bool = False) -> tuple[str | None, str]:
+    """Split a leading type word off a name: ``"Thị trấn Bắc Sơn"`` → ``("Thị trấn", "Bắc Sơn")``.
+    ``normalised``: the name is already ``normalise_text``-ed (as the readers give cells)."""
+    text = (name if normalised else normalise_text(name)) if isinstance(name, str) else ""
     words = text.split(" ")
+    if len(words) < 2 or _word_key(words[0]) not in _TYPE_FIRST:
+        return None, text
     for n in (3, 2, 1):  # longest type word first (tổ dân phố, thị trấn, xã)
-        if len(words) > n:
-            word = _TYPE_BY_KEY.get(name_key(" ".join(words[:n])))
+        if len(words) > n:  # the key of words joined by one space is their keys joined (name_key)
+            word = _TYPE_BY_KEY.get(" ".join(_word_key(w) for w in words[:n]))
             if word:
                 return TYPE_WORDS[word][0], " ".join(words[n:])
     return None, text

@@ -4,8 +4,10 @@ text", ``,`` ``;`` or tab delimited), one ``.xlsx`` workbook with sheets ``units
 
 Faults of files made by other programs are found here and handed on as problems: invisible
 characters (removed, counted), formulas without a stored result, a column name given twice, a file
-cut in the middle, spreadsheet formats that are not read (.xls, .ods: "save as .xlsx"). Normalising
-and validating the text tables is ``dataset.py`` / ``validation.py``. Files are only opened for reading.
+cut in the middle, spreadsheet formats that are not read (.xls, .ods: "save as .xlsx"). Tables are
+polars frames: text columns as Enum (each distinct cell normalised once), ``_row`` the row the user
+sees. Normalising and validating them is ``dataset.py``, ``values.py`` and the rule modules. Files
+are only opened for reading.
 """
 
 from __future__ import annotations
@@ -17,14 +19,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import polars as pl
 
 from ntm_analysis.io.cells import uncalculated_formula
 from ntm_analysis.catalogue.periods import parse_periods
 from ntm_analysis.text import strip_invisible_text
-from ntm_analysis.io.names import normalise_series, normalise_text
+from ntm_analysis.io.names import normalise_column, normalise_text
 from ntm_analysis.io.validation import Problem, problem
 
 TABLES: tuple[str, ...] = ("units", "values", "recognitions", "groups")
@@ -75,15 +75,18 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _finish(frame: pd.DataFrame, first_row: int, faults: list[dict[str, Any]] | None = None) -> pd.DataFrame:
-    """Normalise column names and cells (invisible characters removed and counted), number rows as
-    the user sees them and drop empty rows. Problems found on the way (a column name given twice,
-    invisible characters, and those of the caller in ``faults``) go to ``attrs["faults"]`` as dicts
-    of :func:`validation.problem` arguments."""
+def _finish(frame: pl.DataFrame, header: list[str], first_row: int,
+            faults: list[dict[str, Any]] | None = None) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """The text table of ``frame`` (text columns in the order of ``header``, its names): column
+    names normalised, cells normalised once per distinct cell (:func:`names.normalise_column`:
+    Enum columns, invisible characters removed and counted), rows numbered as the user sees them
+    (``_row``) and empty rows dropped. Returns the table and the faults found on the way (a column
+    name given twice, invisible characters, and those of the caller in ``faults``) as dicts of
+    :func:`validation.problem` arguments."""
     faults = list(faults or [])
     removed: list[int] = []
     names = []
-    for c in frame.columns:
+    for c in header:
         text, n = strip_invisible_text(str(c))
         removed.append(n)
         names.append(normalise_text(text).casefold())
@@ -97,74 +100,114 @@ def _finish(frame: pd.DataFrame, first_row: int, faults: list[dict[str, Any]] | 
             faults.append(dict(rule="column_duplicate", row=first_row - 1, column=c, n=len(pos),
                                detail=", ".join(str(i + 1) for i in pos)))
     first = [i for i, k in enumerate(keep) if k and seen[names[i]][0] == i]
-    frame = frame.iloc[:, first].copy()
-    frame.columns = [names[i] for i in first]
-    for col in frame.columns:
-        frame[col] = normalise_series(frame[col], removed)
+    columns = []
+    for i in first:
+        col, n = normalise_column(frame.to_series(i))
+        removed.append(n)
+        columns.append(col.alias(names[i]))
     if sum(removed):
         faults.append(dict(rule="invisible_chars", severity="warning", n=sum(removed)))
-    frame["_row"] = np.arange(len(frame), dtype="int64") + first_row
-    data = frame.drop(columns="_row")
-    out = frame[data.notna().any(axis=1)].reset_index(drop=True) if len(data.columns) else frame
-    out.attrs["faults"] = faults
-    return out
+    out = pl.DataFrame(columns, height=frame.height).with_columns(
+        pl.int_range(first_row, first_row + frame.height, dtype=pl.Int64).alias("_row"))
+    if columns:
+        out = out.filter(pl.any_horizontal(pl.col(c.name).is_not_null() for c in columns))
+    return out, faults
 
 
-def _header_and_last_line(text: str, sep: str) -> tuple[list[str], list[str] | None]:
-    """The header's fields and, when the text does not end with a line break, the last line's."""
-    head = text[: text.find("\n")] if "\n" in text else text
-    header = next(csv.reader([head.rstrip("\r").lstrip("\ufeff")], delimiter=sep), [])
-    if text.endswith(("\n", "\r")) or "\n" not in text.rstrip("\r\n"):
+def _header_and_last_line(head: str, raw: bytes, sep: str) -> tuple[list[str], list[str] | None]:
+    """The header's fields (from ``head``, the decoded start of the file) and, when the file
+    (``raw``, its UTF-8 bytes) does not end with a line break, the last line's."""
+    first = head[: head.find("\n")] if "\n" in head else head
+    header = next(csv.reader([first.rstrip("\r").lstrip("\ufeff")], delimiter=sep), [])
+    if raw.endswith((b"\n", b"\r")) or raw.find(b"\n") < 0:
         return header, None
-    last = text[text.rfind("\n") + 1:]
+    last = raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")
     return header, next(csv.reader([last], delimiter=sep), [])
+
+
+def _is_utf16(data: bytes) -> bool:
+    """UTF-16 text: a UTF-16 byte-order mark, or NUL bytes in the first characters."""
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(data) >= 4 and (data[1] == 0 and data[3] == 0 or data[0] == 0 and data[2] == 0))
+
+
+def _head(raw: bytes) -> str:
+    """The start of a UTF-8 file, decoded, long enough to hold its first non-blank line (for the
+    delimiter and the header), without decoding a large file whole."""
+    size = 1 << 20
+    while size < len(raw):
+        text = raw[:size].decode("utf-8", "replace")
+        if any(line.strip() for line in text.splitlines()[:-1]):
+            return text
+        size *= 4
+    return raw.decode("utf-8", "replace")
+
+
+def _decode(data: bytes) -> str:
+    """:func:`decode_text`, a byte that is not UTF-8 reported as an ``encoding`` fault at its line."""
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _ReadError("encoding", f"byte 0x{data[exc.start]:02x}", line) from None
+
+
+#: Files up to this size are decoded whole before parsing; larger UTF-8 files are checked by the
+#: CSV reader (decoded whole only when it fails, to name the line).
+_SMALL = 1 << 20
 
 
 def _first_ragged_line(text: str, sep: str, width: int) -> tuple[int | None, int]:
     """Line number and field count of the first record with more than ``width`` fields."""
     reader = csv.reader(io.StringIO(text), delimiter=sep)
-    for fields in reader:
-        if len(fields) > width:
-            return reader.line_num, len(fields)
+    try:
+        for fields in reader:
+            if len(fields) > width:
+                return reader.line_num, len(fields)
+    except csv.Error:  # a cell over the csv module's size limit: polars' own message is given
+        pass
     return None, 0
 
 
-def read_text_table(path: Path) -> pd.DataFrame:
-    """One CSV/TSV/Unicode-text table as text columns plus ``_row`` (header = row 1).
+def read_text_table(path: Path) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """One CSV/TSV/Unicode-text table as text columns plus ``_row`` (header = row 1), and its
+    reading faults (see :func:`_finish`).
 
     Parsed by polars' CSV reader (every cell as text; empty cells and blank lines kept, so rows are
-    numbered as the user sees them): UTF-8 bytes are parsed as they are, other encodings (UTF-16)
-    after decoding."""
+    numbered as the user sees them): UTF-8 bytes are parsed as they are (a large file is not decoded
+    by Python unless the reader fails), other encodings (UTF-16) after decoding."""
     data = path.read_bytes()
-    try:
-        text = decode_text(data)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _ReadError("encoding", f"byte 0x{data[exc.start]:02x}", line) from None
-    if not text or text.isspace():  # same as ``not text.strip()`` without copying a large text
+    text = _decode(data) if _is_utf16(data) or len(data) <= _SMALL else None
+    if text is not None and (not text or text.isspace()):
         raise _ReadError("file_unreadable", "tệp rỗng / empty file")
-    sep = sniff_delimiter(text)
-    header, last = _header_and_last_line(text, sep)
-    utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
-        len(data) >= 4 and (data[1] == 0 and data[3] == 0 or data[0] == 0 and data[2] == 0))
-    raw = (data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data) if utf8 else text.encode("utf-8")
+    if _is_utf16(data):
+        raw = text.encode("utf-8")
+    else:
+        raw = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+        if text is None and (not raw or raw.isspace()):  # isspace stops at the first other byte
+            raise _ReadError("file_unreadable", "tệp rỗng / empty file")
+    head = text if text is not None else _head(raw)
+    sep = sniff_delimiter(head)
+    header, last = _header_and_last_line(head, raw, sep)
+    del head
     try:
         frame = pl.read_csv(io.BytesIO(raw), separator=sep, has_header=False, infer_schema=False,
                             empty_string_is_null=False, raise_if_empty=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, ValueError) as exc:
+        text = text if text is not None else _decode(data)  # a byte that is not UTF-8 is named first
         line, n = _first_ragged_line(text, sep, len(header))
         detail = (f"Expected {len(header)} fields in line {line}, saw {n}" if line else str(exc).splitlines()[0])
         raise _ReadError("file_unreadable", detail, line) from None
-    del text
+    del text, raw
     if frame.width < len(header) or frame.height == 0:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(f"_c{i}") for i in range(frame.width, len(header)))
-    frame = frame.slice(1).to_pandas() if frame.height else pd.DataFrame(columns=header, dtype="str")
-    frame.columns = header if len(header) == len(frame.columns) else list(frame.columns)
+    frame = frame.slice(1)
+    names = header if len(header) == frame.width else list(frame.columns)
     faults = []
-    if last is not None and 0 < len(last) < len(header) and len(frame):  # a file cut in the middle
-        faults.append(dict(rule="truncated", row=len(frame) + 1, n=len(header) - len(last), detail=len(last),
+    if last is not None and 0 < len(last) < len(header) and frame.height:  # a file cut in the middle
+        faults.append(dict(rule="truncated", row=frame.height + 1, n=len(header) - len(last), detail=len(last),
                            other=len(header)))
-    return _finish(frame, 2, faults)
+    return _finish(frame, names, 2, faults)
 
 
 def _cell_text(value: Any) -> Any:
@@ -193,8 +236,9 @@ def _sheet_rows(ws: Any) -> tuple[list[list[Any]], list[tuple[int, int, str]]]:
     return rows, formulas
 
 
-def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
-    """Sheets ``units``/``values``/``recognitions`` (any case) of a workbook, as text tables.
+def read_workbook(path: Path) -> dict[str, tuple[pl.DataFrame, list[dict[str, Any]]]]:
+    """Sheets ``units``/``values``/``recognitions`` (any case) of a workbook, as text tables with
+    their reading faults (see :func:`_finish`).
 
     Formula cells are read as their stored result; a formula without one (the workbook was
     written by a program that does not calculate) is a fault at its cell (``cells.uncalculated_formula``),
@@ -235,20 +279,21 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
         header = [c if c is not None else "" for c in (rows[0] if rows else ())]
         width = len(header)
         body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:]]
-        frame = pd.DataFrame(body, columns=[str(c) for c in header], dtype=object)
-        frame = frame.loc[:, [c != "" for c in frame.columns]].map(_cell_text)
-        out[table] = _finish(frame, 2, faults[table])
+        named = [j for j, c in enumerate(header) if str(c) != ""]
+        frame = pl.DataFrame([pl.Series(f"_c{j}", [_cell_text(r[j]) for r in body], dtype=pl.String) for j in named],
+                             height=len(body))
+        out[table] = _finish(frame, [str(header[j]) for j in named], 2, faults[table])
     return out
 
 
-def read_parquet_table(path: Path) -> pd.DataFrame:
-    """One Parquet table as text columns plus ``_row`` (record number, first = 1)."""
+def read_parquet_table(path: Path) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """One Parquet table as text columns plus ``_row`` (record number, first = 1), and its reading
+    faults; read by polars, every column as text (numbers as polars writes them: ``95.5``)."""
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars raises several types for broken files
         raise _ReadError("file_unreadable", f"{type(exc).__name__}: {exc}") from None
-    text = frame.with_columns(pl.all().cast(pl.String)).to_pandas()
-    return _finish(text.astype({c: "string" for c in text.columns}), 1)
+    return _finish(frame.with_columns(pl.all().cast(pl.String)), list(frame.columns), 1)
 
 
 def _locate(folder: Path) -> tuple[dict[str, tuple[str, Path]], list[Problem]]:
@@ -265,10 +310,12 @@ def _locate(folder: Path) -> tuple[dict[str, tuple[str, Path]], list[Problem]]:
     return found, problems
 
 
-def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str, Any], list[Problem]]:
-    """Read every table of a dataset (folder or workbook) as text: {table: (file label, frame)}."""
+def read_raw(path: Path) -> tuple[dict[str, tuple[str, pl.DataFrame]], dict[str, Any], list[Problem]]:
+    """Read every table of a dataset (folder or workbook) as text: {table: (file label, frame)},
+    ``dataset.toml`` and the problems found reading. Each frame has the normalised column names,
+    Enum text columns (cells normalised, empty = null) and ``_row`` (the row the user sees)."""
     problems: list[Problem] = []
-    raw: dict[str, tuple[str, pd.DataFrame]] = {}
+    raw: dict[str, tuple[str, pl.DataFrame]] = {}
     if not path.exists():
         return raw, {}, [problem("path_missing", str(path), value=str(path))]
     workbook: Path | None = None
@@ -283,7 +330,7 @@ def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str,
         located, problems = _locate(path)
         if (path / WORKBOOK).is_file():
             workbook = path / WORKBOOK
-    sheets: dict[str, pd.DataFrame] = {}
+    sheets: dict[str, tuple[pl.DataFrame, list[dict[str, Any]]]] = {}
     if workbook is not None and len(located) < len(TABLES):
         try:
             sheets = read_workbook(workbook)
@@ -294,16 +341,16 @@ def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str,
         if table in located:
             kind, file = located[table]
             try:
-                frame = read_parquet_table(file) if kind == "parquet" else read_text_table(file)
+                frame, faults = read_parquet_table(file) if kind == "parquet" else read_text_table(file)
                 raw[table] = (file.name, frame)
-                problems += _faults(frame, file.name)
+                problems += _faults(faults, file.name)
             except _ReadError as exc:
                 problems.append(problem(exc.rule, file.name, exc.row, detail=exc.detail))
             except OSError as exc:
                 problems.append(problem("file_unreadable", file.name, detail=str(exc)))
         elif table in sheets:
-            raw[table] = (f"{workbook.name} [{table}]", sheets[table])
-            problems += _faults(sheets[table], raw[table][0])
+            raw[table] = (f"{workbook.name} [{table}]", sheets[table][0])
+            problems += _faults(sheets[table][1], raw[table][0])
         elif other := _other_sheet(path, table):
             problems.append(problem("save_as_xlsx", other.name, value=other.name, stem=other.stem))
         elif table not in OPTIONAL_TABLES and not (workbook is not None and not sheets):
@@ -313,10 +360,10 @@ def read_raw(path: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], dict[str,
     return raw, meta, problems + meta_problems
 
 
-def _faults(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """The reading faults a reader left in ``frame.attrs["faults"]`` as Problems of ``file``."""
+def _faults(faults: list[dict[str, Any]], file: str) -> list[Problem]:
+    """The reading faults a reader returned (:func:`_finish`) as Problems of ``file``."""
     return [problem(f.pop("rule"), file, f.pop("row", None), f.pop("column", None), f.pop("value", None),
-                    severity=f.pop("severity", "error"), **f) for f in map(dict, frame.attrs.get("faults", []))]
+                    severity=f.pop("severity", "error"), **f) for f in map(dict, faults)]
 
 
 def _other_sheet(folder: Path, table: str) -> Path | None:

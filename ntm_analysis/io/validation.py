@@ -4,7 +4,8 @@ Every rule reports a ``Problem`` naming file, row (as the user sees it: header =
 value, with a message and a fix in Vietnamese and English. Rules never stop at the first problem:
 ``load_dataset`` collects them all and raises one ``DatasetError``. Types, required columns, allowed
 values and ranges are pandera schemas (lazy, so every failure is reported); the cross-row and
-cross-table rules (hierarchy, duplicates, validity, catalogue ids) are vectorised checks below.
+cross-table rules (hierarchy, validity, catalogue ids) are vectorised checks below; the rules of the
+values table (duplicates, validity of the year, percent ranges...) are ``value_checks.py`` (polars).
 The (vi, en) message table of the rules is :mod:`ntm_analysis.io.problem_messages`.
 """
 
@@ -98,13 +99,14 @@ def problem(rule: str, file: str, row: Any = None, column: str | None = None, va
                    fmt(MESSAGES, rule + ".fix", "vi", **args), fmt(MESSAGES, rule + ".fix", "en", **args), rule)
 
 
-def problems_at(rule: str, file: str, rows: pd.DataFrame, column: str | None, severity: Severity = "error",
+def problems_at(rule: str, file: str, rows: Any, column: str | None, severity: Severity = "error",
                 value_col: str | None = None, **columns: str) -> list[Problem]:
-    """One Problem per row of ``rows`` (needs ``_row``); ``columns`` map template fields to columns,
-    other keyword values are used as they are."""
+    """One Problem per row of ``rows`` (a pandas or polars frame with ``_row``); ``columns`` map
+    template fields to columns, other keyword values are used as they are."""
     value_col = value_col or column
     out = []
-    for rec in rows.to_dict("records"):  # one per problem row, not per data row
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows.to_dicts()
+    for rec in records:  # one per problem row, not per data row
         fields = {k: rec.get(v, v) if isinstance(v, str) and v in rec else v for k, v in columns.items()}
         out.append(problem(rule, file, rec.get("_row"), column, rec.get(value_col) if value_col else None,
                            severity, **fields))
@@ -187,6 +189,12 @@ _ALLOWED_PAIRS = pd.MultiIndex.from_tuples([(c, p) for c, ps in ALLOWED_PARENTS.
 # --- cross-row and cross-table rules (vectorised) --------------------------------------------------
 
 
+def isin(s: pd.Series, known: Any) -> pd.Series:
+    """``s.isin(known)`` compared as Python objects: pandas' string arrays take ~20x longer."""
+    values = known.astype(object) if isinstance(known, pd.Series) else pd.Series(list(known), dtype=object)
+    return s.astype(object).isin(values).astype(bool)
+
+
 def _period(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Validity as floats with open ends as ±inf."""
     lo = df["valid_from"].astype("Float64").astype("float64").fillna(-np.inf)
@@ -206,14 +214,14 @@ def check_units(units: pd.DataFrame, file: str) -> list[Problem]:
     out += problems_at("code_duplicate", file, pairs.drop_duplicates("_i"), "code", other="_row_b")
 
     kids = u[u["parent_code"].notna() & (u["_f"] <= u["_t"])]
-    known = kids["parent_code"].isin(u["code"])
+    known = isin(kids["parent_code"], u["code"])
     out += missing_references(kids, "parent_code", u["code"], "parent_missing", file)
     par = u[["code", "_i", "_f", "_t", "level"]].add_suffix("_p")
     cand = kids.merge(par, left_on="parent_code", right_on="code_p")
     cand = cand[np.maximum(cand["_f"], cand["_f_p"]) <= np.minimum(cand["_t"], cand["_t_p"])].drop_duplicates("_i")
     out += problems_at("parent_not_valid", file, kids[known & ~kids["_i"].isin(cand["_i"])], "parent_code")
 
-    valid = cand[cand["level"].isin(LEVELS) & cand["level_p"].isin(LEVELS)]
+    valid = cand[isin(cand["level"], LEVELS) & isin(cand["level_p"], LEVELS)]
     bad_order = ~pd.MultiIndex.from_frame(valid[["level", "level_p"]]).isin(_ALLOWED_PAIRS)
     shown = {lvl: f"{LEVEL_LABELS[lvl][0].lower()} ({lvl})" for lvl in LEVELS}
     wrong = valid[bad_order].assign(_lv=lambda d: d["level"].map(shown), _lp=lambda d: d["level_p"].map(shown))
@@ -254,7 +262,7 @@ def missing_references(df: pd.DataFrame, column: str, known: pd.Series, rule: st
                        severity: Severity = "error") -> list[Problem]:
     """Rows whose ``column`` names no code of ``known``; a code that lost its leading zeros
     (``6358`` typed for ``06358``, or read as a number by a spreadsheet) suggests the padded one."""
-    bad = df[df[column].notna() & ~df[column].isin(known)]
+    bad = df[df[column].notna() & ~isin(df[column], known)]
     if bad.empty:
         return []
     codes = pd.Series(known.dropna().astype(str).unique())
@@ -290,10 +298,10 @@ def suggestion(value: str, known: Iterable[str]) -> str:
     return close[0] if close else ""
 
 
-def _unknown_ids(df: pd.DataFrame, column: str, known: set[str], rule: str, file: str, catalogue: str,
+def unknown_ids(df: pd.DataFrame, column: str, known: set[str], rule: str, file: str, catalogue: str,
                  expected: str = "") -> list[Problem]:
     """Rows whose ``column`` is not in ``known``, each with the closest known id suggested."""
-    bad = df[df[column].notna() & ~df[column].isin(known)]
+    bad = df[df[column].notna() & ~isin(df[column], known)]
     out = []
     close_to = {x: suggestion(x, known) for x in bad[column].unique()}  # a few distinct ids
     if rule in ("indicator_unknown", "tier_unknown"):  # a typo: an error per row; another catalogue's id: one warning
@@ -311,67 +319,6 @@ def _unknown_ids(df: pd.DataFrame, column: str, known: set[str], rule: str, file
     return out
 
 
-def _year_text(s: pd.Series) -> pd.Series:
-    """Years as text, open ends as '…'."""
-    return s.map(lambda x: "…" if np.isinf(x) else str(int(x))).astype("str")
-
-
-def check_values(values: pd.DataFrame, units: pd.DataFrame | None, measures: pd.DataFrame | None,
-                 file: str, catalogue: str) -> tuple[list[Problem], pd.DataFrame]:
-    """Catalogue ids, unit codes and validity, duplicates, percent range and fraction hint,
-    numerator ≤ denominator, negative counts. Returns the problems and the values with identical
-    duplicate rows dropped. ``values`` carries a ``kind`` column (NA when unknown)."""
-    out: list[Problem] = []
-    if measures is not None:
-        out += _unknown_ids(values, "indicator", set(measures["measure"]), "indicator_unknown", file, catalogue)
-
-    if units is not None:
-        known = values["code"].isin(units["code"])
-        out += missing_references(values, "code", units["code"], "code_unknown", file)
-        lo, hi = _period(units)
-        per = units[["code", "successor_code"]].assign(_f=lo.to_numpy(), _t=hi.to_numpy())
-        m = values.loc[known, ["code", "year", "_row"]].reset_index().merge(per, on="code")
-        yr = m["year"].astype("Float64").astype("float64")
-        m["_in"] = (yr >= m["_f"]) & (yr <= m["_t"])
-        fits = m.groupby("index")["_in"].any()
-        outside = m[m["index"].isin(fits.index[~fits]) & m["year"].notna()].drop_duplicates("index")
-        outside = outside.assign(
-            _detail=_year_text(outside["_f"]) + "–" + _year_text(outside["_t"]),
-            _succ=(" (" + outside["successor_code"].astype("str") + ")").fillna(""))
-        out += problems_at("outside_validity", file, outside, "year", value_col="code",
-                           year="year", detail="_detail", successor="_succ")
-
-    key = ["code", "year", "indicator"]
-    dup = values[values.duplicated(key, keep=False) & values[key].notna().all(axis=1)]
-    if len(dup):
-        first = dup.drop_duplicates(key)[key + ["value", "_row"]].rename(columns={"value": "_v0", "_row": "_r0"})
-        later = dup[dup.duplicated(key, keep="first")].reset_index().merge(first, on=key)
-        same = (later["value"] == later["_v0"]) | (later["value"].isna() & later["_v0"].isna())
-        names = units.drop_duplicates("code").set_index("code")["name"] if units is not None else pd.Series(dtype=str)
-        clash = later[~same].assign(_name=lambda d: (" " + d["code"].map(names).astype("string")).fillna(""))
-        out += problems_at("value_conflict", file, clash, "value", other="_r0", other_value="_v0", code="code",
-                           name="_name", indicator="indicator", year="year")
-        out += problems_at("value_duplicate", file, later[same], "value", severity="warning", other="_r0")
-        values = values.drop(index=later.loc[same, "index"])
-
-    over = values["numerator"] > values["denominator"]
-    pct = values[(values["kind"] == "percent") & ~over.fillna(False)]
-    out += problems_at("percent_range", file, pct[(pct["value"] < 0) | (pct["value"] > 100)], "value")
-    pv = pct[pct["value"].notna()]
-    keys = [pv["indicator"], pv["code"]]
-    frac = (pv["value"].groupby(keys).transform("max") <= 1) & (
-        ((pv["value"] > 0) & (pv["value"] < 1)).groupby(keys).transform("any"))
-    hint = pv[frac].assign(_n=pv["value"].groupby(keys).transform("size")[frac]).drop_duplicates(["indicator", "code"])
-    out += problems_at("percent_fraction", file, hint, "value", severity="warning",
-                       indicator="indicator", code="code", n="_n")
-
-    both = values[values["numerator"].notna() & values["denominator"].notna()]
-    out += problems_at("num_gt_den", file, both[both["numerator"] > both["denominator"]], "numerator", other="denominator")
-    cnt = values[(values["kind"] == "count") & (values["value"] < 0)]
-    out += problems_at("negative", file, cnt, "value")
-    return out, values
-
-
 def check_recognitions(recs: pd.DataFrame, units: pd.DataFrame | None, tiers: list[str] | None,
                        file: str, catalogue: str) -> list[Problem]:
     """Recognised units must exist; tiers must be catalogue tiers (closest one suggested)."""
@@ -379,7 +326,7 @@ def check_recognitions(recs: pd.DataFrame, units: pd.DataFrame | None, tiers: li
     if units is not None:
         out += missing_references(recs, "code", units["code"], "code_unknown", file)
     if tiers is not None:
-        out += _unknown_ids(recs, "tier", set(tiers), "tier_unknown", file, catalogue, expected=", ".join(tiers))
+        out += unknown_ids(recs, "tier", set(tiers), "tier_unknown", file, catalogue, expected=", ".join(tiers))
     return out
 
 
