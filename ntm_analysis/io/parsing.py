@@ -127,10 +127,15 @@ def level_labels(levels_: Any) -> list[str]:
     return [str(x) for x in levels_]
 
 
+#: Whole numbers from this size on are not stored exactly (float64 has 53 bits of mantissa).
+MAX_EXACT_INTEGER = 2.0 ** 53
+
+
 def number_column(frame: pl.DataFrame, col: str, file: str, integer: bool, out: list[Problem]) -> pl.Series:
     """``col`` of ``frame`` (text, with ``_row``) parsed as numbers: Float64, or Int64 when
     ``integer``; a cell that is not a number is a ``number_invalid`` problem, a fraction where a
-    whole number is due an ``integer_invalid`` one (both at the cell; the cell then counts as empty)."""
+    whole number is due an ``integer_invalid`` one, a whole number too large to hold exactly
+    (≥ 2^53, e.g. ``1e30``) an ``integer_too_large`` one (all at the cell; the cell then counts as empty)."""
     num, bad = numbers(frame[col])
     if bad.any():
         out += problems_at("number_invalid", file, frame.filter(bad), col)
@@ -139,4 +144,8 @@ def number_column(frame: pl.DataFrame, col: str, file: str, integer: bool, out: 
     frac = num.is_not_null() & (num % 1 != 0)
     if frac.any():
         out += problems_at("integer_invalid", file, frame.filter(frac), col)
-    return pl.select(pl.when(~frac).then(num)).to_series().cast(pl.Int64, strict=False).alias(col)
+    # beyond 2^53 a float is no exact whole number and beyond 2^63 no Int64: never stored as empty
+    huge = (num.is_not_null() & ~frac & (num.abs() >= MAX_EXACT_INTEGER)).fill_null(False)
+    if huge.any():
+        out += problems_at("integer_too_large", file, frame.filter(huge), col)
+    return pl.select(pl.when(~frac & ~huge).then(num)).to_series().cast(pl.Int64, strict=False).alias(col)

@@ -29,6 +29,9 @@ ERRORS = {
     "number_invalid": ("number_invalid", "values.csv", 3, "value", "9x5"),
     "integer_invalid": ("integer_invalid", "values.csv", 3, "year", "2024,5"),
     "year_range": ("year_range", "values.csv", 3, "year", "1890"),
+    # a whole number too large to hold is reported, never stored as an empty year (issue 16 loader)
+    "integer_too_large": ("integer_too_large", "values.csv", 3, "year", "1e30"),
+    "integer_too_large_units": ("integer_too_large", "units.csv", 3, "valid_to", "9e20"),
     "percent_range": ("percent_range", "values.csv", 3, "value", "120"),
     "numerator_gt_denominator": ("num_gt_den", "values.csv", 2, "numerator", "90"),
     "unknown_indicator": ("indicator_unknown", "values.csv", 3, "indicator", "ho_dung_dein"),
