@@ -27,7 +27,8 @@ import pandas as pd
 import polars as pl
 
 from ntm_analysis.assess import summary
-from ntm_analysis.io.columnar import CAT, add_validity, to_pandas, to_polars, valid_expr
+from ntm_analysis.io.columnar import (CAT, CATEGORICAL_COLUMNS, add_validity, categorize, to_pandas, to_polars,
+                                      valid_expr)
 from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
 from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
 from ntm_analysis.catalogue.model import Catalogue, threshold_by
@@ -59,10 +60,6 @@ UNIT_COLUMNS = [
     "code", "year", "tier", "criteria_met", "criteria_total", "criteria_missing", "reached", "recognised", "newly_met",
     "recovered", "slipped", "slipped_since_recognition",
 ]
-TEXT_COLUMNS = {
-    "code", "tier", "indicator", "measure", "comparator", "status", "value_source", "threshold_status",
-    "confidence", "binding", "change", "newly_met", "recovered", "slipped", "slipped_since_recognition", "rollup", "used",
-}
 
 
 
@@ -249,7 +246,8 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
         frame = frame.with_columns([pl.col(c).cast(pl.String) for c in ("code", "measure") if c in frame.columns])
         out = frame.sort(sort, maintain_order=True, nulls_last=False).select(cols)
         return to_pandas(out, ints=["year", "criterion", "criteria_met", "criteria_total", "criteria_missing",
-                                    "n_indicators", "n_met", "n_missing"], nullable_ints=["recognised"])
+                                    "n_indicators", "n_met", "n_missing"], nullable_ints=["recognised"],
+                         categorical=CATEGORICAL_COLUMNS)
 
     scope_cols = [c for c in ("code", "name", "level", "parent_code", "region", "group", "valid_from", "valid_to")
                   if c in scope]
@@ -326,4 +324,4 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
     rows["value_source"] = pd.Series(np.where(rows["value"].notna(), "direct", None), index=rows.index, dtype="string")
     rows = pd.concat([rows, indicator_status(rows["value"], rows["threshold"], rows["comparator"], applicable)], axis=1)
     out = rows.sort_values(["code", "year", "ind_order"])[INDICATOR_COLUMNS].reset_index(drop=True)
-    return out.astype({c: "str" for c in out if c in TEXT_COLUMNS})
+    return categorize(out)
