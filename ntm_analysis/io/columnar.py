@@ -7,7 +7,7 @@ stay pandas DataFrames with the documented columns; their low-cardinality text c
 with sorted ``str`` categories (one byte or two a cell instead of 13-30: issue 16, a national
 ``indicators`` table of 6.5 M rows), the free text made by joining (:data:`FREE_TEXT_COLUMNS`)
 pandas' Arrow-backed ``str``. :func:`to_pandas` (``categorical=``) and :func:`categorize` are the
-one place that conversion is made.
+one place that conversion is made; :func:`as_text` turns them back to ``str`` for display code.
 """
 
 from __future__ import annotations
@@ -81,6 +81,15 @@ def categorize(frame: pd.DataFrame, categorical: Iterable[str] = CATEGORICAL_COL
     cat, txt = set(categorical), set(text)
     conv = {c: as_categorical(frame[c]) for c in frame.columns if c in cat}
     conv.update({c: frame[c].astype("str") for c in frame.columns if c in txt and c not in cat})
+    return frame.assign(**conv) if conv else frame
+
+
+def as_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """``frame`` with its Categorical columns (or those of ``columns`` that are) as pandas ``str``
+    (missing stays NaN): for display code that joins, fills or formats the text of a (filtered)
+    output table, where a Categorical would refuse a value outside its categories."""
+    cols = frame.columns if columns is None else [c for c in columns if c in frame.columns]
+    conv = {c: frame[c].astype("str") for c in cols if isinstance(frame[c].dtype, pd.CategoricalDtype)}
     return frame.assign(**conv) if conv else frame
 
 
