@@ -180,7 +180,13 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     ``gap``, ``share_covered``, ``value_source``, ...), ``criteria`` (``status``, ``binding``,
     ``change`` per code, year, tier, criterion), ``units`` (``criteria_met``, ``criteria_total``,
     ``criteria_missing``, ``reached``, ``recognised``, ``slipped`` ... per code, year, tier) and
-    ``rollup_conflicts`` (docs/architecture.md, Assessment contract).
+    ``rollup_conflicts`` (docs/architecture.md, Assessment contract). Dtypes: the low-cardinality
+    text columns (``code``, ``tier``, ``indicator``, ``measure``, ``comparator``, ``status``,
+    ``value_source``, ``threshold_status``, ``confidence``, ``change``, ``rollup``, ``used``:
+    :data:`~ntm_analysis.io.columnar.CATEGORICAL_COLUMNS`) are unordered pandas ``Categorical`` with
+    the sorted ``str`` values present as categories (NaN = missing); ``binding``, ``newly_met``,
+    ``recovered``, ``slipped``, ``slipped_since_recognition`` are ``str``; ``year``, ``criterion`` and
+    counts int64, ``recognised`` Int64, numbers float64, ``reached`` bool.
     Raises :class:`AssessError` for unknown unit codes or tiers. Runs on polars (see
     :mod:`ntm_analysis.io.columnar`); the tables returned are pandas.
     """
@@ -282,8 +288,8 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
     ``not_applicable`` with ``>=`` (a commune total is no target for one village).
 
     Returns rows with :data:`INDICATOR_COLUMNS` (``code`` = village code, ``value_source`` ``direct``,
-    NA without a value): every village valid in the year under ``units`` (codes; default all) × year
-    (default: every year with values) × indicator. Raises :class:`AssessError` for an unknown tier or code.
+    NA without a value; text columns Categorical as in :func:`assess`): every village valid in the
+    year under ``units`` (codes; default all) × year (default: every year with values) × indicator. Raises :class:`AssessError` for an unknown tier or code.
     """
     check_lang(lang)
     _tier_closure(catalogue, [tier], lang)  # unknown tier → AssessError
