@@ -289,7 +289,8 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
 
     Returns rows with :data:`INDICATOR_COLUMNS` (``code`` = village code, ``value_source`` ``direct``,
     NA without a value; text columns Categorical as in :func:`assess`): every village valid in the
-    year under ``units`` (codes; default all) × year (default: every year with values) × indicator. Raises :class:`AssessError` for an unknown tier or code.
+    year under ``units`` (codes; default all) × year (default: every year with values) × indicator.
+    Raises :class:`AssessError` for an unknown tier or code.
     """
     check_lang(lang)
     _tier_closure(catalogue, [tier], lang)  # unknown tier → AssessError
