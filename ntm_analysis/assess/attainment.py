@@ -28,7 +28,8 @@ import polars as pl
 
 from ntm_analysis.assess import grid, summary
 from ntm_analysis.assess.changes import change_column
-from ntm_analysis.io.columnar import CAT, add_validity, to_pandas, to_polars, valid_expr
+from ntm_analysis.io.columnar import (CAT, CATEGORICAL_COLUMNS, add_validity, categorize, to_pandas, to_polars,
+                                      valid_expr)
 from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
 from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
 from ntm_analysis.catalogue.model import Catalogue, threshold_by
@@ -60,10 +61,6 @@ UNIT_COLUMNS = [
     "code", "year", "tier", "criteria_met", "criteria_total", "criteria_missing", "reached", "recognised", "newly_met",
     "recovered", "slipped", "slipped_since_recognition",
 ]
-TEXT_COLUMNS = {
-    "code", "tier", "indicator", "measure", "comparator", "status", "value_source", "threshold_status",
-    "confidence", "binding", "change", "newly_met", "recovered", "slipped", "slipped_since_recognition", "rollup", "used",
-}
 
 
 
@@ -156,7 +153,13 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     ``gap``, ``share_covered``, ``value_source``, ...), ``criteria`` (``status``, ``binding``,
     ``change`` per code, year, tier, criterion), ``units`` (``criteria_met``, ``criteria_total``,
     ``criteria_missing``, ``reached``, ``recognised``, ``slipped`` ... per code, year, tier) and
-    ``rollup_conflicts`` (docs/architecture.md, Assessment contract).
+    ``rollup_conflicts`` (docs/architecture.md, Assessment contract). Dtypes: the low-cardinality
+    text columns (``code``, ``tier``, ``indicator``, ``measure``, ``comparator``, ``status``,
+    ``value_source``, ``threshold_status``, ``confidence``, ``change``, ``rollup``, ``used``:
+    :data:`~ntm_analysis.io.columnar.CATEGORICAL_COLUMNS`) are unordered pandas ``Categorical`` with
+    the sorted ``str`` values present as categories (NaN = missing); ``binding``, ``newly_met``,
+    ``recovered``, ``slipped``, ``slipped_since_recognition`` are ``str``; ``year``, ``criterion`` and
+    counts int64, ``recognised`` Int64, numbers float64, ``reached`` bool.
     Raises :class:`AssessError` for unknown unit codes or tiers. Runs on polars (see
     :mod:`ntm_analysis.io.columnar`); the tables returned are pandas.
     """
@@ -248,7 +251,7 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
                                maintain_order=True, nulls_last=False)
         return to_pandas(frame.select(cols), ints=["year", "criterion", "criteria_met", "criteria_total",
                                                    "criteria_missing", "n_indicators", "n_met", "n_missing"],
-                         nullable_ints=["recognised"])
+                         nullable_ints=["recognised"], categorical=CATEGORICAL_COLUMNS)
 
     # the indicator table: the grid rows kept, their text columns gathered from the two small tables
     picked = rows.filter(uy_ok.gather(rows["uy"]) & tid_ok.gather(rows["tid"]))
@@ -289,8 +292,9 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
     ``not_applicable`` with ``>=`` (a commune total is no target for one village).
 
     Returns rows with :data:`INDICATOR_COLUMNS` (``code`` = village code, ``value_source`` ``direct``,
-    NA without a value): every village valid in the year under ``units`` (codes; default all) × year
-    (default: every year with values) × indicator. Raises :class:`AssessError` for an unknown tier or code.
+    NA without a value; text columns Categorical as in :func:`assess`): every village valid in the
+    year under ``units`` (codes; default all) × year (default: every year with values) × indicator.
+    Raises :class:`AssessError` for an unknown tier or code.
     """
     check_lang(lang)
     _tier_closure(catalogue, [tier], lang)  # unknown tier → AssessError
@@ -331,4 +335,4 @@ def assess_villages(dataset: Dataset, catalogue: Catalogue, tier: str, years: in
     rows["value_source"] = pd.Series(np.where(rows["value"].notna(), "direct", None), index=rows.index, dtype="string")
     rows = pd.concat([rows, indicator_status(rows["value"], rows["threshold"], rows["comparator"], applicable)], axis=1)
     out = rows.sort_values(["code", "year", "ind_order"])[INDICATOR_COLUMNS].reset_index(drop=True)
-    return out.astype({c: "str" for c in out if c in TEXT_COLUMNS})
+    return categorize(out)

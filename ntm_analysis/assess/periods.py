@@ -16,6 +16,7 @@ import pandas as pd
 from ntm_analysis.assess.attainment import assess
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.catalogue.periods import catalogue_for_year, catalogues_by_year
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.units import unit_row
 
 
@@ -44,7 +45,8 @@ def units_across_periods(dataset: Any, code: str, year_to: int, override: Any = 
     for period, (cat, pyears) in enumerate(catalogues_by_year(dataset, years, override)):
         res = assess(source, cat, years=pyears, units=[code], lang=lang)
         u = res.units[res.units["code"].eq(code) & res.units["year"].isin(pyears)]
-        frames.append(u.assign(catalogue=str(cat.meta["id"]), period=period))
+        # text as str: periods' tiers differ, so their categoricals would not concatenate as one
+        frames.append(as_text(u).assign(catalogue=str(cat.meta["id"]), period=period))
         cats.append(cat)
     if not frames:
         return pd.DataFrame(columns=["code", "year", "tier", "criteria_met", "criteria_total", "catalogue", "period"]), []

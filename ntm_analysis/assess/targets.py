@@ -18,6 +18,7 @@ import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.i18n import check_lang, fmt, number_label
+from ntm_analysis.io.columnar import as_text
 
 #: Weights of the score (lower = easier): n_unmet + W_GAP × mean gap share + W_RESOURCE × share not community.
 W_GAP, W_RESOURCE = 0.5, 0.25
@@ -70,10 +71,10 @@ RANK_COLUMNS = [
 def _candidates(assessment: Any, catalogue: Catalogue, code: str, year: int, tier: str) -> pd.DataFrame:
     """Unmet criteria of ``tier`` in ``year`` with their unmet indicators, gap, resource and slip."""
     crit = assessment.criteria
-    crit = crit[crit["code"].eq(code) & crit["tier"].eq(tier)]
+    crit = as_text(crit[crit["code"].eq(code) & crit["tier"].eq(tier)])  # one unit: the ranked table's text is str
     now = crit[crit["year"].eq(year) & ~crit["status"].isin(["met", "not_applicable"])]
     ind = assessment.indicators
-    ind = ind[ind["code"].eq(code) & ind["tier"].eq(tier) & ind["year"].eq(year) & ind["status"].isin(UNMET)]
+    ind = as_text(ind[ind["code"].eq(code) & ind["tier"].eq(tier) & ind["year"].eq(year) & ind["status"].isin(UNMET)])
     res = catalogue.indicators[["tier", "indicator", "resource"]].drop_duplicates(["tier", "indicator"])
     ind = ind.merge(res, on=["tier", "indicator"], how="left")
     ind = ind.assign(

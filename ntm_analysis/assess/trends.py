@@ -23,6 +23,7 @@ from ntm_analysis.assess.series import (  # noqa: F401 (re-exported: the series 
 __all__ = ["history", "indicator_changes", "progress", "progress_display", "progress_note", "progress_table",
            "series_label", "series_summary", "successor_links", "successor_series", "unit_period", "wide_history"]
 from ntm_analysis.catalogue.model import Catalogue, default_key, key_ids, threshold_by
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.units import unit_row
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, number_label
 
@@ -83,12 +84,14 @@ HISTORY_COLUMNS = [
 
 def _subset(frame: pd.DataFrame, code: str, tier: str | Iterable[str] | None,
             years: Iterable[int] | None) -> pd.DataFrame:
+    """The rows of one unit (tiers, years) of an output table, text columns as ``str`` (labelled,
+    concatenated and reshaped below)."""
     mask = frame["code"].eq(code)
     if tier is not None:
         mask &= frame["tier"].isin([tier] if isinstance(tier, str) else list(tier))
     if years is not None:
         mask &= frame["year"].isin(list(years))
-    return frame[mask]
+    return as_text(frame[mask])
 
 
 def indicator_changes(ind: pd.DataFrame) -> pd.Series:

@@ -190,8 +190,9 @@ def _indicator_sheet(wb: Any, result: Any, catalogue: Any, year: int, names: pd.
     meas = catalogue.measures.set_index("measure")
     inames = catalogue.indicators.set_index(["tier", "indicator"])[f"name_{lang}"]
     tiers = {t: catalogue.tier_label(t, lang, short=True) for t in catalogue.tier_ids()}
-    ind = ind.assign(kind=ind["measure"].map(meas["kind"]), levels=ind["measure"].map(meas["levels"]),
-                     uom=ind["measure"].map(meas["unit"]).fillna(""))
+    measure = ind["measure"].astype(str)  # (Categorical: its ``map`` would make categories of the levels' lists)
+    ind = ind.assign(kind=measure.map(meas["kind"]), levels=measure.map(meas["levels"]),
+                     uom=measure.map(meas["unit"]).fillna(""))
     fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     center = Alignment(horizontal="center", vertical="top")  # "TC" and indicator never run together

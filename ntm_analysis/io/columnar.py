@@ -1,19 +1,36 @@
 """The columnar engine's plumbing: pandas tables in, polars inside, pandas tables out.
 
 The loader and the assessment run on polars (issue 16): text keys (codes, tiers, indicators, measures, statuses)
-are ``Categorical`` inside (integer codes; joins and group-bys on integers), and become text again
-only in the output tables, which stay pandas DataFrames with the documented columns (text as
-pandas' Arrow-backed ``str``), so notebooks, maps, Excel and report code do not change.
+are ``Categorical`` inside (integer codes; joins and group-bys on integers). The output tables
+stay pandas DataFrames with the documented columns; their low-cardinality text columns
+(:data:`CATEGORICAL_COLUMNS`: codes, tiers, indicators, statuses ...) are pandas ``Categorical``
+with sorted ``str`` categories (one byte or two a cell instead of 13-30: issue 16, a national
+``indicators`` table of 6.5 M rows), the free text made by joining (:data:`FREE_TEXT_COLUMNS`)
+pandas' Arrow-backed ``str``. :func:`to_pandas` (``categorical=``) and :func:`categorize` are the
+one place that conversion is made; :func:`as_text` turns them back to ``str`` for display code.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import polars as pl
 
 CAT = pl.Categorical
+
+#: Text columns of the assessment's output tables (``indicators``, ``criteria``, ``units``,
+#: ``rollup_conflicts``, :func:`~ntm_analysis.assess.attainment.assess_villages`) that are pandas
+#: ``Categorical``: unordered, categories the values present as ``str``, sorted (so ``sort_values``
+#: orders them as text would), missing = NaN.
+CATEGORICAL_COLUMNS = frozenset({
+    "code", "tier", "indicator", "measure", "comparator", "status", "value_source", "threshold_status",
+    "confidence", "change", "rollup", "used",
+})
+#: Text columns of those tables made by joining (comma-separated codes or criterion numbers): many
+#: distinct values, pandas ``str``.
+FREE_TEXT_COLUMNS = frozenset({"binding", "newly_met", "recovered", "slipped", "slipped_since_recognition"})
 
 
 def to_polars(frame: pd.DataFrame, columns: Iterable[str] | None = None, text: Iterable[str] = ()) -> pl.DataFrame:
@@ -39,14 +56,57 @@ def add_validity(frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype({c: "Int64" for c in ("valid_from", "valid_to")})
 
 
-def to_pandas(frame: pl.DataFrame, ints: Iterable[str] = (), nullable_ints: Iterable[str] = ()) -> pd.DataFrame:
-    """The output table: Categorical and String columns as pandas ``str`` (Arrow-backed), ``ints``
-    as int64, ``nullable_ints`` as Int64, floats float64 (null → NaN), booleans bool."""
+def as_categorical(series: pd.Series) -> pd.Series:
+    """``series`` as an unordered pandas ``Categorical`` whose categories are the values present,
+    ``str``, sorted; missing values (None, NaN, NA) become NaN (code -1)."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype("str").astype("category")
+    codes = series.cat.codes.to_numpy()
+    cats = [str(c) for c in series.cat.categories]
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))
+    present = sorted(cats[i] for i in used)
+    # recoded by hand: pandas treats unordered dtypes with the same categories in another order as
+    # equal, so ``astype`` would keep the old order
+    rank = {c: i for i, c in enumerate(present)}
+    remap = np.full(len(cats) + 1, -1, dtype=np.int32)  # index -1 (missing) → -1
+    remap[used] = [rank[cats[i]] for i in used]
+    dtype = pd.CategoricalDtype(pd.Index(present, dtype="str"), ordered=False)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], dtype=dtype), index=series.index, name=series.name)
+
+
+def categorize(frame: pd.DataFrame, categorical: Iterable[str] = CATEGORICAL_COLUMNS,
+               text: Iterable[str] = FREE_TEXT_COLUMNS) -> pd.DataFrame:
+    """A pandas output table with its ``categorical`` columns as :func:`as_categorical` and its
+    ``text`` columns as pandas ``str`` (columns absent from ``frame`` are ignored)."""
+    cat, txt = set(categorical), set(text)
+    conv = {c: as_categorical(frame[c]) for c in frame.columns if c in cat}
+    conv.update({c: frame[c].astype("str") for c in frame.columns if c in txt and c not in cat})
+    return frame.assign(**conv) if conv else frame
+
+
+def as_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """``frame`` with its Categorical columns (or those of ``columns`` that are) as pandas ``str``
+    (missing stays NaN): for display code that joins, fills or formats the text of a (filtered)
+    output table, where a Categorical would refuse a value outside its categories."""
+    cols = frame.columns if columns is None else [c for c in columns if c in frame.columns]
+    conv = {c: frame[c].astype("str") for c in cols if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.assign(**conv) if conv else frame
+
+
+def to_pandas(frame: pl.DataFrame, ints: Iterable[str] = (), nullable_ints: Iterable[str] = (),
+              categorical: Iterable[str] = ()) -> pd.DataFrame:
+    """The output table: the ``categorical`` text columns (e.g. :data:`CATEGORICAL_COLUMNS`; polars
+    String, Categorical or Enum) as pandas ``Categorical`` (:func:`as_categorical`: sorted ``str`` categories, null → NaN), the
+    other Categorical and String columns as pandas ``str`` (Arrow-backed), ``ints`` as int64,
+    ``nullable_ints`` as Int64, floats float64 (null → NaN), booleans bool."""
+    categorical = set(categorical)
     frame = frame.with_columns([pl.col(c).cast(pl.String) for c, t in frame.schema.items()
-                                if t == CAT or isinstance(t, pl.Categorical)])
+                                if isinstance(t, (pl.Categorical, pl.Enum)) and c not in categorical])
     out = frame.to_pandas()
     for col, dtype in frame.schema.items():
-        if dtype == pl.String:
+        if col in categorical and (dtype == pl.String or dtype == pl.Null or isinstance(dtype, (pl.Categorical, pl.Enum))):
+            out[col] = as_categorical(out[col])
+        elif dtype == pl.String:
             out[col] = out[col].astype("str")
         elif col in nullable_ints:
             out[col] = out[col].astype("Int64")

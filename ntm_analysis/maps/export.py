@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.maps.layers import SYNTHETIC_NOTE
 from ntm_analysis.outputs import atomic_write
 
@@ -27,7 +28,7 @@ def attainment_layer(joined: gpd.GeoDataFrame, assessment: Any, year: int,
     ind = assessment.indicators[assessment.indicators["year"] == year]
     if tiers:
         crit, summ, ind = (t[t["tier"].isin(tiers)] for t in (crit, summ, ind))
-    crit, summ, ind = (t[t["code"].isin(joined["code"])] for t in (crit, summ, ind))
+    crit, summ, ind = (as_text(t[t["code"].isin(joined["code"])]) for t in (crit, summ, ind))  # the layer's text: str
     prefix = crit["tier"].str.replace("-", "_", regex=False)
     wide = crit.assign(col=prefix + "_c" + crit["criterion"].astype(int).map("{:02d}".format).astype("str")).pivot(
         index="code", columns="col", values="status")

@@ -25,6 +25,7 @@ from ntm_analysis.outputs import atomic_write
 from ntm_analysis.maps.joins import JoinReport
 from ntm_analysis.maps.crs import crs_label
 from ntm_analysis.i18n import check_lang, fmt, number_label
+from ntm_analysis.io.columnar import as_text
 
 #: Colour and hatch of each status, the same in every map, year and output (legend set).
 STATUS_PALETTE: dict[str, dict[str, str]] = {
@@ -119,7 +120,7 @@ class MapError(KeyedError, ValueError):
 def classify(layer: gpd.GeoDataFrame, statuses: pd.DataFrame) -> gpd.GeoDataFrame:
     """Attach ``status`` (by ``code``; ``missing`` when a unit has no row) and its palette ``color``
     and ``hatch`` to every unit of ``layer``; other columns of ``statuses`` are kept."""
-    out = layer.merge(statuses, on="code", how="left")
+    out = layer.merge(as_text(statuses), on="code", how="left")  # the layer's columns stay text
     out["status"] = out["status"].astype("string").fillna("missing")
     unknown = set(out["status"]) - set(STATUS_PALETTE)
     if unknown:
@@ -166,7 +167,7 @@ def count_colors(met: pd.Series, total: int) -> pd.Series:
 def criteria_layer(joined: gpd.GeoDataFrame, units_table: pd.DataFrame, year: int, tier: str) -> gpd.GeoDataFrame:
     """Units with ``criteria_met``/``criteria_total``/``reached``/``recognised`` of ``tier`` in ``year``,
     a sequential ``color`` (no-data colour and hatch when the unit was not assessed) and a ``value_label``."""
-    rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)]
+    rows = as_text(units_table[(units_table["year"] == year) & (units_table["tier"] == tier)])
     if "criteria_missing" in rows:  # a unit with no data at all (e.g. a town) is "no data", not 0/19
         rows = rows[rows["criteria_missing"].lt(rows["criteria_total"])]
     out = joined.merge(rows[["code", "criteria_met", "criteria_total", "reached", "recognised"]], on="code", how="left")
@@ -201,7 +202,7 @@ def indicator_layer(joined: gpd.GeoDataFrame, indicators: pd.DataFrame, year: in
                     measures: pd.DataFrame | None = None, lang: str = "vi") -> gpd.GeoDataFrame:
     """Units coloured by the status of one indicator (met / not met / no data ...), with the value as
     ``value_label``. Raises :class:`MapError` when the indicator is not in the assessment for ``tier``."""
-    rows = indicators[(indicators["year"] == year) & (indicators["tier"] == tier)]
+    rows = as_text(indicators[(indicators["year"] == year) & (indicators["tier"] == tier)])
     if not rows["indicator"].astype(str).eq(str(indicator)).any():
         choices = ", ".join(sorted(rows["indicator"].astype(str).unique(), key=_indicator_order)[:40])
         raise MapError("unknown_indicator", indicator=indicator, tier=tier, choices=choices)
@@ -231,7 +232,7 @@ def model_areas(units_table: pd.DataFrame, year: int, tier: str, max_gap: int = 
     ``map_tier("village")``): ``recognised`` (recognised in or before ``year``) or ``in_progress``
     (not recognised, at most ``max_gap`` criteria still to meet). Columns ``code``,
     ``model_status``, ``recognised``."""
-    rows = units_table[(units_table["year"] == year) & (units_table["tier"] == tier)].copy()
+    rows = as_text(units_table[(units_table["year"] == year) & (units_table["tier"] == tier)]).copy()
     gap = pd.to_numeric(rows["criteria_total"]) - pd.to_numeric(rows["criteria_met"])
     status = np.select([rows["recognised"].notna(), gap.le(max_gap)], ["recognised", "in_progress"], default="")
     rows["model_status"] = status

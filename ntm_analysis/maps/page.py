@@ -24,8 +24,8 @@ from ntm_analysis.units import display_name, in_year
 def commune_note(indicators: pd.DataFrame, units: pd.DataFrame, year: int, tier: str, indicator: str,
                   unit: str | None, measures: pd.DataFrame | None, lang: str) -> list[str]:
     """The mapped commune's own (rolled-up) value and status of ``indicator``, as assessed."""
-    rows = indicators[(indicators["code"].astype(str) == str(unit)) & (indicators["year"] == year)
-                      & (indicators["tier"] == tier) & (indicators["indicator"].astype(str) == str(indicator))]
+    rows = indicators[indicators["code"].eq(str(unit)) & (indicators["year"] == year)  # (eq on the Categorical:
+                      & (indicators["tier"] == tier) & indicators["indicator"].eq(str(indicator))]  # no text copy)
     if unit is None or rows.empty:
         return []
     r = rows.iloc[:1]

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.i18n import STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, level_value, pick, unit_label
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.plan.texts import MESSAGES, THRESHOLD_SHORT
 from ntm_analysis.report.scorecard import COMPARATOR_SIGNS, number_series
 
@@ -38,7 +39,7 @@ def indicator_rows(assessment: Any, catalogue: Catalogue, code: str, year: int, 
     threshold, "Có" for a yes/no indicator), ``gap_text`` (how much is missing, for numbers only)
     and ``threshold_short`` (the annex mark of ``threshold_status``)."""
     ind = assessment.indicators
-    rows = ind[ind["code"].eq(code) & ind["year"].eq(int(year)) & ind["tier"].isin(tiers)].copy()
+    rows = as_text(ind[ind["code"].eq(code) & ind["year"].eq(int(year)) & ind["tier"].isin(tiers)])  # text is formatted
     cols = list(dict.fromkeys(["tier", "indicator", f"name_{lang}", "name_vi"]))
     names = catalogue.indicators[cols].drop_duplicates(["tier", "indicator"])
     rows = rows.merge(names, on=["tier", "indicator"], how="left")

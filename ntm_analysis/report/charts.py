@@ -17,6 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ntm_analysis.i18n import STATUS_LABELS, fmt, label  # noqa: E402
+from ntm_analysis.io.columnar import as_text  # noqa: E402
 
 FONT = "DejaVu Sans"
 TIER_COLOURS = ["#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
@@ -149,7 +150,7 @@ def criteria_history(units_table: pd.DataFrame, code: str, name: str, tier_names
     (0 … its criteria count: x/19 and x/10 are never drawn on one axis), separated by a dashed line
     labelled with the year the set changes."""
     _style()
-    u = units_table[units_table["code"].eq(code)]
+    u = as_text(units_table[units_table["code"].eq(code)])
     if periods and "catalogue" in u and u["catalogue"].nunique() > 1:
         panels = [(u[u["catalogue"].eq(cid)], title, names) for cid, title, names in periods
                   if u["catalogue"].eq(cid).any()]
@@ -201,7 +202,7 @@ def indicator_trends(indicators: pd.DataFrame, code: str, year: int, tier: str, 
     import textwrap  # noqa: PLC0415
 
     _style()
-    ind = indicators[indicators["code"].eq(code) & indicators["tier"].eq(tier) & indicators["comparator"].ne("true")]
+    ind = as_text(indicators[indicators["code"].eq(code) & indicators["tier"].eq(tier) & indicators["comparator"].ne("true")])
     open_now = ind[ind["year"].eq(year) & ind["status"].eq("not_met")].sort_values("share_covered")
     keys = list(open_now["indicator"].head(max_panels))
     if not keys:
@@ -242,7 +243,7 @@ def criteria_matrix(criteria: pd.DataFrame, names: dict[str, str], year: int, ti
     """Heat map of communes (rows, most criteria met first) × criteria (columns) coloured by status;
     slipped cells carry ↓."""
     _style()
-    c = criteria[criteria["year"].eq(year) & criteria["tier"].eq(tier) & criteria["code"].isin(names)]
+    c = as_text(criteria[criteria["year"].eq(year) & criteria["tier"].eq(tier) & criteria["code"].isin(names)])
     met = c[c["status"].eq("met")].groupby("code").size().reindex(list(names), fill_value=0)
     from ntm_analysis.io.names import sort_key, split_type  # noqa: PLC0415
 
@@ -285,7 +286,7 @@ def tier_counts(units_table: pd.DataFrame, codes: list[str], tier_names: dict[st
                 synthetic: bool = False) -> Figure:
     """Grouped bars: number of communes that reach each tier, per year."""
     _style()
-    u = units_table[units_table["code"].isin(codes) & units_table["tier"].isin(list(tier_names))]
+    u = as_text(units_table[units_table["code"].isin(codes) & units_table["tier"].isin(list(tier_names))])
     counts = u[u["reached"].astype(bool)].groupby(["year", "tier"]).size().unstack(fill_value=0)
     years = sorted(u["year"].unique())
     counts = counts.reindex(index=years, columns=list(tier_names), fill_value=0)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.report import charts
 from ntm_analysis.report.sections import commune_tiers, is_synthetic, t, unit_map
 from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
@@ -40,7 +41,7 @@ def district_summary(ctx: ReportContext) -> Any:
 
     communes = communes_of(ctx)
     u = ctx.assessment.units
-    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
+    u = as_text(u[u["code"].isin(communes) & u["year"].eq(ctx.year)])
     recognised = u["recognised"].notna() & (u["recognised"].fillna(9999).astype(int) <= ctx.year)
     parts = [t(ctx, "tier_counts", tier=name, reached=int((u["reached"].astype(bool) & u["tier"].eq(tier)).sum()),
                recognised=int((recognised & u["tier"].eq(tier)).sum()), year=ctx.year)
@@ -61,7 +62,7 @@ def ranking(ctx: ReportContext) -> Any:
     group-based catalogue each commune's group (``scorecard.group_label``)."""
     communes = communes_of(ctx)
     u = ctx.assessment.units
-    u = u[u["code"].isin(communes) & u["year"].eq(ctx.year)]
+    u = as_text(u[u["code"].isin(communes) & u["year"].eq(ctx.year)])
     tiers = commune_tiers(ctx)
     wide = u.pivot_table(index="code", columns="tier", values="criteria_met", aggfunc="first")
     total = u.pivot_table(index="code", columns="tier", values="criteria_total", aggfunc="first")
@@ -112,7 +113,7 @@ def slipped_communes(ctx: ReportContext) -> Any:
 
     communes = communes_of(ctx)
     c = ctx.assessment.criteria
-    c = c[c["code"].isin(communes) & c["year"].eq(ctx.year) & c["change"].eq("slipped")]
+    c = as_text(c[c["code"].isin(communes) & c["year"].eq(ctx.year) & c["change"].eq("slipped")])
     if c.empty:
         return markdown(t(ctx, "no_slips", year=ctx.year))
     names = ctx.catalogue.criteria.set_index(["tier", "criterion"])[f"name_{ctx.lang}"]

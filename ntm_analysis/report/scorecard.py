@@ -13,6 +13,7 @@ import pandas as pd
 
 from ntm_analysis.assess.attainment import Assessment
 from ntm_analysis.i18n import CHANGE_LABELS, STATUS_LABELS, check_lang, fmt, label, level_value, pick
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.units import name_in_year, valid_in
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -80,7 +81,7 @@ def _unit_name(assessment: Assessment, code: str, year: int | None = None) -> st
 def _named_indicators(assessment: Assessment, lang: str) -> pd.DataFrame:
     """Indicator rows with names, units of measure and display text for value and threshold."""
     cat = assessment.catalogue
-    rows = assessment.indicators
+    rows = as_text(assessment.indicators, ["comparator", "status"])  # formatted and labelled below
     meas = cat.measures[["measure", "kind", "unit", "levels"]]
     inds = cat.indicators[["tier", "indicator", f"name_{lang}"]].rename(columns={f"name_{lang}": "indicator_name"})
     rows = rows.merge(inds, on=["tier", "indicator"], how="left").merge(meas, on="measure", how="left")
@@ -152,9 +153,9 @@ def criteria_table(assessment: Assessment, code: str, year: int, tier: str, lang
     ``attrs["all_unverified"]`` is True: say it once above the table (``MESSAGES["all_unverified"]``)."""
     check_lang(lang)
     rows = _named_indicators(assessment, lang)
-    rows = rows[rows["code"].eq(code) & rows["year"].eq(int(year)) & rows["tier"].eq(tier)]
+    rows = as_text(rows[rows["code"].eq(code) & rows["year"].eq(int(year)) & rows["tier"].eq(tier)])
     crit = assessment.criteria
-    crit = crit[crit["code"].eq(code) & crit["year"].eq(int(year)) & crit["tier"].eq(tier)]
+    crit = as_text(crit[crit["code"].eq(code) & crit["year"].eq(int(year)) & crit["tier"].eq(tier)])
     held = rows[rows["status"].isin(["not_met", "missing", "unknown_threshold"])].copy()
     gap = (" (" + held["gap"].pipe(number_series, lang).radd(fmt(MESSAGES, "gap", lang, gap="")) + ")").where(
         held["gap"].gt(0), "")

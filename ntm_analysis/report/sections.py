@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.report import charts
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.units import descendants, display_name, name_in_year, unit_row, valid_in
 from ntm_analysis.report.views import MESSAGES as VIEW_MESSAGES
 from ntm_analysis.report.views import ReportContext, markdown, number, styled, tier_name, unit_tiers
@@ -213,7 +214,7 @@ def village_map(ctx: ReportContext) -> Any:
         return markdown(t(ctx, "map_failed", error=error_text(exc, ctx.lang)))
     if rows.empty:
         return unit_map(ctx, "village", ctx.code) if model else markdown(t(ctx, "no_village_indicators", tier=tier_name(ctx, tier)))
-    short = rows[rows["status"].eq("not_met")].groupby("indicator", sort=False).size()
+    short = as_text(rows[rows["status"].eq("not_met")]).groupby("indicator", sort=False).size()  # catalogue order
     code = str(short.idxmax()) if len(short) else str(rows["indicator"].iloc[0])
     return unit_map(ctx, "village", ctx.code, tier=tier, indicator=code, village_rows=rows)
 
@@ -266,7 +267,7 @@ def model_areas_table(ctx: ReportContext, tier: str | None = None) -> Any:
     tier = tier or model_area_tier(ctx)
     below = descendants(ctx.units, ctx.code)
     u = ctx.assessment.units
-    u = u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)]
+    u = as_text(u[u["code"].isin(below) & u["year"].eq(ctx.year) & u["tier"].eq(tier)])
     if u.empty:
         return markdown(t(ctx, "no_hamlets"))
     status = model_areas(ctx.assessment.units, ctx.year, tier).set_index("code")["model_status"]

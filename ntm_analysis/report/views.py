@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_analysis.i18n import CHANGE_LABELS, CONFIDENCE_LABELS, STATUS_LABELS, THRESHOLD_STATUS_LABELS, fmt, label, pick
+from ntm_analysis.io.columnar import as_text
 from ntm_analysis.assess.keys import assessment_notices
 from ntm_analysis.catalogue.periods import period_notice
 from ntm_analysis.units import descendants, valid_in
@@ -221,7 +222,7 @@ def tier_summary(ctx: ReportContext) -> pd.DataFrame:
     """One row per tier: criteria met (18/19), standard reached, recognised year, then the criteria
     newly met, recovered and slipped this year (the words of ``assess.changes``)."""
     u = ctx.assessment.units
-    u = u[u["code"].eq(ctx.code) & u["year"].eq(ctx.year)]
+    u = as_text(u[u["code"].eq(ctx.code) & u["year"].eq(ctx.year)])  # (a Categorical's map would sort by category)
     order = {t: i for i, t in enumerate(ctx.catalogue.tier_ids())}
     u = u.sort_values("tier", key=lambda s: s.map(order))
     yes, no = ctx.t("yes"), ctx.t("no")
@@ -296,8 +297,8 @@ def binding_table(ctx: ReportContext, tier: str, code: str | None = None) -> pd.
 
     code = code or ctx.code
     ind = ctx.assessment.indicators
-    ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["tier"].eq(tier)
-              & ind["status"].isin(["not_met", "missing", "unknown_threshold"])]
+    ind = as_text(ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["tier"].eq(tier)
+                      & ind["status"].isin(["not_met", "missing", "unknown_threshold"])])
     names = ctx.catalogue.indicators.set_index(["tier", "indicator"])[f"name_{ctx.lang}"]
     from ntm_analysis.i18n import unit_label  # noqa: PLC0415
 
@@ -351,7 +352,7 @@ def changes_table(ctx: ReportContext) -> pd.DataFrame:
     from ntm_analysis.i18n import CHANGE_LABELS  # noqa: PLC0415
 
     c = ctx.assessment.criteria
-    c = c[c["code"].eq(ctx.code) & c["year"].eq(ctx.year) & c["change"].isin(["slipped", "recovered", "newly_met"])]
+    c = as_text(c[c["code"].eq(ctx.code) & c["year"].eq(ctx.year) & c["change"].isin(["slipped", "recovered", "newly_met"])])
     names = ctx.catalogue.criteria.set_index(["tier", "criterion"])[f"name_{ctx.lang}"]
     return pd.DataFrame({
         ctx.t("col_tier"): [tier_name(ctx, t) for t in c["tier"]],
@@ -372,7 +373,8 @@ def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
     code = code or ctx.code
     a = ctx.assessment
     ind = a.indicators
-    ind = ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["status"].ne("not_applicable")]
+    # text as str: ``value_counts`` of a Categorical would list categories counted 0
+    ind = as_text(ind[ind["code"].eq(code) & ind["year"].eq(ctx.year) & ind["status"].ne("not_applicable")])
     lines = []
     missing = ind[ind["status"].eq("missing")]
     if len(missing):
@@ -390,7 +392,7 @@ def data_quality(ctx: ReportContext, code: str | None = None) -> Any:
     if len(low):
         lines.append(ctx.t("q_low", n=len(low)))
     conflicts = a.rollup_conflicts
-    conflicts = conflicts[conflicts["code"].eq(code) & conflicts["year"].eq(ctx.year)] if len(conflicts) else conflicts
+    conflicts = as_text(conflicts[conflicts["code"].eq(code) & conflicts["year"].eq(ctx.year)] if len(conflicts) else conflicts)
     if len(conflicts):
         lines.append(ctx.t("q_conflicts", n=len(conflicts), items=", ".join(conflicts["measure"].astype(str))))
     if ctx.dataset.problems:

@@ -483,10 +483,10 @@ def test_tables_come_sorted_by_code_year_tier_order_criterion_and_catalogue_orde
     a = assess(tiny.dataset(), cat)
     tier_no = {t: i for i, t in enumerate(cat.tier_ids())}
     ind_no = {(t, i): n for n, (t, i) in enumerate(zip(cat.indicators["tier"], cat.indicators["indicator"]))}
-    got = a.indicators.assign(_t=a.indicators["tier"].map(tier_no),
+    got = a.indicators.assign(_t=a.indicators["tier"].astype(str).map(tier_no),
                               _i=[ind_no[(t, i)] for t, i in zip(a.indicators["tier"], a.indicators["indicator"])])
     want = got.sort_values(["code", "year", "_t", "criterion", "_i"], kind="stable")
     assert got["code"].nunique() > 1 and got["year"].nunique() > 1 and got["tier"].nunique() > 1
     assert got.index.equals(want.index)
-    crit = a.criteria.assign(_t=a.criteria["tier"].map(tier_no))
+    crit = a.criteria.assign(_t=a.criteria["tier"].astype(str).map(tier_no))
     assert crit.index.equals(crit.sort_values(["code", "year", "_t", "criterion"], kind="stable").index)

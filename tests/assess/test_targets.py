@@ -266,7 +266,7 @@ def test_communes_that_reached_a_tier_get_targets_of_the_tier_requiring_it(sampl
     ds, cat, a = sample_2024
     u = a.units[a.units["year"].eq(2024) & a.units["code"].isin(_communes_with_data(ds, 2024))]
     next_of = {req: t for t, req in cat.requires().items()}
-    reached_top = u[u["reached"].astype(bool)].sort_values("tier", key=lambda s: s.map(cat.tier_ids().index))
+    reached_top = u[u["reached"].astype(bool)].sort_values("tier", key=lambda s: s.astype(str).map(cat.tier_ids().index))
     top = reached_top.groupby("code")["tier"].last()
     assert len(top) >= 2
     for code, tier in top.items():
