@@ -38,7 +38,8 @@ def to_polars(frame: pd.DataFrame, columns: Iterable[str] | None = None, text: I
     cols = list(frame.columns if columns is None else columns)
     part = frame[cols]
     out = pl.from_pandas(part.reset_index(drop=True), nan_to_null=True) if len(cols) else pl.DataFrame()
-    casts = [pl.col(c).cast(pl.String).cast(CAT) for c in text if c in out.columns]
+    casts = [pl.col(c).cast(pl.String).cast(CAT) for c in text  # (a pandas Categorical arrives as one)
+             if c in out.columns and not isinstance(out.schema[c], pl.Categorical)]
     return out.with_columns(casts) if casts else out
 
 
@@ -93,19 +94,39 @@ def as_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.Dat
     return frame.assign(**conv) if conv else frame
 
 
+def _categorical_from_polars(s: pl.Series) -> pd.Categorical:
+    """A polars text column (String, Categorical or Enum) as the pandas ``Categorical`` of
+    :func:`as_categorical` (categories the values present, ``str``, sorted; null → NaN), made from
+    the column's integer codes: the text of each distinct value is looked at once, never per row."""
+    if not isinstance(s.dtype, (pl.Categorical, pl.Enum)):
+        s = s.cast(pl.String).cast(pl.Categorical)
+    present = s.drop_nulls().unique().cast(pl.String).sort()
+    dtype = pd.CategoricalDtype(pd.Index(present.to_list(), dtype="str"), ordered=False)
+    if present.len() == 0:
+        return pd.Categorical.from_codes(np.full(s.len(), -1, dtype=np.int8), dtype=dtype)
+    present_codes = present.cast(s.dtype).to_physical().to_numpy().astype(np.int64)
+    lookup = np.full(int(present_codes.max()) + 2, -1, dtype=np.int32)  # last slot: null
+    lookup[present_codes] = np.arange(len(present_codes), dtype=np.int32)
+    codes = lookup[s.to_physical().cast(pl.Int64).fill_null(len(lookup) - 1).to_numpy()]
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
 def to_pandas(frame: pl.DataFrame, ints: Iterable[str] = (), nullable_ints: Iterable[str] = (),
               categorical: Iterable[str] = ()) -> pd.DataFrame:
     """The output table: the ``categorical`` text columns (e.g. :data:`CATEGORICAL_COLUMNS`; polars
     String, Categorical or Enum) as pandas ``Categorical`` (:func:`as_categorical`: sorted ``str`` categories, null → NaN), the
     other Categorical and String columns as pandas ``str`` (Arrow-backed), ``ints`` as int64,
     ``nullable_ints`` as Int64, floats float64 (null → NaN), booleans bool."""
-    categorical = set(categorical)
+    categorical = {c for c, t in frame.schema.items() if c in set(categorical)
+                   and (t in (pl.String, pl.Null) or isinstance(t, (pl.Categorical, pl.Enum)))}
+    cats = {c: _categorical_from_polars(frame[c]) for c in categorical}  # straight from the codes
     frame = frame.with_columns([pl.col(c).cast(pl.String) for c, t in frame.schema.items()
                                 if isinstance(t, (pl.Categorical, pl.Enum)) and c not in categorical])
-    out = frame.to_pandas()
+    out = frame.drop(list(categorical)).to_pandas()
+    out = pd.concat([out, pd.DataFrame(cats, index=out.index)], axis=1)[frame.columns] if cats else out
     for col, dtype in frame.schema.items():
-        if col in categorical and (dtype == pl.String or dtype == pl.Null or isinstance(dtype, (pl.Categorical, pl.Enum))):
-            out[col] = as_categorical(out[col])
+        if col in categorical:
+            continue
         elif dtype == pl.String:
             out[col] = out[col].astype("str")
         elif col in nullable_ints:
