@@ -28,8 +28,7 @@ import polars as pl
 
 from ntm_analysis.assess import grid, summary
 from ntm_analysis.assess.changes import change_column
-from ntm_analysis.io.columnar import (CAT, CATEGORICAL_COLUMNS, add_validity, categorize, to_pandas, to_polars,
-                                      valid_expr)
+from ntm_analysis.io.columnar import CATEGORICAL_COLUMNS, add_validity, categorize, to_pandas, to_polars
 from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
 from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
 from ntm_analysis.catalogue.model import Catalogue, threshold_by

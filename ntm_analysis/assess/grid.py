@@ -23,6 +23,7 @@ measure) order; ``vi`` (per row) is the position of the row's (unit-year, measur
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,8 @@ def direct_values(grid: Grid, values: pl.DataFrame) -> pl.Series:
     return out.scatter(at["pos"], at["value"]) if at.height else out
 
 
-def thresholds(grid: Grid, catalogue: Catalogue, rule) -> pl.Series:
+def thresholds(grid: Grid, catalogue: Catalogue,
+               rule: Callable[[pl.DataFrame, Catalogue], pl.DataFrame]) -> pl.Series:
     """The threshold of every grid row by ``rule`` (:func:`ntm_analysis.assess.keys.thresholds_for`),
     decided once per distinct (tier, indicator) × (year, key) and gathered back."""
     yk = grid.uy.select("year", pl.col("key").cast(pl.String)).unique(maintain_order=True).with_row_index("yk")

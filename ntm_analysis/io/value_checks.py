@@ -9,7 +9,6 @@ shared with other tables (``missing_references``, ``unknown_ids``) get just the 
 
 from __future__ import annotations
 
-from typing import Any
 
 import pandas as pd
 import polars as pl
