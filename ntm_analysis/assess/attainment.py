@@ -29,7 +29,7 @@ import polars as pl
 from ntm_analysis.assess import grid, summary
 from ntm_analysis.assess.changes import change_column
 from ntm_analysis.io.columnar import CATEGORICAL_COLUMNS, add_validity, categorize, to_pandas, to_polars
-from ntm_analysis.assess.keys import pick_thresholds, require_groups, thresholds_for, unit_keys  # noqa: F401 (pick_thresholds re-exported)
+from ntm_analysis.assess.keys import pick_thresholds, require_groups, unit_keys  # noqa: F401 (pick_thresholds re-exported)
 from ntm_analysis.assess.status import indicator_status, status_columns  # noqa: F401 (indicator_status re-exported)
 from ntm_analysis.catalogue.model import Catalogue, threshold_by
 from ntm_analysis.io.dataset import Dataset, dataset_ancestry, dataset_frame
@@ -202,18 +202,19 @@ def assess(dataset: Dataset, catalogue: Catalogue, years: int | Iterable[int] | 
     comparator, applicable, ind_order, cid = g.gather(g.tmpl, ["comparator", "applicable", "ind_order", "cid"], "tid")
     rows = g.rows.select("uy", "tid").with_columns(
         value=vals["value"].gather(vi), value_source=vals["value_source"].gather(vi),
-        threshold=grid.thresholds(g, catalogue, thresholds_for), comparator=comparator, applicable=applicable)
+        threshold=grid.thresholds(g, catalogue), comparator=comparator, applicable=applicable)
     rows = rows.with_columns(status_columns()).drop("applicable")
 
     # criteria: one group per unit-year and (tier, criterion), in output order
-    crit_rows = rows.select("status", _g=(pl.col("uy").cast(pl.Int64) * g.n_cid + cid).set_sorted(),
+    n_cid = max(g.n_cid, 1)
+    crit_rows = rows.select("status", _g=(pl.col("uy").cast(pl.Int64) * n_cid + cid).set_sorted(),
                             indicator=g.tmpl["indicator"].gather(rows["tid"]), ind_order=ind_order)
     crit = summary.criteria(crit_rows)
-    crit_uy, crit_cid = crit["_g"] // max(g.n_cid, 1), crit["_g"] % max(g.n_cid, 1)
+    crit_uy, crit_cid = crit["_g"] // n_cid, crit["_g"] % n_cid
     cid_table = g.tmpl.unique("cid", keep="first", maintain_order=True).sort("cid").select("tier", "criterion")
     crit = crit.with_columns(code=g.uy["code"].gather(crit_uy), year=g.uy["year"].gather(crit_uy),
                              tier=cid_table["tier"].gather(crit_cid), criterion=cid_table["criterion"].gather(crit_cid),
-                             _series=g.uy["code_no"].gather(crit_uy) * max(g.n_cid, 1) + crit_cid)
+                             _series=g.uy["code_no"].gather(crit_uy) * n_cid + crit_cid)
     crit = change_column(crit, ["_series"]).drop("_series")
 
     requires, level = _tier_info(catalogue)

@@ -23,12 +23,12 @@ measure) order; ``vi`` (per row) is the position of the row's (unit-year, measur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import polars as pl
 
+from ntm_analysis.assess.keys import thresholds_for
 from ntm_analysis.catalogue.model import Catalogue
 from ntm_analysis.io.columnar import add_validity, to_polars, valid_expr
 
@@ -140,13 +140,12 @@ def direct_values(grid: Grid, values: pl.DataFrame) -> pl.Series:
     return out.scatter(at["pos"], at["value"]) if at.height else out
 
 
-def thresholds(grid: Grid, catalogue: Catalogue,
-               rule: Callable[[pl.DataFrame, Catalogue], pl.DataFrame]) -> pl.Series:
-    """The threshold of every grid row by ``rule`` (:func:`ntm_analysis.assess.keys.thresholds_for`),
+def thresholds(grid: Grid, catalogue: Catalogue) -> pl.Series:
+    """The threshold of every grid row by :func:`ntm_analysis.assess.keys.thresholds_for` (the rule),
     decided once per distinct (tier, indicator) × (year, key) and gathered back."""
     yk = grid.uy.select("year", pl.col("key").cast(pl.String)).unique(maintain_order=True).with_row_index("yk")
     ti = grid.tmpl.select("tier", "indicator").unique(maintain_order=True).with_row_index("ti")
-    combos = rule(ti.join(yk, how="cross").sort("yk", "ti", maintain_order=True), catalogue)["threshold"]
+    combos = thresholds_for(ti.join(yk, how="cross").sort("yk", "ti", maintain_order=True), catalogue)["threshold"]
     uy_yk = grid.uy.select("year", pl.col("key").cast(pl.String)).join(
         yk, on=["year", "key"], how="left", nulls_equal=True, maintain_order="left")["yk"].cast(pl.Int64)
     tmpl_ti = grid.tmpl.select("tier", "indicator").join(ti, on=["tier", "indicator"], how="left",

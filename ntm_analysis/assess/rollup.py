@@ -87,30 +87,19 @@ def _rollup(todo: pl.DataFrame, values: pl.DataFrame, anc: pl.DataFrame) -> pl.D
 
 
 def resolve_values(needed: pl.DataFrame, values: pl.DataFrame, measures: pl.DataFrame,
-                   anc: pl.DataFrame, direct: pl.Series | None = None,
-                   pairs: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                   anc: pl.DataFrame, direct: pl.Series, pairs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Value used per (``code``, ``year``, ``measure``) of ``needed`` (which also has ``level``):
     the roll-up when it can be computed, else the direct value.
 
     ``measures``: the catalogue's ``measure``, ``m_level``, ``rollup``, ``kind``. ``direct``: the
-    value given for each row of ``needed`` itself, when the caller has already looked it up
-    (:func:`ntm_analysis.assess.grid.direct_values`); else it is joined from ``values`` (the first
-    row of a value given twice). ``pairs``: the distinct (``level``, ``measure``) of ``needed``,
-    when the caller knows them. Returns the values (``code``, ``year``, ``measure``, ``value``,
+    value given for each row of ``needed`` itself (:func:`ntm_analysis.assess.grid.direct_values`,
+    the one home of "the first row of a value given twice"); ``pairs``: the distinct (``level``,
+    ``measure``) of ``needed``. Returns the values (``code``, ``year``, ``measure``, ``value``,
     ``value_source`` = :data:`VALUE_SOURCE` rollup / direct / null), one row per row of ``needed``
     in its order, and the roll-up conflicts (:data:`CONFLICT_COLUMNS`, ``used`` = rollup)."""
     keys = ["code", "year", "measure"]
-    if direct is not None:
-        out = needed.select(*keys, "level").with_columns(direct_value=direct)
-    else:
-        out = needed.select(*keys, "level").with_row_index("_n").join(
-            values.select(*keys, direct_value="value"), on=keys, how="left", maintain_order="left")
-        if out.height > needed.height:  # a value given twice (identical rows): the first one
-            out = out.unique("_n", keep="first", maintain_order=True)
-        out = out.drop("_n")
+    out = needed.select(*keys, "level").with_columns(direct_value=direct)
     # which (level, measure) pairs roll up: decided on the distinct pairs, not per row
-    if pairs is None:
-        pairs = needed.select("level", "measure").unique()
     rolls = (pairs.with_columns(pl.col("level").cast(pl.String).cast(CAT))
              .join(measures, on="measure", how="inner")
              .filter((_rank("m_level") > _rank("level")).fill_null(False)

@@ -59,20 +59,10 @@ def add_validity(frame: pd.DataFrame) -> pd.DataFrame:
 
 def as_categorical(series: pd.Series) -> pd.Series:
     """``series`` as an unordered pandas ``Categorical`` whose categories are the values present,
-    ``str``, sorted; missing values (None, NaN, NA) become NaN (code -1)."""
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype("str").astype("category")
-    codes = series.cat.codes.to_numpy()
-    cats = [str(c) for c in series.cat.categories]
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))
-    present = sorted(cats[i] for i in used)
-    # recoded by hand: pandas treats unordered dtypes with the same categories in another order as
-    # equal, so ``astype`` would keep the old order
-    rank = {c: i for i, c in enumerate(present)}
-    remap = np.full(len(cats) + 1, -1, dtype=np.int32)  # index -1 (missing) → -1
-    remap[used] = [rank[cats[i]] for i in used]
-    dtype = pd.CategoricalDtype(pd.Index(present, dtype="str"), ordered=False)
-    return pd.Series(pd.Categorical.from_codes(remap[codes], dtype=dtype), index=series.index, name=series.name)
+    ``str``, sorted; missing values (None, NaN, NA) become NaN (code -1). The rule is
+    :func:`_categorical_from_polars`'s (one home), applied to the column's text."""
+    text = pl.from_pandas(series.astype("str").reset_index(drop=True), nan_to_null=True)
+    return pd.Series(_categorical_from_polars(text), index=series.index, name=series.name)
 
 
 def categorize(frame: pd.DataFrame, categorical: Iterable[str] = CATEGORICAL_COLUMNS,
